@@ -1,0 +1,34 @@
+package org.vfioinspector.app.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code vfio-inspector COMMAND [options]}. Exit codes: 0 ok, 1 host unreadable, 2 bad arguments. */
+@Command(name = "vfio-inspector", mixinStandardHelpOptions = true, version = "vfio-inspector 0.1.0",
+        description = "Inspect Linux VFIO: IOMMU groups, PCI devices, BAR mmap and dma-buf export.",
+        subcommands = {})
+public final class Cli implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_HOST_UNREADABLE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+    }
+
+    /** Runs the CLI and returns the process exit code; never calls System.exit. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Cli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("vfio-inspector: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return EXIT_USAGE;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,67 @@
+package org.vfioinspector.bridge.model;
+
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A PCI function address, domain:bus:device.function ("BDF"), as sysfs names devices: {@code 0000:00:03.0}.
+ * Validated like the kernel's and VFIO selftests' {@code is_bdf()}: 4 hex digits of domain (or more: a domain
+ * can be 32-bit wide on some hosts), 2 of bus, 2 of device (0x00–0x1f) and one function digit (0–7).
+ */
+public record PciAddress(int domain, int bus, int device, int function) implements Comparable<PciAddress> {
+    private static final Pattern BDF = Pattern.compile("([0-9a-fA-F]{4,8}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
+
+    public PciAddress {
+        if (domain < 0 || bus < 0 || bus > 0xff || device < 0 || device > 0x1f || function < 0 || function > 7) {
+            throw new IllegalArgumentException("not a PCI address: " + domain + ":" + bus + ":" + device + "." + function);
+        }
+    }
+
+    /**
+     * Parses {@code DDDD:BB:DD.F}.
+     *
+     * @throws IllegalArgumentException naming the text and the expected form
+     */
+    public static PciAddress parse(String text) {
+        Objects.requireNonNull(text, "text");
+        Matcher m = BDF.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a PCI address; expected DDDD:BB:DD.F, e.g. 0000:01:00.0");
+        }
+        int dev = Integer.parseInt(m.group(3), 16);
+        if (dev > 0x1f) {
+            throw new IllegalArgumentException("'" + text + "' is not a PCI address: device number " + m.group(3)
+                    + " is above 1f");
+        }
+        return new PciAddress((int) Long.parseLong(m.group(1), 16), Integer.parseInt(m.group(2), 16), dev,
+                Integer.parseInt(m.group(4)));
+    }
+
+    /** True when {@code text} is a well-formed PCI address. */
+    public static boolean isValid(String text) {
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+    }
+
+    @Override
+    public int compareTo(PciAddress o) {
+        int c = Integer.compareUnsigned(domain, o.domain);
+        if (c == 0) {
+            c = Integer.compare(bus, o.bus);
+        }
+        if (c == 0) {
+            c = Integer.compare(device, o.device);
+        }
+        return c != 0 ? c : Integer.compare(function, o.function);
+    }
+}
