@@ -15,6 +15,8 @@ import java.util.List;
  * ../../../../devices/...} (relative depths follow the device's depth).
  */
 final class FakeSysfs {
+    static final String ZERO = "0x0000000000000000 0x0000000000000000 0x0000000000000000";
+
     private final Path root;
 
     FakeSysfs(Path root) {
@@ -124,11 +126,16 @@ final class FakeSysfs {
             return file("class", code + "\n");
         }
 
-        /** resource lines, padded with all-zero lines to 13 (6 BARs, ROM, 6 SR-IOV BARs). */
+        /**
+         * resource lines ("" = an all-zero line), padded with all-zero lines to 13 (6 BARs, ROM, 6 SR-IOV BARs).
+         */
         Device resource(String... lines) {
-            List<String> all = new ArrayList<>(List.of(lines));
+            List<String> all = new ArrayList<>();
+            for (String l : lines) {
+                all.add(l.isEmpty() ? ZERO : l);
+            }
             while (all.size() < 13) {
-                all.add("0x0000000000000000 0x0000000000000000 0x0000000000000000");
+                all.add(ZERO);
             }
             return file("resource", String.join("\n", all) + "\n");
         }
