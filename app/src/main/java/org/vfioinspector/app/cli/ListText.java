@@ -54,9 +54,10 @@ final class ListText {
 
         List<PciDevice> ungrouped = host.ungrouped();
         if (host.groups().isEmpty()) {
-            out.append('\n').append(NO_GROUPS).append(" the kernel has no active IOMMU, so none of the ")
-                    .append(host.devices().size()).append(" PCI devices below can be used with VFIO.\n")
-                    .append("  A device without an IOMMU group cannot be given to vfio-pci. To enable an IOMMU:\n")
+            out.append('\n').append(NO_GROUPS).append(" this host has no active IOMMU.\n")
+                    .append("  Devices without an IOMMU group cannot be used with VFIO, so none of the ")
+                    .append(host.devices().size()).append(" PCI devices below can be.\n")
+                    .append("  To enable an IOMMU:\n")
                     .append("  - turn on VT-d (Intel) or AMD-Vi / IOMMU (AMD) in the firmware setup;\n")
                     .append("  - boot with intel_iommu=on (Intel) or amd_iommu=on (AMD) on the kernel command line")
                     .append(" (iommu=pt keeps host-owned devices fast);\n")
