@@ -19,6 +19,7 @@
 #   VFIO_INSPECTOR_LAB_BOOT_RETRIES=2       extra boots after a panic/Oops or a boot timeout
 #   VFIO_INSPECTOR_LAB_TOTAL_TIMEOUT=2400   seconds for the whole run (all sets)
 #   VFIO_INSPECTOR_LAB_CACHE, VFIO_INSPECTOR_LAB_WORK, VFIO_INSPECTOR_LAB_JAR
+#   VFIO_INSPECTOR_LAB_EXTRA_APPEND="..."   extra guest kernel arguments (debugging the harness)
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -127,6 +128,7 @@ run_set() {
     local append="console=ttyS0 panic=-1 oops=panic loglevel=4 $KERNEL_ARGS vfioinsp.set=$set"
     append+=" vfioinsp.viommu=$VIOMMU vfioinsp.ids=$VFIO_IDS vfioinsp.type1_unsafe=$TYPE1_UNSAFE"
     append+=" vfioinsp.cwd=$REPO_REAL vfioinsp.cmds=commands.tsv"
+    [[ -n "${VFIO_INSPECTOR_LAB_EXTRA_APPEND:-}" ]] && append+=" $VFIO_INSPECTOR_LAB_EXTRA_APPEND"
     local qemu_cmd=(
         "$QEMU" -M q35 -m 2048 -smp 2 -nographic -no-reboot -nodefaults -serial stdio
         -accel tcg,thread=single -cpu max
