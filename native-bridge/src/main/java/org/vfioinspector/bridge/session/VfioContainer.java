@@ -87,8 +87,8 @@ public final class VfioContainer implements AutoCloseable {
             VfioGroupStatus status = VfioGroupStatus.decode(st);
             if (!status.viable()) {
                 throw new SessionException("VFIO_GROUP_GET_STATUS", path, "IOMMU group " + n + " is not viable",
-                        "Bind every device of IOMMU group " + n + " (iommu_groups/" + n + "/devices in sysfs) to "
-                                + "vfio-pci, or unbind it from its driver; bridges may stay with pcieport.");
+                        String.format("Bind every device of IOMMU group %d (sysfs kernel/iommu_groups/%d/devices) to "
+                                + "vfio-pci, or unbind it from its driver; bridges may stay with pcieport.", n, n));
             }
             if (status.containerSet()) {
                 throw new SessionException("VFIO_GROUP_GET_STATUS", path, "IOMMU group " + n + " is already in a "
