@@ -1,6 +1,7 @@
 package org.vfioinspector.app.cli;
 
 import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 
 /** The real kernel of this machine, for commands that open devices. */
 final class LocalKernel {
@@ -8,7 +9,6 @@ final class LocalKernel {
     }
 
     static Kernel open() {
-        // Replaced by the JNA backend when it lands (wip/realkernel); list never asks for a kernel.
-        throw new UnsupportedOperationException("the real-kernel backend is not built yet");
+        return JnaKernel.live();
     }
 }
