@@ -1,0 +1,144 @@
+package org.vfioinspector.app.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares {@code probe --json} documents field by field: against the measured real-kernel table (facts §9, where
+ * only measured fields are present), and lab against real (every field a kernel decides).
+ */
+public final class ProbeConformance {
+    /** The facts §9 table of a real Linux 7.2 kernel on the qemu-q35 device set, in the probe's JSON shape. */
+    public static final Path SECTION9 = Path.of("../native-bridge/src/test/resources/conformance/linux-7.2-qemu-q35.json");
+
+    /** Fields that say where an answer came from rather than what the kernel answered. */
+    private static final Set<String> PROVENANCE = Set.of("eventSource", "note");
+
+    private ProbeConformance() {
+    }
+
+    public static JsonNode section9() throws IOException {
+        return new ObjectMapper().readTree(SECTION9.toFile());
+    }
+
+    /**
+     * Every field the expected document has (per device by BDF, per region by index, per --revoke step by name)
+     * must be equal in the actual one. Returns the differences, each naming device, region or step, and field.
+     */
+    public static List<String> expectedFieldsMatch(JsonNode expected, JsonNode actual, boolean revoke) {
+        List<String> diffs = new ArrayList<>();
+        for (JsonNode e : expected.path("devices")) {
+            String bdf = e.path("bdf").asText();
+            JsonNode a = device(actual, bdf);
+            if (a == null) {
+                diffs.add(bdf + ": not probed");
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                switch (f.getKey()) {
+                    case "regions":
+                        for (JsonNode er : f.getValue()) {
+                            int idx = er.path("index").asInt();
+                            compareFields(bdf + " region " + idx, er, byKey(a.path("regions"), "index", String.valueOf(idx)),
+                                    diffs, Set.of());
+                        }
+                        break;
+                    case "revoke":
+                        if (revoke) {
+                            for (JsonNode es : f.getValue()) {
+                                String step = es.path("step").asText();
+                                compareFields(bdf + " --revoke step " + step, es, byKey(a.path("revoke"), "step", step),
+                                        diffs, PROVENANCE);
+                            }
+                        }
+                        break;
+                    default:
+                        if (!f.getValue().equals(a.path(f.getKey()))) {
+                            diffs.add(bdf + " " + f.getKey() + ": expected " + f.getValue() + ", got " + a.path(f.getKey()));
+                        }
+                }
+            }
+        }
+        return diffs;
+    }
+
+    /**
+     * Lab against real: the same devices, and for each every field both kernels decide, identical. {@code ignoreGroups}
+     * leaves out the IOMMU group numbers (which depend on the vIOMMU, not on VFIO's rules).
+     */
+    public static List<String> identical(JsonNode lab, JsonNode real, boolean ignoreGroups) {
+        List<String> diffs = new ArrayList<>();
+        for (JsonNode r : real.path("devices")) {
+            String bdf = r.path("bdf").asText();
+            JsonNode l = device(lab, bdf);
+            if (l == null) {
+                diffs.add(bdf + ": probed on the real kernel, not in the lab");
+                continue;
+            }
+            Set<String> ignore = ignoreGroups ? Set.of("group", "note", "regions", "revoke") : Set.of("note", "regions", "revoke");
+            compareFields(bdf, r, l, diffs, ignore);
+            for (JsonNode rr : r.path("regions")) {
+                String idx = rr.path("index").asText();
+                compareFields(bdf + " region " + idx, rr, byKey(l.path("regions"), "index", idx), diffs, Set.of());
+            }
+            if (r.path("revoke").isArray() || l.path("revoke").isArray()) {
+                if (r.path("revoke").size() != l.path("revoke").size()) {
+                    diffs.add(bdf + " --revoke: real has " + r.path("revoke").size() + " steps, lab "
+                            + l.path("revoke").size());
+                }
+                for (JsonNode rs : r.path("revoke")) {
+                    String step = rs.path("step").asText();
+                    compareFields(bdf + " --revoke step " + step, rs, byKey(l.path("revoke"), "step", step), diffs,
+                            PROVENANCE);
+                }
+            }
+        }
+        for (JsonNode l : lab.path("devices")) {
+            if (device(real, l.path("bdf").asText()) == null) {
+                diffs.add(l.path("bdf").asText() + ": probed in the lab, not on the real kernel");
+            }
+        }
+        return diffs;
+    }
+
+    private static void compareFields(String where, JsonNode expected, JsonNode actual, List<String> diffs,
+                                      Set<String> ignore) {
+        if (actual == null) {
+            diffs.add(where + ": missing");
+            return;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (ignore.contains(f.getKey())) {
+                continue;
+            }
+            JsonNode got = actual.path(f.getKey());
+            JsonNode want = f.getValue();
+            boolean same = want.isNumber() && got.isNumber() ? want.asLong() == got.asLong() : want.equals(got);
+            if (!same) {
+                diffs.add(where + " " + f.getKey() + ": expected " + want + ", got " + (got.isMissingNode() ? "(absent)" : got));
+            }
+        }
+    }
+
+    private static JsonNode device(JsonNode doc, String bdf) {
+        return byKey(doc.path("devices"), "bdf", bdf);
+    }
+
+    private static JsonNode byKey(JsonNode array, String key, String value) {
+        for (JsonNode n : array) {
+            if (value.equals(n.path(key).asText())) {
+                return n;
+            }
+        }
+        return null;
+    }
+}
