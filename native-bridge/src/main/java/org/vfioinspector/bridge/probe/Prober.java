@@ -111,10 +111,14 @@ public final class Prober {
             List<ProbeReport.RevokeStep> revoke = null;
             String note = null;
             if (options.revoke()) {
-                if (!info.canReset()) {
-                    note = "revoke skipped: DEVICE_INFO has no RESET flag (VFIO_DEVICE_RESET would fail with EINVAL)";
-                } else if (!t.boundToVfioPci()) {
+                if (!t.boundToVfioPci()) {
                     note = "revoke skipped: the device is bound to " + t.driver() + ", not vfio-pci";
+                } else if (!info.canReset()) {
+                    // The kernel refuses VFIO_DEVICE_RESET before it touches the device: ask, so the refusal is
+                    // a measured answer, and skip the rest of the sequence.
+                    revoke = List.of(refusedReset(s));
+                    note = "no reset method (DEVICE_INFO lacks RESET): VFIO_DEVICE_RESET asked once, the rest of "
+                            + "the revocation sequence skipped";
                 } else {
                     revoke = revoke(s, t, infos, regions);
                 }
@@ -125,12 +129,28 @@ public final class Prober {
         }
     }
 
+    private ProbeReport.RevokeStep refusedReset(DeviceSession s) {
+        String result;
+        try {
+            s.reset();
+            result = "ok";
+        } catch (KernelException e) {
+            result = e.errnoName();
+        }
+        return new ProbeReport.RevokeStep("reset", result, null, null, List.of(), eventSource());
+    }
+
+    private String eventSource() {
+        KernelEvents.Availability avail = kernel.events().availability();
+        return kernel.isLab() ? "lab" : avail.available() ? "tracefs"
+                : "unavailable: " + String.join("; ", avail.missing());
+    }
+
     private List<ProbeReport.RevokeStep> revoke(DeviceSession s, DeviceTarget t, List<RegionInfo> infos,
                                                 List<ProbeReport.Region> regions) {
         KernelEvents events = kernel.events();
         KernelEvents.Availability avail = events.availability();
-        String source = kernel.isLab() ? "lab" : avail.available() ? "tracefs"
-                : "unavailable: " + String.join("; ", avail.missing());
+        String source = eventSource();
         RevocationTracker tracker = new RevocationTracker();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         Consumer<RevocationTracker.Transition> collect = tr -> {

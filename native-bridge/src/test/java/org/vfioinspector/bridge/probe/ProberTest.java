@@ -67,12 +67,15 @@ class ProberTest {
     }
 
     @Test
-    void deviceWithoutResetHasNoRevokeAndSaysWhy() {
+    void deviceWithoutResetGetsOnlyTheRefusedResetAndSaysWhy() {
         var access = new org.vfioinspector.bridge.session.ScriptedKernelAccess();
         access.noReset();
         ProbeReport r = new Prober(access.kernel(), ProbeOptions.defaults().withRevoke(true)).probe(List.of(
                 new DeviceTarget(org.vfioinspector.bridge.model.PciAddress.parse("0000:00:07.0"), 7, null, "vfio-pci")));
-        assertNull(r.devices().get(0).revoke());
+        assertEquals(1, r.devices().get(0).revoke().size());
+        assertEquals("reset", r.devices().get(0).revoke().get(0).step());
+        assertEquals("EINVAL", r.devices().get(0).revoke().get(0).result());
+        assertEquals(List.of(), r.devices().get(0).revoke().get(0).events());
         assertTrue(r.devices().get(0).note().contains("RESET"));
     }
 
