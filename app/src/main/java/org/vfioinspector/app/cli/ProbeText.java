@@ -15,8 +15,9 @@ final class ProbeText {
                 .append(report.kernel().release()).append(" (profile ").append(report.kernel().profile()).append(")\n");
         if (noTargets) {
             out.append("\nNo device is bound to vfio-pci on this host, so there is nothing to probe.\n")
-                    .append("  Bind one first, e.g.: echo vfio-pci > /sys/bus/pci/devices/BDF/driver_override; "
-                            + "echo BDF > /sys/bus/pci/drivers_probe\n");
+                    .append("  Bind one first, e.g.: echo vfio-pci > ")
+                    .append(host.paths().sys("bus/pci/devices/BDF/driver_override"))
+                    .append("; echo BDF > ").append(host.paths().sys("bus/pci/drivers_probe")).append('\n');
             return out.toString();
         }
         for (ProbeReport.Device d : report.devices()) {
