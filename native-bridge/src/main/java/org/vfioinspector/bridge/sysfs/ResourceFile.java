@@ -1,0 +1,110 @@
+package org.vfioinspector.bridge.sysfs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vfioinspector.bridge.model.Region;
+import org.vfioinspector.bridge.model.RegionKind;
+
+/**
+ * Parser for a PCI device's {@code resource} file (pci-sysfs {@code resource_show}): one line per resource,
+ * {@code 0x%016llx 0x%016llx 0x%016llx} = start, end (inclusive), IORESOURCE_* flags. Line N is resource N:
+ * 0–5 the BARs, 6 the expansion ROM, then SR-IOV BARs (non-bridges) or bridge windows (bridges). Only lines 0–6
+ * become {@link Region}s; all-zero lines (unimplemented) are left out.
+ */
+public final class ResourceFile {
+    public static final long IORESOURCE_TYPE_BITS = 0x1f00L;
+    public static final long IORESOURCE_IO = 0x100L;
+    public static final long IORESOURCE_MEM = 0x200L;
+    public static final long IORESOURCE_PREFETCH = 0x2000L;
+    public static final long IORESOURCE_READONLY = 0x4000L;
+    public static final long IORESOURCE_MEM_64 = 0x100000L;
+
+    private static final String EXPECTED_LINE = "three hex numbers per line: 0xSTART 0xEND 0xFLAGS";
+
+    private ResourceFile() {
+    }
+
+    /** One line of the file, undecoded. */
+    public record Entry(int index, long start, long end, long flags) {
+        public boolean isUnused() {
+            return start == 0 && end == 0 && flags == 0;
+        }
+    }
+
+    /** Every line, in order, including all-zero ones. */
+    public static List<Entry> entries(String file, String text) {
+        List<Entry> entries = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        int count = lines.length;
+        if (count > 0 && lines[count - 1].isEmpty()) {
+            count--;
+        }
+        for (int i = 0; i < count; i++) {
+            String line = lines[i];
+            String[] f = line.strip().split("\\s+");
+            if (f.length != 3) {
+                throw new SysfsFormatException(file, line, EXPECTED_LINE + " (line " + (i + 1) + ")");
+            }
+            long start = hex(file, line, f[0], i);
+            long end = hex(file, line, f[1], i);
+            long flags = hex(file, line, f[2], i);
+            Entry e = new Entry(i, start, end, flags);
+            if (!e.isUnused() && Long.compareUnsigned(end, start) < 0) {
+                throw new SysfsFormatException(file, line,
+                        "an end address at or above the start (line " + (i + 1) + ")");
+            }
+            entries.add(e);
+        }
+        return entries;
+    }
+
+    /** The implemented BARs (index 0–5) and ROM (index 6), decoded. */
+    public static List<Region> regions(String file, String text) {
+        List<Region> regions = new ArrayList<>();
+        for (Entry e : entries(file, text)) {
+            if (e.index() > Region.ROM_INDEX || e.isUnused()) {
+                continue;
+            }
+            regions.add(decode(file, e));
+        }
+        return regions;
+    }
+
+    static Region decode(String file, Entry e) {
+        long type = e.flags() & IORESOURCE_TYPE_BITS;
+        RegionKind kind;
+        if (type == IORESOURCE_IO) {
+            kind = RegionKind.IO;
+        } else if (type == IORESOURCE_MEM) {
+            if (e.index() == Region.ROM_INDEX) {
+                kind = RegionKind.ROM;
+            } else if ((e.flags() & IORESOURCE_MEM_64) != 0) {
+                kind = RegionKind.MEM64;
+            } else {
+                kind = RegionKind.MEM32;
+            }
+        } else {
+            throw new SysfsFormatException(file, String.format("0x%016x 0x%016x 0x%016x", e.start(), e.end(),
+                    e.flags()), "flags with IORESOURCE_IO (0x100) or IORESOURCE_MEM (0x200) for resource "
+                    + e.index());
+        }
+        long size = e.end() - e.start() + 1;
+        if (size <= 0) {
+            throw new SysfsFormatException(file, String.format("0x%016x 0x%016x 0x%016x", e.start(), e.end(),
+                    e.flags()), "a region smaller than 2^63 bytes for resource " + e.index());
+        }
+        return new Region(e.index(), kind, e.start(), size, e.flags(), (e.flags() & IORESOURCE_PREFETCH) != 0,
+                (e.flags() & IORESOURCE_READONLY) != 0);
+    }
+
+    private static long hex(String file, String line, String field, int index) {
+        if (!field.startsWith("0x") || field.length() < 3 || field.length() > 18) {
+            throw new SysfsFormatException(file, line, EXPECTED_LINE + " (line " + (index + 1) + ")");
+        }
+        try {
+            return Long.parseUnsignedLong(field.substring(2), 16);
+        } catch (NumberFormatException ex) {
+            throw new SysfsFormatException(file, line, EXPECTED_LINE + " (line " + (index + 1) + ")");
+        }
+    }
+}
