@@ -1,0 +1,87 @@
+package org.vfioinspector.app.gui.host;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.vfioinspector.bridge.sysfs.HostPaths;
+
+/** A host the inspector can open: this machine, a sysfs snapshot folder, or (once the lab lands) a lab scenario. */
+public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot {
+    /** Stable key for the preferences ("live", "snapshot:/path"). */
+    String key();
+
+    /** What the host selector shows. */
+    String label();
+
+    /** "this machine", "sysfs snapshot", "lab scenario". */
+    String kind();
+
+    HostPaths paths();
+
+    boolean isLab();
+
+    /** The machine the inspector runs on. */
+    record Live() implements HostChoice {
+        @Override
+        public String key() {
+            return "live";
+        }
+
+        @Override
+        public String label() {
+            return "This machine";
+        }
+
+        @Override
+        public String kind() {
+            return "this machine";
+        }
+
+        @Override
+        public HostPaths paths() {
+            return HostPaths.live();
+        }
+
+        @Override
+        public boolean isLab() {
+            return false;
+        }
+    }
+
+    /** A folder laid out like a root filesystem (DIR/sys, DIR/dev, DIR/proc), e.g. an extracted fixture. */
+    record Snapshot(Path root) implements HostChoice {
+        @Override
+        public String key() {
+            return "snapshot:" + root;
+        }
+
+        @Override
+        public String label() {
+            return "Snapshot: " + (root.getFileName() != null ? root.getFileName() : root);
+        }
+
+        @Override
+        public String kind() {
+            return "sysfs snapshot (read-only)";
+        }
+
+        @Override
+        public HostPaths paths() {
+            return HostPaths.under(root);
+        }
+
+        @Override
+        public boolean isLab() {
+            return false;
+        }
+    }
+
+    static Optional<HostChoice> fromKey(String key) {
+        if ("live".equals(key)) {
+            return Optional.of(new Live());
+        }
+        if (key != null && key.startsWith("snapshot:")) {
+            return Optional.of(new Snapshot(Path.of(key.substring("snapshot:".length()))));
+        }
+        return Optional.empty();
+    }
+}
