@@ -68,7 +68,7 @@ public final class AppPrefs {
     }
 
     public double divider() {
-        return node.getDouble(DIVIDER, 0.30);
+        return node.getDouble(DIVIDER, 0.36);
     }
 
     public void saveDivider(double d) {

@@ -1,7 +1,6 @@
 package org.vfioinspector.app.gui.host;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 
 /** A host the inspector can open: this machine, a sysfs snapshot folder, or (once the lab lands) a lab scenario. */
@@ -73,15 +72,5 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot 
         public boolean isLab() {
             return false;
         }
-    }
-
-    static Optional<HostChoice> fromKey(String key) {
-        if ("live".equals(key)) {
-            return Optional.of(new Live());
-        }
-        if (key != null && key.startsWith("snapshot:")) {
-            return Optional.of(new Snapshot(Path.of(key.substring("snapshot:".length()))));
-        }
-        return Optional.empty();
     }
 }
