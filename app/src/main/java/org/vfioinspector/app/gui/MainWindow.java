@@ -58,6 +58,10 @@ import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 public final class MainWindow {
     /** {@code -Dvfioinspector.host=snapshot:/path} (or {@code live}) opens that host after this machine. */
     public static final String HOST_PROPERTY = "vfioinspector.host";
+    /** {@code -Dvfioinspector.select=0000:00:05.0} selects that device after start-up. */
+    public static final String SELECT_PROPERTY = "vfioinspector.select";
+    /** {@code -Dvfioinspector.theme=DARK} overrides the remembered theme for this run. */
+    public static final String THEME_PROPERTY = "vfioinspector.theme";
     private final AppContext ctx;
     private final Stage stage;
     private final BorderPane root = new BorderPane();
@@ -78,7 +82,8 @@ public final class MainWindow {
     public MainWindow(AppContext ctx, Stage stage) {
         this.ctx = ctx;
         this.stage = stage;
-        this.theme = ctx.prefs().theme();
+        this.theme = System.getProperty(THEME_PROPERTY) != null ? Theme.parse(System.getProperty(THEME_PROPERTY))
+                : ctx.prefs().theme();
         this.errors = new ErrorPresenter(stage, status::setText);
 
         hostSelector.setId("hostSelector");
@@ -173,9 +178,20 @@ public final class MainWindow {
                                 + "scenarios (qemu-q35 and others) appear in the host selector once the lab "
                                 + "kernel is part of this build.");
                 notice.show("This machine cannot use VFIO yet:", loaded.diagnosis(), next);
-                last.filter(c -> !(c instanceof HostChoice.Live)).ifPresent(this::open);
+                last.filter(c -> !(c instanceof HostChoice.Live)).ifPresent(c -> open(c, h -> preselect()));
+            } else {
+                preselect();
             }
         });
+    }
+
+    /** {@code -Dvfioinspector.select=BDF}: select that device once the host is open (screenshots, demos). */
+    private void preselect() {
+        String bdf = System.getProperty(SELECT_PROPERTY);
+        if (bdf != null && org.vfioinspector.bridge.model.PciAddress.isValid(bdf)) {
+            groups.select(org.vfioinspector.bridge.model.PciAddress.parse(bdf));
+            groups.tree().requestFocus();
+        }
     }
 
     public Task<LoadedHost> open(HostChoice choice) {
