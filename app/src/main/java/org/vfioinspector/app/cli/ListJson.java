@@ -1,0 +1,180 @@
+package org.vfioinspector.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.KernelInfo;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
+import org.vfioinspector.bridge.model.ReadFailure;
+import org.vfioinspector.bridge.model.Region;
+import org.vfioinspector.bridge.model.ReservedRegion;
+
+/** The {@code list --json} document (README "## `list`" documents every field). */
+final class ListJson {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ListJson() {
+    }
+
+    static String render(HostSpec spec, HostInventory host) {
+        try {
+            return MAPPER.writeValueAsString(toJson(spec, host));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    static ObjectNode toJson(HostSpec spec, HostInventory host) {
+        ObjectNode root = F.objectNode();
+        ObjectNode h = root.putObject("host");
+        h.put("kind", spec.kind().label());
+        h.put("sys", spec.paths().sys().toString());
+        h.set("kernel", kernel(host.kernel()));
+        ArrayNode groups = root.putArray("groups");
+        host.groups().forEach(g -> groups.add(group(g)));
+        ArrayNode devices = root.putArray("devices");
+        host.devices().forEach(d -> devices.add(device(d)));
+        ArrayNode ungrouped = root.putArray("ungrouped");
+        host.ungrouped().forEach(d -> ungrouped.add(d.address().toString()));
+        ArrayNode errors = root.putArray("errors");
+        host.failed().forEach(f -> errors.add(error(f)));
+        return root;
+    }
+
+    private static ObjectNode kernel(KernelInfo k) {
+        ObjectNode n = F.objectNode();
+        n.put("release", k.release());
+        n.put("iommuActive", k.iommuActive());
+        ObjectNode modules = n.putObject("modules");
+        modules.put("vfio", k.vfioModule());
+        modules.put("vfio_pci", k.vfioPciModule());
+        modules.put("iommufd", k.iommufdModule());
+        ArrayNode nodes = n.putArray("vfioGroupNodes");
+        k.vfioGroupNodes().forEach(nodes::add);
+        n.put("vfioContainer", k.vfioContainer());
+        ArrayNode cdevs = n.putArray("vfioDeviceNodes");
+        k.vfioDeviceNodes().forEach(cdevs::add);
+        n.put("iommufd", k.iommufdNode());
+        return n;
+    }
+
+    private static ObjectNode group(IommuGroup g) {
+        ObjectNode n = F.objectNode();
+        n.put("id", g.number());
+        putOptional(n, "type", g.type());
+        ArrayNode devices = n.putArray("devices");
+        g.devices().forEach(a -> devices.add(a.toString()));
+        n.put("viable", g.viability().viable());
+        ArrayNode blockers = n.putArray("blockers");
+        ArrayNode drivers = n.putArray("blockerDrivers");
+        for (Blocker b : g.viability().blockers()) {
+            blockers.add(b.address().toString());
+            ObjectNode bd = drivers.addObject();
+            bd.put("bdf", b.address().toString());
+            bd.put("driver", b.driver());
+        }
+        ArrayNode reserved = n.putArray("reservedRegions");
+        for (ReservedRegion r : g.reservedRegions()) {
+            ObjectNode rn = reserved.addObject();
+            rn.set("start", unsigned(r.start()));
+            rn.set("end", unsigned(r.end()));
+            rn.put("kind", r.kind());
+        }
+        return n;
+    }
+
+    private static ObjectNode device(PciDevice d) {
+        ObjectNode n = F.objectNode();
+        n.put("bdf", d.address().toString());
+        n.put("vendor", String.format("%04x", d.vendorId()));
+        n.put("device", String.format("%04x", d.deviceId()));
+        putOptional(n, "subsystemVendor", d.subsystemVendor().map(v -> String.format("%04x", v)));
+        putOptional(n, "subsystemDevice", d.subsystemDevice().map(v -> String.format("%04x", v)));
+        putOptional(n, "revision", d.revision().map(v -> String.format("%02x", v)));
+        n.put("class", String.format("%06x", d.classCode()));
+        ObjectNode names = n.putObject("names");
+        putOptional(names, "vendor", d.names().vendor());
+        putOptional(names, "device", d.names().device());
+        putOptional(names, "subsystem", d.names().subsystem());
+        putOptional(names, "class", d.names().className());
+        putOptional(names, "progIf", d.names().progIf());
+        putOptional(n, "driver", d.driver());
+        putOptional(n, "driverOverride", d.driverOverride());
+        if (d.iommuGroup().isPresent()) {
+            n.put("iommuGroup", d.iommuGroup().get());
+        } else {
+            n.putNull("iommuGroup");
+        }
+        if (d.numaNode().isPresent()) {
+            n.put("numaNode", d.numaNode().get());
+        } else {
+            n.putNull("numaNode");
+        }
+        if (d.resetMethods().isPresent()) {
+            ArrayNode reset = n.putArray("resetMethods");
+            d.resetMethods().get().forEach(reset::add);
+        } else {
+            n.putNull("resetMethods");
+        }
+        putOptional(n, "vfioDevice", d.vfioDevice());
+        n.put("bridge", d.isBridge());
+        ArrayNode upstream = n.putArray("upstream");
+        d.upstream().forEach(a -> upstream.add(a.toString()));
+        if (d.sriov().isPresent()) {
+            ObjectNode s = n.putObject("sriov");
+            s.put("totalVfs", d.sriov().get().totalVfs());
+            s.put("numVfs", d.sriov().get().numVfs());
+            ArrayNode vfs = s.putArray("virtfns");
+            d.sriov().get().virtfns().forEach(a -> vfs.add(a.toString()));
+        } else {
+            n.putNull("sriov");
+        }
+        putOptional(n, "physfn", d.physfn().map(PciAddress::toString));
+        ArrayNode regions = n.putArray("regions");
+        for (Region r : d.regions()) {
+            ObjectNode rn = regions.addObject();
+            rn.put("index", r.index());
+            rn.put("name", r.name());
+            rn.put("kind", r.kind().label());
+            rn.put("prefetchable", r.prefetchable());
+            rn.put("readOnly", r.readOnly());
+            rn.set("start", unsigned(r.start()));
+            rn.set("end", unsigned(r.end()));
+            rn.set("size", unsigned(r.size()));
+            rn.set("flags", unsigned(r.flags()));
+        }
+        return n;
+    }
+
+    private static ObjectNode error(ReadFailure f) {
+        ObjectNode n = F.objectNode();
+        n.put("subject", f.subject());
+        n.put("file", f.file());
+        putOptional(n, "text", f.text());
+        n.put("message", f.message());
+        return n;
+    }
+
+    private static void putOptional(ObjectNode n, String field, Optional<String> value) {
+        if (value.isPresent()) {
+            n.put(field, value.get());
+        } else {
+            n.putNull(field);
+        }
+    }
+
+    /** A 64-bit value as an unsigned JSON integer. */
+    private static JsonNode unsigned(long v) {
+        return v >= 0 ? F.numberNode(v) : F.numberNode(new BigInteger(Long.toUnsignedString(v)));
+    }
+}

@@ -1,0 +1,124 @@
+package org.vfioinspector.app.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.KernelInfo;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
+import org.vfioinspector.bridge.model.ReadFailure;
+import org.vfioinspector.bridge.model.Region;
+import org.vfioinspector.bridge.model.Sizes;
+
+/** The {@code list} text report: kernel facts, then IOMMU group → device → BARs, then what could not be read. */
+final class ListText {
+    static final String NO_GROUPS = "No IOMMU groups:";
+
+    private ListText() {
+    }
+
+    static String render(HostSpec spec, HostInventory host) {
+        StringBuilder out = new StringBuilder();
+        KernelInfo k = host.kernel();
+        out.append("Host ").append(spec).append(" (sysfs ").append(spec.paths().sys()).append("), kernel ")
+                .append(k.release()).append('\n');
+        out.append("  IOMMU ").append(k.iommuActive() ? "active" : "not active")
+                .append("; modules: vfio ").append(yesNo(k.vfioModule()))
+                .append(", vfio_pci ").append(yesNo(k.vfioPciModule()))
+                .append(", iommufd ").append(yesNo(k.iommufdModule())).append('\n');
+        out.append("  device nodes: vfio groups ").append(k.vfioGroupNodes().isEmpty() ? "none"
+                        : k.vfioGroupNodes().stream().map(String::valueOf).collect(Collectors.joining(" ")))
+                .append(", vfio container ").append(yesNo(k.vfioContainer()))
+                .append(", vfio cdevs ").append(k.vfioDeviceNodes().isEmpty() ? "none"
+                        : String.join(" ", k.vfioDeviceNodes()))
+                .append(", iommufd ").append(yesNo(k.iommufdNode())).append('\n');
+
+        for (IommuGroup g : host.groups()) {
+            out.append('\n').append("IOMMU group ").append(g.number()).append(" (")
+                    .append(g.type().orElse("type unknown")).append("): ");
+            if (g.viability().viable()) {
+                out.append("viable for VFIO\n");
+            } else {
+                out.append("NOT viable for VFIO, blocked by ").append(g.viability().blockers().stream()
+                        .map(ListText::blocker).collect(Collectors.joining(", ")))
+                        .append(" (unbind them or bind them to vfio-pci)\n");
+            }
+            for (PciAddress a : g.devices()) {
+                host.device(a).ifPresentOrElse(d -> device(out, d, "  "),
+                        () -> out.append("  ").append(a).append(" (could not be read, see errors below)\n"));
+            }
+        }
+
+        List<PciDevice> ungrouped = host.ungrouped();
+        if (host.groups().isEmpty()) {
+            out.append('\n').append(NO_GROUPS).append(" this host has no active IOMMU.\n")
+                    .append("  Devices without an IOMMU group cannot be used with VFIO, so none of the ")
+                    .append(host.devices().size()).append(" PCI devices below can be.\n")
+                    .append("  To enable an IOMMU:\n")
+                    .append("  - turn on VT-d (Intel) or AMD-Vi / IOMMU (AMD) in the firmware setup;\n")
+                    .append("  - boot with intel_iommu=on (Intel) or amd_iommu=on (AMD) on the kernel command line")
+                    .append(" (iommu=pt keeps host-owned devices fast);\n")
+                    .append("  - after the reboot ").append(spec.paths().sys("kernel/iommu_groups"))
+                    .append(" lists one directory per group.\n");
+        } else if (!ungrouped.isEmpty()) {
+            out.append('\n').append("Devices without an IOMMU group (").append(ungrouped.size())
+                    .append("): VFIO cannot use them.\n");
+        }
+        if (!ungrouped.isEmpty()) {
+            out.append('\n');
+            ungrouped.forEach(d -> device(out, d, "  "));
+        }
+        if (host.devices().isEmpty() && host.failed().isEmpty()) {
+            out.append("\nNo PCI devices.\n");
+        }
+        if (!host.failed().isEmpty()) {
+            out.append('\n').append("Could not read (").append(host.failed().size()).append("):\n");
+            for (ReadFailure f : host.failed()) {
+                out.append("  ").append(f.subject()).append(": ").append(f.message()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static void device(StringBuilder out, PciDevice d, String indent) {
+        out.append(indent).append(d.address()).append(' ')
+                .append(String.format("[%04x:%04x]", d.vendorId(), d.deviceId())).append(' ')
+                .append(d.names().className().orElse(String.format("Class %04x", d.classCode() >>> 8)))
+                .append(String.format(" [%06x]", d.classCode())).append(": ")
+                .append(d.names().vendor().orElse(String.format("vendor %04x", d.vendorId()))).append(' ')
+                .append(d.names().device().orElse(String.format("device %04x", d.deviceId())));
+        d.revision().ifPresent(r -> out.append(String.format(" (rev %02x)", r)));
+        out.append('\n');
+        List<String> facts = new ArrayList<>();
+        facts.add("driver " + d.driver().orElse("none"));
+        d.driverOverride().ifPresent(o -> facts.add("driver_override " + o));
+        d.vfioDevice().ifPresent(v -> facts.add("vfio cdev " + v));
+        d.resetMethods().ifPresent(r -> facts.add("reset " + (r.isEmpty() ? "disabled" : String.join(" ", r))));
+        if (!d.upstream().isEmpty()) {
+            facts.add("behind " + d.upstream().stream().map(PciAddress::toString).collect(Collectors.joining(" > ")));
+        }
+        d.sriov().ifPresent(s -> facts.add("SR-IOV " + s.numVfs() + "/" + s.totalVfs() + " VFs"));
+        d.physfn().ifPresent(p -> facts.add("VF of " + p));
+        d.numaNode().filter(n -> n >= 0).ifPresent(n -> facts.add("NUMA node " + n));
+        out.append(indent).append("    ").append(String.join(", ", facts)).append('\n');
+        if (d.regions().isEmpty()) {
+            out.append(indent).append("    no BARs\n");
+        }
+        for (Region r : d.regions()) {
+            out.append(indent).append("    ").append(String.format("%-4s %-5s %-17s 0x%016x  %s%n", r.name(),
+                    r.kind().label(), r.kind().isMemory() ? (r.prefetchable() ? "prefetchable" : "non-prefetchable") : "", r.start(),
+                    Sizes.human(r.size())));
+        }
+    }
+
+    private static String blocker(Blocker b) {
+        return b.address() + " (driver " + b.driver() + ")";
+    }
+
+    private static String yesNo(boolean b) {
+        return b ? "yes" : "no";
+    }
+}

@@ -1,0 +1,91 @@
+package org.vfioinspector.app.arch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Layering rules checked on the source tree: only HostPaths names the host's /sys and /dev (every other class
+ * resolves paths against an injected HostPaths), and native-bridge never imports JavaFX.
+ */
+class SourceGuardTest {
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*\"");
+    private static final Pattern COMMENT = Pattern.compile("(?s)/\\*.*?\\*/|//[^\\n]*");
+    /** An absolute /sys or /dev path in a literal (not "proc/sys/..." or "bus/pci/devices"). */
+    private static final Pattern HOST_ROOT = Pattern.compile("(?<![A-Za-z0-9_.-])/(sys|dev)(?![A-Za-z0-9_.-])");
+
+    static List<Path> javaFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+    }
+
+    /** The string literals of a Java source that name /sys or /dev. */
+    static List<String> hostRootLiterals(String source) {
+        String code = COMMENT.matcher(source).replaceAll("");
+        List<String> hits = new ArrayList<>();
+        Matcher m = STRING.matcher(code);
+        while (m.find()) {
+            if (HOST_ROOT.matcher(m.group()).find()) {
+                hits.add(m.group());
+            }
+        }
+        return hits;
+    }
+
+    @Test
+    void guardRecognisesLiterals() {
+        assertEquals(List.of("\"/sys\"", "\"/dev/vfio\"", "\"read /sys/bus/pci\""),
+                hostRootLiterals("a(\"/sys\"); b(\"/dev/vfio\"); c(\"read /sys/bus/pci\");"));
+        assertEquals(List.of(), hostRootLiterals("a(\"bus/pci/devices\"); b(\"proc/sys/kernel/osrelease\"); "
+                + "c(\"/usr/share/misc/pci.ids\"); /* \"/sys\" */ // \"/dev\""));
+    }
+
+    @Test
+    void onlyHostPathsNamesSysOrDev() throws IOException {
+        List<Path> roots = List.of(REPO.resolve("native-bridge/src/main/java"), REPO.resolve("app/src/main/java"));
+        List<String> offenders = new ArrayList<>();
+        int checked = 0;
+        for (Path root : roots) {
+            assertTrue(Files.isDirectory(root), root.toString());
+            for (Path f : javaFiles(root)) {
+                checked++;
+                if (f.getFileName().toString().equals("HostPaths.java")) {
+                    assertFalse(hostRootLiterals(Files.readString(f)).isEmpty(), "HostPaths names the live roots");
+                    continue;
+                }
+                List<String> hits = hostRootLiterals(Files.readString(f));
+                if (!hits.isEmpty()) {
+                    offenders.add(REPO.relativize(f) + ": " + hits);
+                }
+            }
+        }
+        assertTrue(checked > 20, "scanned only " + checked + " files");
+        assertEquals(List.of(), offenders, "only HostPaths may name /sys or /dev");
+    }
+
+    @Test
+    void nativeBridgeNeverImportsJavafx() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path f : javaFiles(REPO.resolve("native-bridge/src"))) {
+            String text = Files.readString(f);
+            if (text.contains("import javafx.") || text.contains("import static javafx.")) {
+                offenders.add(REPO.relativize(f).toString());
+            }
+        }
+        assertEquals(List.of(), offenders);
+        assertFalse(Files.readString(REPO.resolve("native-bridge/pom.xml")).contains("openjfx"),
+                "native-bridge must not depend on OpenJFX");
+    }
+}

@@ -1,0 +1,223 @@
+package org.vfioinspector.app.kernellab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real-kernel harness (issue 5): runs {@code kernel-lab/run.sh}, which boots the newest Debian sid
+ * kernel under QEMU for each device set and runs the project's jar inside the guest, then asserts on
+ * the collected results. Skipped only when {@code VFIO_INSPECTOR_SKIP_KERNEL_LAB=1}.
+ *
+ * <p>System properties (set by app/pom.xml): {@code kernelLab.repo} (repository root),
+ * {@code kernelLab.sets} (device sets, default "intel virtio"), {@code kernelLab.timeoutMinutes}.
+ */
+class KernelLabIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path repo;
+    private static Path resultsRoot;
+    private static Path runLog;
+    private static int runExitCode;
+
+    static Stream<String> sets() {
+        return Stream.of(System.getProperty("kernelLab.sets", "intel virtio").trim().split("\\s+"));
+    }
+
+    private static final boolean SKIP = "1".equals(System.getenv("VFIO_INSPECTOR_SKIP_KERNEL_LAB"));
+    private static final String SKIP_MESSAGE =
+            "VFIO_INSPECTOR_SKIP_KERNEL_LAB=1: the real-kernel harness (kernel-lab/run.sh) was skipped on purpose";
+
+    @BeforeAll
+    static void runHarness() throws IOException, InterruptedException {
+        if (SKIP) {
+            System.out.println("[KernelLabIT] SKIPPED: " + SKIP_MESSAGE);
+            return;
+        }
+        repo = Path.of(System.getProperty("kernelLab.repo", "..")).toAbsolutePath().normalize();
+        Path script = repo.resolve("kernel-lab/run.sh");
+        assertTrue(Files.isExecutable(script), script + " is missing or not executable");
+        Path work = Path.of(System.getenv().getOrDefault("VFIO_INSPECTOR_LAB_WORK", repo.resolve("kernel-lab/work").toString()));
+        resultsRoot = work.resolve("results");
+        long timeoutMinutes = Long.getLong("kernelLab.timeoutMinutes", 60);
+
+        ProcessBuilder pb = new ProcessBuilder(script.toString()).directory(repo.toFile()).redirectErrorStream(true);
+        pb.environment().put("VFIO_INSPECTOR_LAB_SETS", String.join(" ", sets().toList()));
+        // run.sh's own total budget stays below ours, so it reports its own timeout first
+        pb.environment().putIfAbsent("VFIO_INSPECTOR_LAB_TOTAL_TIMEOUT", String.valueOf(timeoutMinutes * 60 - 120));
+        Files.createDirectories(work);
+        runLog = work.resolve("run.log");
+        Process p = pb.start();
+        Thread copier = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 PrintWriter log = new PrintWriter(Files.newBufferedWriter(runLog), true)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    System.out.println(line);
+                    log.println(line);
+                }
+            } catch (IOException e) {
+                System.out.println("[KernelLabIT] reading run.sh output: " + e);
+            }
+        }, "kernel-lab-output");
+        copier.setDaemon(true);
+        copier.start();
+        if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            copier.join(5000);
+            fail("kernel-lab/run.sh did not finish within " + timeoutMinutes + " min (killed); last output:\n" + tail(runLog, 60));
+        }
+        copier.join(10_000);
+        runExitCode = p.exitValue();
+        System.out.println("[KernelLabIT] kernel-lab/run.sh exit code " + runExitCode + ", log " + runLog);
+    }
+
+    /** Each test reports the skip itself (a class-level assumption would show as 0 tests run). */
+    @BeforeEach
+    void skipOnlyOnTheExplicitSwitch() {
+        assumeFalse(SKIP, SKIP_MESSAGE);
+    }
+
+    // ---- results of one device set ------------------------------------------------------------
+
+    /** results.json of the set, failing with the guest error and console tail when the set did not run. */
+    static JsonNode results(String set) throws IOException {
+        Path dir = resultsRoot.resolve(set);
+        Path file = dir.resolve("results.json");
+        if (!Files.exists(file)) {
+            fail("device set " + set + ": no " + file + " (run.sh exit " + runExitCode + "); run.sh output:\n" + tail(runLog, 60));
+        }
+        JsonNode r = JSON.readTree(file.toFile());
+        if (!"ok".equals(r.path("status").asText())) {
+            fail("device set " + set + " failed in the guest: " + r.path("error").asText() + "\nguest console (tail of "
+                    + dir.resolve("console.log") + "):\n" + tail(dir.resolve("console.log"), 60));
+        }
+        return r;
+    }
+
+    static JsonNode command(JsonNode results, String name) {
+        for (JsonNode c : results.path("commands")) {
+            if (name.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        return fail("guest command '" + name + "' is not in the command list of set " + results.path("set").asText());
+    }
+
+    /** stdout of a guest command that must have exited 0; otherwise fail with its exit code and stderr. */
+    static String successfulOutput(String set, JsonNode results, String name) throws IOException {
+        JsonNode c = command(results, name);
+        Path dir = resultsRoot.resolve(set);
+        if (!c.path("ran").asBoolean() || c.path("exitCode").asInt(-1) != 0) {
+            fail("set " + set + ": guest command '" + c.path("command").asText() + "' "
+                    + (c.path("timedOut").asBoolean() ? "timed out" : "exited " + c.path("exitCode").asText())
+                    + "; stderr:\n" + tail(dir.resolve(name + ".stderr"), 30));
+        }
+        return Files.readString(dir.resolve(name + ".stdout"));
+    }
+
+    // ---- assertions ----------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "device set {0}")
+    @MethodSource("sets")
+    void guestKernelIs7xAndRecorded(String set) throws IOException {
+        JsonNode r = results(set);
+        String kernel = r.path("kernelVersion").asText();
+        assertTrue(kernel.matches("7\\.\\d+.*"), "guest kernel is not 7.x: " + kernel);
+        String uname = successfulOutput(set, r, "uname").trim();
+        assertEquals(kernel, uname, "results.json kernelVersion vs uname -r in the guest");
+        assertEquals(r.path("fetchedKernelVersion").asText(), uname, "the kernel that ran is the one fetched");
+        assertEquals(uname, Files.readString(resultsRoot.resolve(set).resolve("version")).trim(), "version file");
+    }
+
+    @ParameterizedTest(name = "device set {0}")
+    @MethodSource("sets")
+    void listAgreesWithTheGuestsLspci(String set) throws IOException {
+        JsonNode r = results(set);
+        Map<String, LspciParser.Device> lspci = LspciParser.parse(successfulOutput(set, r, "lspci"));
+        String listOut = successfulOutput(set, r, "list");
+        JsonNode list = JSON.readTree(listOut);
+
+        // the devices the guest bound to vfio-pci are there, with IOMMU groups (the vIOMMU worked)
+        List<String> bound = boundByGuest(set);
+        assertTrue(!bound.isEmpty(), "the guest bound no device to vfio-pci");
+        for (String bdf : bound) {
+            LspciParser.Device d = lspci.get(bdf);
+            assertTrue(d != null && "vfio-pci".equals(d.driver()) && d.iommuGroup() != null,
+                    bdf + " was bound to vfio-pci by the guest, lspci shows " + d);
+        }
+        String uname = successfulOutput(set, r, "uname").trim();
+        assertTrue(list.path("host").path("kernel").asText().contains(uname),
+                "list --json host.kernel " + list.path("host").path("kernel") + " vs uname -r " + uname);
+
+        List<String> diffs = ListVsLspci.compare(list, lspci);
+        if (!diffs.isEmpty()) {
+            fail("set " + set + ": list --json disagrees with the guest's lspci -D -nn -vv in " + diffs.size()
+                    + " point(s):\n  " + String.join("\n  ", diffs));
+        }
+    }
+
+    /**
+     * The place for the probe assertions (issue 5): every BAR's region flags, mmap/pread/dma-buf outcomes
+     * against facts §9, and the revocation sequences of {@code probe --json --revoke}. Not written yet:
+     * the probe command does not exist in this build; its output format will define the assertions.
+     */
+    @Disabled("pending: probe --json does not exist yet; the facts §9 assertions are written against its output once it lands")
+    @ParameterizedTest(name = "device set {0}")
+    @MethodSource("sets")
+    void probeMatchesFactsSection9(String set) {
+    }
+
+    /**
+     * The place for lab-vs-real conformance (issue 5): the same probe (and --revoke) against
+     * {@code lab:qemu-q35} with the profile of the kernel that ran must match field by field.
+     */
+    @Disabled("pending: probe --json and the lab:qemu-q35 kernel profiles do not exist yet")
+    @ParameterizedTest(name = "device set {0}")
+    @MethodSource("sets")
+    void probeConformsToTheLabProfileOfTheKernelThatRan(String set) {
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static final Pattern BOUND = Pattern.compile("^@@VFIOINSP BOUND (\\S+) ");
+
+    /** BDFs the guest's /init reported as bound to vfio-pci (console markers). */
+    static List<String> boundByGuest(String set) throws IOException {
+        try (Stream<String> lines = Files.lines(resultsRoot.resolve(set).resolve("console.log"), StandardCharsets.ISO_8859_1)) {
+            return lines.map(BOUND::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+}

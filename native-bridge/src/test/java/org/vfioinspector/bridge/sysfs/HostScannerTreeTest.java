@@ -1,0 +1,288 @@
+package org.vfioinspector.bridge.sysfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.KernelInfo;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
+import org.vfioinspector.bridge.model.ReadFailure;
+import org.vfioinspector.bridge.model.RegionKind;
+import org.vfioinspector.bridge.model.ReservedRegion;
+import org.vfioinspector.bridge.model.Sriov;
+import org.vfioinspector.bridge.pciids.PciIds;
+
+/** Whole-host scans over fake sysfs trees with the kernel's link shapes. */
+class HostScannerTreeTest {
+    @TempDir
+    Path tmp;
+    FakeSysfs fs;
+
+    @BeforeEach
+    void setUp() {
+        fs = new FakeSysfs(tmp);
+    }
+
+    private HostInventory scan() throws HostUnreadableException {
+        return new HostScanner(fs.paths(), PciIds.empty()).scan();
+    }
+
+    private static PciAddress a(String bdf) {
+        return PciAddress.parse(bdf);
+    }
+
+    @Test
+    void linkShapesAreTheKernels() throws Exception {
+        FakeSysfs.Group g = fs.group(11);
+        fs.device("0000:00:08.0").classCode("0x060400").driver("pcieport");
+        fs.device("0000:01:00.0", List.of("0000:00:08.0")).driver("vfio-pci").group(g);
+        assertEquals("../../../devices/pci0000:00/0000:00:08.0/0000:01:00.0",
+                Files.readSymbolicLink(fs.sys("bus/pci/devices/0000:01:00.0")).toString());
+        Path dev = fs.sys("devices/pci0000:00/0000:00:08.0/0000:01:00.0");
+        assertEquals("../../../../bus/pci/drivers/vfio-pci", Files.readSymbolicLink(dev.resolve("driver")).toString());
+        assertEquals("../../../../kernel/iommu_groups/11",
+                Files.readSymbolicLink(dev.resolve("iommu_group")).toString());
+        assertEquals("../../../../devices/pci0000:00/0000:00:08.0/0000:01:00.0",
+                Files.readSymbolicLink(fs.sys("kernel/iommu_groups/11/devices/0000:01:00.0")).toString());
+        assertEquals("../../../bus/pci/drivers/pcieport",
+                Files.readSymbolicLink(fs.sys("devices/pci0000:00/0000:00:08.0/driver")).toString());
+        assertEquals(dev.toRealPath(), fs.sys("kernel/iommu_groups/11/devices/0000:01:00.0").toRealPath());
+    }
+
+    @Test
+    void fullDevice() throws Exception {
+        FakeSysfs.Group g = fs.group(3);
+        fs.device("0000:00:03.0").ids("0x1234", "0x11e8").classCode("0x00ff00").file("revision", "0x10\n")
+                .file("numa_node", "0\n").file("reset_method", "flr bus\n").file("driver_override", "vfio-pci\n")
+                .resource("0x00000000fea00000 0x00000000feafffff 0x0000000000040200", "", "0x00000000fd800000 "
+                        + "0x00000000fdffffff 0x000000000014220c").driver("vfio-pci").group(g).vfioDev("vfio0");
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        PciDevice d = h.device(a("0000:00:03.0")).orElseThrow();
+        assertEquals(0x1234, d.vendorId());
+        assertEquals(0x11e8, d.deviceId());
+        assertEquals(Optional.of(0x8086), d.subsystemVendor());
+        assertEquals(Optional.of(0x10), d.revision());
+        assertEquals(0x00ff00, d.classCode());
+        assertEquals(Optional.of("vfio-pci"), d.driver());
+        assertEquals(Optional.of("vfio-pci"), d.driverOverride());
+        assertEquals(Optional.of(3), d.iommuGroup());
+        assertEquals(Optional.of(0), d.numaNode());
+        assertEquals(Optional.of(List.of("flr", "bus")), d.resetMethods());
+        assertEquals(Optional.of("vfio0"), d.vfioDevice());
+        assertEquals(List.of(), d.upstream());
+        assertEquals(2, d.regions().size());
+        assertEquals(RegionKind.MEM32, d.regions().get(0).kind());
+        assertEquals(2, d.regions().get(1).index());
+        assertEquals(RegionKind.MEM64, d.regions().get(1).kind());
+        assertTrue(d.regions().get(1).prefetchable());
+
+        IommuGroup group = h.group(3).orElseThrow();
+        assertEquals(Optional.of("DMA"), group.type());
+        assertEquals(List.of(new ReservedRegion(0xfee00000L, 0xfeefffffL, "msi")), group.reservedRegions());
+        assertEquals(List.of(a("0000:00:03.0")), group.devices());
+        assertTrue(group.viability().viable());
+    }
+
+    @Test
+    void missingOptionalFilesAreAbsentNotErrors() throws Exception {
+        fs.device("0000:00:1f.0").remove("subsystem_vendor").remove("subsystem_device").remove("revision")
+                .remove("numa_node").remove("driver_override");
+        FakeSysfs.Group g = fs.group(0).remove("type").remove("reserved_regions");
+        fs.device("0000:00:00.0").group(g);
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        PciDevice d = h.device(a("0000:00:1f.0")).orElseThrow();
+        assertEquals(Optional.empty(), d.subsystemVendor());
+        assertEquals(Optional.empty(), d.subsystemDevice());
+        assertEquals(Optional.empty(), d.revision());
+        assertEquals(Optional.empty(), d.numaNode());
+        assertEquals(Optional.empty(), d.driverOverride());
+        assertEquals(Optional.empty(), d.driver());
+        assertEquals(Optional.empty(), d.iommuGroup());
+        assertEquals(Optional.empty(), d.resetMethods());
+        assertEquals(Optional.empty(), d.vfioDevice());
+        assertEquals(Optional.empty(), d.sriov());
+        assertEquals(Optional.empty(), d.physfn());
+        assertEquals(List.of(), d.regions(), "no resource file: no regions");
+        IommuGroup group = h.group(0).orElseThrow();
+        assertEquals(Optional.empty(), group.type());
+        assertEquals(List.of(), group.reservedRegions());
+        assertEquals(List.of(d), h.ungrouped());
+    }
+
+    @Test
+    void malformedFileFailsOnlyThatDevice() throws Exception {
+        FakeSysfs.Group g = fs.group(4);
+        fs.device("0000:00:04.0").group(g).driver("e1000").file("vendor", "intel\n");
+        fs.device("0000:00:05.0").resource("0x00000000feb67000 0x00000000feb670ff");
+        fs.device("0000:00:06.0");
+        HostInventory h = scan();
+        assertEquals(List.of(a("0000:00:06.0")), h.devices().stream().map(PciDevice::address).toList());
+        assertEquals(2, h.failed().size());
+        ReadFailure vendor = h.failed().get(0);
+        assertEquals("0000:00:04.0", vendor.subject());
+        assertEquals("bus/pci/devices/0000:00:04.0/vendor", vendor.file());
+        assertEquals(Optional.of("intel\n"), vendor.text());
+        assertTrue(vendor.message().contains("0x and 4 hex digits"), vendor.message());
+        ReadFailure resource = h.failed().get(1);
+        assertEquals("bus/pci/devices/0000:00:05.0/resource", resource.file());
+        assertEquals(Optional.of("0x00000000feb67000 0x00000000feb670ff"), resource.text());
+        // the failed device's group is still listed, judged by its driver link
+        IommuGroup group = h.group(4).orElseThrow();
+        assertEquals(List.of(a("0000:00:04.0")), group.devices());
+        assertEquals(List.of(new Blocker(a("0000:00:04.0"), "e1000")), group.viability().blockers());
+    }
+
+    @Test
+    void missingRequiredFileFailsTheDevice() throws Exception {
+        fs.device("0000:00:04.0").remove("class");
+        fs.device("0000:00:05.0");
+        HostInventory h = scan();
+        assertEquals(1, h.devices().size());
+        assertEquals("bus/pci/devices/0000:00:04.0/class", h.failed().get(0).file());
+        assertEquals(Optional.empty(), h.failed().get(0).text());
+    }
+
+    @Test
+    void nonViableGroupNamesBlockers() throws Exception {
+        FakeSysfs.Group g = fs.group(10);
+        fs.device("0000:00:1f.0").classCode("0x060100").driver("lpc_ich").group(g);
+        fs.device("0000:00:1f.2").classCode("0x010601").driver("vfio-pci").group(g);
+        fs.device("0000:00:1f.3").classCode("0x0c0500").driver("i801_smbus").group(g);
+        fs.device("0000:00:1f.4").classCode("0x0c0500").driver("pci-stub").group(g);
+        fs.device("0000:00:1f.5").classCode("0x0c0500").group(g);
+        IommuGroup group = scan().group(10).orElseThrow();
+        assertFalse(group.viability().viable());
+        assertEquals(List.of(new Blocker(a("0000:00:1f.0"), "lpc_ich"), new Blocker(a("0000:00:1f.3"), "i801_smbus")),
+                group.viability().blockers());
+        assertEquals(5, group.devices().size());
+    }
+
+    @Test
+    void bridgeInAGroupIsAllowedWhateverItsDriver() throws Exception {
+        FakeSysfs.Group g = fs.group(1);
+        fs.device("0000:00:01.0").classCode("0x060400").driver("pcieport").group(g);
+        fs.device("0000:01:00.0", List.of("0000:00:01.0")).driver("vfio-pci").group(g);
+        fs.device("0000:01:00.1", List.of("0000:00:01.0")).group(g);
+        HostInventory h = scan();
+        IommuGroup group = h.group(1).orElseThrow();
+        assertTrue(group.viability().viable(), group.toString());
+        assertTrue(h.device(a("0000:00:01.0")).orElseThrow().isBridge());
+        assertEquals(List.of(a("0000:00:01.0")), h.device(a("0000:01:00.0")).orElseThrow().upstream());
+
+        // a non-bridge on the same driver blocks
+        fs.device("0000:00:02.0").classCode("0x020000").driver("pcieport").group(g);
+        assertEquals(List.of(new Blocker(a("0000:00:02.0"), "pcieport")),
+                scan().group(1).orElseThrow().viability().blockers());
+    }
+
+    @Test
+    void upstreamChainThroughASwitch() throws Exception {
+        fs.device("0000:00:01.0").classCode("0x060400");
+        fs.device("0000:01:00.0", List.of("0000:00:01.0")).classCode("0x060400");
+        fs.device("0000:02:01.0", List.of("0000:00:01.0", "0000:01:00.0")).classCode("0x060400");
+        fs.device("0000:03:00.0", List.of("0000:00:01.0", "0000:01:00.0", "0000:02:01.0"));
+        assertEquals(List.of(a("0000:00:01.0"), a("0000:01:00.0"), a("0000:02:01.0")),
+                scan().device(a("0000:03:00.0")).orElseThrow().upstream());
+    }
+
+    @Test
+    void sriovPhysfnAndVirtfn() throws Exception {
+        FakeSysfs.Device pf = fs.device("0000:03:00.0").sriov(8, 2).driver("ixgbe");
+        FakeSysfs.Device vf0 = fs.device("0000:03:10.0").ids("0x8086", "0x10ed");
+        FakeSysfs.Device vf1 = fs.device("0000:03:10.2").ids("0x8086", "0x10ed");
+        pf.virtfn(1, vf1).virtfn(0, vf0);
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        assertEquals(Optional.of(new Sriov(8, 2, List.of(a("0000:03:10.0"), a("0000:03:10.2")))),
+                h.device(a("0000:03:00.0")).orElseThrow().sriov());
+        assertEquals(Optional.empty(), h.device(a("0000:03:00.0")).orElseThrow().physfn());
+        assertEquals(Optional.of(a("0000:03:00.0")), h.device(a("0000:03:10.2")).orElseThrow().physfn());
+        assertEquals(Optional.empty(), h.device(a("0000:03:10.2")).orElseThrow().sriov());
+    }
+
+    @Test
+    void malformedSriovCountFailsTheDevice() throws Exception {
+        fs.device("0000:03:00.0").sriov(8, 2).file("sriov_numvfs", "two\n");
+        ReadFailure f = scan().failed().get(0);
+        assertEquals("bus/pci/devices/0000:03:00.0/sriov_numvfs", f.file());
+    }
+
+    @Test
+    void malformedGroupFileIsReportedAndGroupStillListed() throws Exception {
+        FakeSysfs.Group g = fs.group(7).file("reserved_regions", "0xfee00000 msi\n");
+        fs.device("0000:00:07.0").group(g).driver("nvme");
+        HostInventory h = scan();
+        IommuGroup group = h.group(7).orElseThrow();
+        assertEquals(List.of(), group.reservedRegions());
+        assertEquals(List.of(new Blocker(a("0000:00:07.0"), "nvme")), group.viability().blockers());
+        assertEquals(1, h.failed().size());
+        assertEquals("iommu group 7", h.failed().get(0).subject());
+        assertEquals("kernel/iommu_groups/7/reserved_regions", h.failed().get(0).file());
+        assertEquals(1, h.devices().size());
+    }
+
+    @Test
+    void badDirectoryNameFailsOnlyThatEntry() throws Exception {
+        fs.device("0000:00:03.0");
+        FakeSysfs.mkdirs(fs.sys("bus/pci/devices/not-a-bdf"));
+        HostInventory h = scan();
+        assertEquals(1, h.devices().size());
+        assertEquals("not-a-bdf", h.failed().get(0).subject());
+    }
+
+    @Test
+    void kernelInfo() throws Exception {
+        fs.rootFile("proc/sys/kernel/osrelease", "6.8.0-45-generic\n")
+                .rootDir("sys/module/vfio").rootDir("sys/module/vfio_pci").rootDir("sys/class/iommu/dmar0")
+                .rootFile("dev/vfio/vfio", "").rootFile("dev/vfio/12", "").rootFile("dev/vfio/3", "")
+                .rootFile("dev/vfio/devices/vfio10", "").rootFile("dev/vfio/devices/vfio2", "")
+                .rootFile("dev/iommu", "");
+        KernelInfo k = scan().kernel();
+        assertEquals(new KernelInfo("6.8.0-45-generic", true, true, true, false, List.of(3, 12), true,
+                List.of("vfio2", "vfio10"), true), k);
+    }
+
+    @Test
+    void kernelInfoOfABareTree() throws Exception {
+        assertEquals(new KernelInfo("unknown", false, false, false, false, List.of(), false, List.of(), false),
+                scan().kernel());
+    }
+
+    @Test
+    void groupsAloneMeanAnIommuIsActive() throws Exception {
+        fs.device("0000:00:00.0").group(fs.group(0));
+        assertTrue(scan().kernel().iommuActive());
+    }
+
+    @Test
+    void noPciDevicesDirectoryIsUnreadable(@TempDir Path empty) {
+        HostUnreadableException e = assertThrows(HostUnreadableException.class,
+                () -> new HostScanner(HostPaths.under(empty), PciIds.empty()).scan());
+        assertTrue(e.getMessage().contains("bus/pci/devices"), e.getMessage());
+    }
+
+    @Test
+    void namesComeFromPciIds() throws Exception {
+        fs.device("0000:00:06.0");
+        PciIds ids = PciIds.parse(List.of("8086  Intel Corporation", "\t10d3  82574L Gigabit Network Connection",
+                "C 02  Network controller", "\t00  Ethernet controller"));
+        PciDevice d = new HostScanner(fs.paths(), ids).scan().devices().get(0);
+        assertEquals(Optional.of("Intel Corporation"), d.names().vendor());
+        assertEquals(Optional.of("82574L Gigabit Network Connection"), d.names().device());
+        assertEquals(Optional.of("Ethernet controller"), d.names().className());
+    }
+}
