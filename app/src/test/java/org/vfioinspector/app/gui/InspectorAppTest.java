@@ -26,6 +26,10 @@ class InspectorAppTest {
     @AfterEach
     void close() {
         ctx.close();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void dropPrefs() {
         GuiFixtures.drop();
     }
 

@@ -78,7 +78,7 @@ public final class BarStrip extends Region {
                     + (row.region().prefetchable() ? " · prefetchable" : "") + "\n"
                     + String.format("0x%x – 0x%x", row.region().start(), row.region().end()) + "\n"
                     + row.region().size() + " bytes"));
-            seg.setOnMouseClicked(e -> onSelect.accept(row));
+            seg.setOnMousePressed(e -> onSelect.accept(row));
             seg.setId("strip-" + row.region().name());
             segments.add(seg);
             getChildren().add(seg);

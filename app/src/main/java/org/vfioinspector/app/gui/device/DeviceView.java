@@ -116,6 +116,13 @@ public final class DeviceView extends ScrollPane {
         head.setAlignment(Pos.CENTER_LEFT);
 
         GridPane id = grid();
+        ColumnConstraints k2 = new ColumnConstraints();
+        k2.setMinWidth(110);
+        ColumnConstraints v2 = new ColumnConstraints();
+        v2.setHgrow(Priority.ALWAYS);
+        v2.setPercentWidth(36);
+        id.getColumnConstraints().get(1).setPercentWidth(36);
+        id.getColumnConstraints().addAll(k2, v2);
         int r = 0;
         row(id, r++, "IDs", DeviceText.ids(d) + d.subsystemVendor().map(sv -> String.format("  subsystem %04x:%04x",
                 sv, d.subsystemDevice().orElse(0))).orElse("") + d.revision().map(x -> String.format("  rev %02x", x))
@@ -226,13 +233,18 @@ public final class DeviceView extends ScrollPane {
         return g;
     }
 
+    /** Places the r-th key/value pair: two pairs per line when the grid has four columns. */
     private static void row(GridPane g, int r, String key, String value) {
         Label k = new Label(key);
         k.getStyleClass().add("detail-key");
         Label v = new Label(value);
         v.setWrapText(true);
         v.getStyleClass().add("detail-value");
-        g.addRow(r, k, v);
+        boolean pairs = g.getColumnConstraints().size() == 4;
+        int col = pairs ? (r % 2) * 2 : 0;
+        int line = pairs ? r / 2 : r;
+        g.add(k, col, line);
+        g.add(v, col + 1, line);
     }
 
     private static String reserved(ReservedRegion rr) {
