@@ -113,6 +113,7 @@ class SnapshotFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(Badge.Tone.GREEN, check.tone(), check.getText() + " / "
                 + robot.lookup("#rangeCheckText").queryAs(Label.class).getText());
+        robot.interact(() -> window.device().setVvalue(1.0)); // scroll to the try-it panel
         robot.clickOn("#rangeLength").type(KeyCode.END).eraseText(6).write("0x100");
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals("kernel would answer EINVAL", check.getText());
