@@ -1,23 +1,29 @@
 package org.vfioinspector.app.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import org.vfioinspector.bridge.sysfs.HostPaths;
+import java.util.function.Supplier;
+import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import picocli.CommandLine;
 
 /**
- * Which host a command reads, as given to {@code --host}: {@code local} (this machine) or {@code sysfs:DIR} (a
- * snapshot laid out like a root filesystem: DIR/sys, optionally DIR/dev and DIR/proc). New kinds (a lab host) are
- * added here.
+ * Which host a command looks at, as given to {@code --host}: {@code local} (this machine), {@code sysfs:DIR} (a
+ * snapshot laid out like a root filesystem: DIR/sys, optionally DIR/dev and DIR/proc) or {@code lab:NAME} /
+ * {@code lab:FILE} (a lab scenario: built in, or a scenario YAML file).
  *
- * @param kind what sort of host
- * @param dir  the snapshot directory for {@link Kind#SYSFS}
+ * @param kind     what sort of host
+ * @param dir      the snapshot directory for {@link Kind#SYSFS}
+ * @param scenario the scenario name or file for {@link Kind#LAB}
  */
-public record HostSpec(Kind kind, Optional<Path> dir) {
+public record HostSpec(Kind kind, Optional<Path> dir, Optional<String> scenario) {
     public enum Kind {
-        LOCAL("local"), SYSFS("sysfs");
+        LOCAL("local"), SYSFS("sysfs"), LAB("lab");
 
         private final String label;
 
@@ -31,22 +37,25 @@ public record HostSpec(Kind kind, Optional<Path> dir) {
         }
     }
 
-    public static final String SYNTAX = "local or sysfs:DIR (a directory that contains sys/)";
+    public static final String SYNTAX = "local, sysfs:DIR (a directory that contains sys/) or lab:NAME|FILE "
+            + "(built-in lab scenarios: " + String.join(", ", ScenarioLoader.BUILT_IN) + ")";
 
     public HostSpec {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(dir, "dir");
-        if ((kind == Kind.SYSFS) != dir.isPresent()) {
-            throw new IllegalArgumentException(kind + " host with dir " + dir);
+        Objects.requireNonNull(scenario, "scenario");
+        if ((kind == Kind.SYSFS) != dir.isPresent() || (kind == Kind.LAB) != scenario.isPresent()) {
+            throw new IllegalArgumentException(kind + " host with dir " + dir + " and scenario " + scenario);
         }
     }
 
     public static HostSpec local() {
-        return new HostSpec(Kind.LOCAL, Optional.empty());
+        return new HostSpec(Kind.LOCAL, Optional.empty(), Optional.empty());
     }
 
     /**
-     * Parses a {@code --host} value and checks that a snapshot directory holds {@code sys/}.
+     * Parses a {@code --host} value and checks what can be checked without reading the host: that a snapshot
+     * directory holds {@code sys/}, that a lab scenario is built in or an existing file.
      *
      * @throws IllegalArgumentException naming the text and what is accepted
      */
@@ -55,9 +64,9 @@ public record HostSpec(Kind kind, Optional<Path> dir) {
         if (text.equals(Kind.LOCAL.label())) {
             return local();
         }
-        String prefix = Kind.SYSFS.label() + ":";
-        if (text.startsWith(prefix)) {
-            String d = text.substring(prefix.length());
+        String sysfs = Kind.SYSFS.label() + ":";
+        if (text.startsWith(sysfs)) {
+            String d = text.substring(sysfs.length());
             if (d.isEmpty()) {
                 throw new IllegalArgumentException("'" + text + "': sysfs: needs a directory, e.g. sysfs:/tmp/snapshot");
             }
@@ -69,19 +78,42 @@ public record HostSpec(Kind kind, Optional<Path> dir) {
                 throw new IllegalArgumentException("'" + text + "': " + dir + " has no sys/ directory; expected a "
                         + "snapshot laid out like a root filesystem (DIR/sys/bus/pci/devices, ...)");
             }
-            return new HostSpec(Kind.SYSFS, Optional.of(dir));
+            return new HostSpec(Kind.SYSFS, Optional.of(dir), Optional.empty());
+        }
+        String lab = Kind.LAB.label() + ":";
+        if (text.startsWith(lab)) {
+            String s = text.substring(lab.length());
+            if (!ScenarioLoader.BUILT_IN.contains(s) && !Files.isRegularFile(Path.of(s))) {
+                throw new IllegalArgumentException("'" + text + "': '" + s + "' is neither a built-in lab scenario ("
+                        + String.join(", ", ScenarioLoader.BUILT_IN) + ") nor a scenario file");
+            }
+            return new HostSpec(Kind.LAB, Optional.empty(), Optional.of(s));
         }
         throw new IllegalArgumentException("'" + text + "' is not a host; expected " + SYNTAX);
     }
 
-    /** The roots to read. */
-    public HostPaths paths() {
-        return dir.map(HostPaths::under).orElseGet(HostPaths::live);
+    /**
+     * Opens the host. The real kernel of {@code local} is created by {@code localKernel} only when a command needs
+     * one.
+     *
+     * @throws ScenarioException a lab scenario file that does not load (names file, line and column)
+     * @throws IOException       the lab host's tree cannot be written
+     */
+    public Host open(Supplier<Kernel> localKernel) throws ScenarioException, IOException {
+        switch (kind) {
+            case SYSFS:
+                return Host.snapshot(dir.orElseThrow());
+            case LAB:
+                return Host.lab(scenario.orElseThrow());
+            default:
+                return Host.local(localKernel);
+        }
     }
 
     @Override
     public String toString() {
-        return dir.map(d -> kind.label() + ":" + d).orElse(kind.label());
+        return dir.map(d -> kind.label() + ":" + d).or(() -> scenario.map(s -> kind.label() + ":" + s))
+                .orElse(kind.label());
     }
 
     /** picocli converter: a bad value is a usage error (exit code 2). */

@@ -1,7 +1,10 @@
 package org.vfioinspector.app.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostScanner;
@@ -21,7 +24,8 @@ public final class ListCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "local", converter = HostSpec.Converter.class,
-            description = "local (default: this machine) or sysfs:DIR (a snapshot; DIR contains sys/).")
+            description = "local (default: this machine), sysfs:DIR (a snapshot; DIR contains sys/) or lab:NAME|FILE "
+                    + "(a lab scenario: qemu-q35, gpu-server, s390-ism, type1-p2p-hazard, ... or a YAML file).")
     HostSpec host;
 
     @Spec
@@ -31,15 +35,17 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HostInventory inventory;
-        try {
-            inventory = new HostScanner(host.paths(), PciIds.loadDefault()).scan();
-        } catch (HostUnreadableException e) {
+        try (Host h = host.open(LocalKernel::open)) {
+            HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
+            out.print(json ? ListJson.render(h, inventory) + System.lineSeparator() : ListText.render(h, inventory));
+            out.flush();
+            return Cli.EXIT_OK;
+        } catch (ScenarioException e) {
+            err.println("vfio-inspector list: " + e.getMessage());
+            return Cli.EXIT_USAGE;
+        } catch (HostUnreadableException | IOException e) {
             err.println("vfio-inspector list: cannot read host " + host + ": " + e.getMessage());
             return Cli.EXIT_HOST_UNREADABLE;
         }
-        out.print(json ? ListJson.render(host, inventory) + System.lineSeparator() : ListText.render(host, inventory));
-        out.flush();
-        return Cli.EXIT_OK;
     }
 }

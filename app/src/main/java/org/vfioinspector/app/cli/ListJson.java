@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
 import java.util.Optional;
 import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
@@ -26,7 +27,7 @@ final class ListJson {
     private ListJson() {
     }
 
-    static String render(HostSpec spec, HostInventory host) {
+    static String render(Host spec, HostInventory host) {
         try {
             return MAPPER.writeValueAsString(toJson(spec, host));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -34,11 +35,18 @@ final class ListJson {
         }
     }
 
-    static ObjectNode toJson(HostSpec spec, HostInventory host) {
+    static ObjectNode toJson(Host spec, HostInventory host) {
         ObjectNode root = F.objectNode();
         ObjectNode h = root.putObject("host");
         h.put("kind", spec.kind().label());
+        h.put("name", spec.name());
         h.put("sys", spec.paths().sys().toString());
+        spec.scenario().ifPresent(s -> {
+            ObjectNode lab = h.putObject("lab");
+            lab.put("scenario", s.name());
+            lab.put("profile", s.profile().name());
+            lab.put("source", s.source());
+        });
         h.set("kernel", kernel(host.kernel()));
         ArrayNode groups = root.putArray("groups");
         host.groups().forEach(g -> groups.add(group(g)));

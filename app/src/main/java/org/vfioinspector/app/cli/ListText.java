@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
@@ -20,11 +21,13 @@ final class ListText {
     private ListText() {
     }
 
-    static String render(HostSpec spec, HostInventory host) {
+    static String render(Host spec, HostInventory host) {
         StringBuilder out = new StringBuilder();
         KernelInfo k = host.kernel();
-        out.append("Host ").append(spec).append(" (sysfs ").append(spec.paths().sys()).append("), kernel ")
-                .append(k.release()).append('\n');
+        spec.scenario().ifPresentOrElse(s -> out.append("LAB host ").append(spec).append(": a modelled kernel (profile ")
+                        .append(s.profile().name()).append("), not this machine\n"),
+                () -> out.append("Host ").append(spec).append(" (sysfs ").append(spec.paths().sys()).append("), kernel ")
+                        .append(k.release()).append('\n'));
         out.append("  IOMMU ").append(k.iommuActive() ? "active" : "not active")
                 .append("; modules: vfio ").append(yesNo(k.vfioModule()))
                 .append(", vfio_pci ").append(yesNo(k.vfioPciModule()))

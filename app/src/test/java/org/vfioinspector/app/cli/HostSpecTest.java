@@ -13,10 +13,10 @@ import org.vfioinspector.bridge.sysfs.HostPaths;
 
 class HostSpecTest {
     @Test
-    void local() {
+    void local() throws Exception {
         HostSpec s = HostSpec.parse("local");
         assertEquals(HostSpec.Kind.LOCAL, s.kind());
-        assertEquals(HostPaths.live(), s.paths());
+        assertEquals(HostPaths.live(), s.open(() -> null).paths());
         assertEquals("local", s.toString());
     }
 
@@ -26,8 +26,8 @@ class HostSpecTest {
         HostSpec s = HostSpec.parse("sysfs:" + tmp);
         assertEquals(HostSpec.Kind.SYSFS, s.kind());
         assertEquals(Optional.of(tmp), s.dir());
-        assertEquals(HostPaths.under(tmp), s.paths());
-        assertEquals(tmp.resolve("sys"), s.paths().sys());
+        assertEquals(HostPaths.under(tmp), s.open(() -> null).paths());
+        assertEquals(tmp.resolve("sys"), s.open(() -> null).paths().sys());
     }
 
     @Test

@@ -178,9 +178,12 @@ class ListCommandTest {
         assertEquals(2, Snapshots.cli("list", "--bogus").exit());
         assertEquals(2, Snapshots.cli("frobnicate").exit());
         assertEquals(2, Snapshots.cli("list", "--host").exit());
-        Snapshots.Result badHost = Snapshots.cli("list", "--host", "lab:x");
+        Snapshots.Result badHost = Snapshots.cli("list", "--host", "labx");
         assertEquals(2, badHost.exit());
-        assertTrue(badHost.err().contains("'lab:x' is not a host"), badHost.err());
+        assertTrue(badHost.err().contains("'labx' is not a host"), badHost.err());
+        Snapshots.Result badLab = Snapshots.cli("list", "--host", "lab:x");
+        assertEquals(2, badLab.exit());
+        assertTrue(badLab.err().contains("'x' is neither a built-in lab scenario"), badLab.err());
         assertEquals(2, Snapshots.cli("list", "--host", "sysfs:").exit());
         Snapshots.Result noSys = Snapshots.cli("list", "--host", "sysfs:" + dir);
         assertEquals(2, noSys.exit());

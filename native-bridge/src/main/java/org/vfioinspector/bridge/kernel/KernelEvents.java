@@ -16,6 +16,17 @@ public interface KernelEvents extends AutoCloseable {
 
     void unsubscribe(Consumer<KernelEvent> listener);
 
+    /**
+     * Returns once every event the kernel emitted before this call has been delivered to the listeners, or after
+     * {@code timeoutMillis}. Sources that deliver synchronously (the lab model) need do nothing; a tracefs reader
+     * writes a marker into its trace buffer and waits until its reader thread has passed it.
+     *
+     * @return true when in sync, false on timeout
+     */
+    default boolean sync(long timeoutMillis) {
+        return true;
+    }
+
     /** Stops streaming and removes anything installed in the kernel (probes). */
     @Override
     void close();

@@ -1,0 +1,152 @@
+package org.vfioinspector.bridge.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.vfioinspector.bridge.lab.scenario.LabScenario;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.uapi.VfioBytes;
+
+/**
+ * Writes a scenario as a real-format sysfs tree (and a dev/ tree with the lab kernel's nodes as plain files) under a
+ * root directory, so the sysfs scanner lists a lab host exactly like a real one. Formats follow the fixture
+ * qemu-q35-intel-linux7.2.13: resource lines "0x%016llx 0x%016llx 0x%016llx", IDs "0x%04x", class "0x%06x",
+ * relative symlinks (bus/pci/devices/BDF → ../../../devices/..., driver, iommu_group, group devices/).
+ * A file {@code lab} at the root names the scenario and profile.
+ */
+public final class LabHostTree {
+    private LabHostTree() {
+    }
+
+    /** Materialises {@code kernel}'s scenario under {@code root} (ROOT/sys, ROOT/dev, ROOT/proc); returns the paths. */
+    public static HostPaths write(LabKernel kernel, Path root) throws IOException {
+        LabScenario s = kernel.scenario();
+        HostPaths hp = HostPaths.under(root);
+        Path sys = hp.sys();
+        Files.createDirectories(hp.proc());
+        write(root.resolve("lab"), "scenario: " + s.name() + "\nprofile: " + s.profile().name() + "\nrelease: "
+                + s.release() + "\nsource: " + s.source() + "\n");
+        write(hp.proc().resolve("sys/kernel/osrelease"), s.release() + "\n");
+        for (LabScenario.Device d : s.devices()) {
+            String rel = s.devicePath(d.bdf());
+            Path dir = sys.resolve("devices").resolve(rel);
+            Files.createDirectories(dir);
+            write(dir.resolve("vendor"), String.format("0x%04x\n", d.vendor()));
+            write(dir.resolve("device"), String.format("0x%04x\n", d.device()));
+            write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", d.subsystemVendor()));
+            write(dir.resolve("subsystem_device"), String.format("0x%04x\n", d.subsystemDevice()));
+            write(dir.resolve("class"), String.format("0x%06x\n", d.pciClass()));
+            write(dir.resolve("revision"), String.format("0x%02x\n", d.revision()));
+            write(dir.resolve("numa_node"), d.numaNode() + "\n");
+            write(dir.resolve("driver_override"), "(null)\n");
+            if (!d.resetMethods().isEmpty()) {
+                write(dir.resolve("reset_method"), String.join(" ", d.resetMethods()) + "\n");
+            }
+            StringBuilder res = new StringBuilder();
+            int lines = d.bridge() != null ? 17 : 13;
+            for (int i = 0; i < lines; i++) {
+                long start = 0;
+                long end = 0;
+                long flags = 0;
+                if (i < 6 && d.bar(i).isPresent()) {
+                    LabScenario.Bar b = d.bar(i).get();
+                    start = b.address();
+                    end = b.address() + b.size() - 1;
+                    flags = b.resourceFlags();
+                } else if (i == 6 && d.rom() != null) {
+                    start = d.rom().address();
+                    end = d.rom().address() + d.rom().size() - 1;
+                    flags = 0x46200;
+                }
+                res.append(String.format("0x%016x 0x%016x 0x%016x\n", start, end, flags));
+                if (i < 6 && d.bar(i).isPresent()) {
+                    write(dir.resolve("resource" + i), "");
+                }
+            }
+            write(dir.resolve("resource"), res.toString());
+            byte[] config = new byte[d.configSize()];
+            VfioBytes.put16(config, 0, d.vendor());
+            VfioBytes.put16(config, 2, d.device());
+            config[8] = (byte) d.revision();
+            config[9] = (byte) d.pciClass();
+            config[10] = (byte) (d.pciClass() >> 8);
+            config[11] = (byte) (d.pciClass() >> 16);
+            config[14] = (byte) (d.bridge() != null ? 1 : 0);
+            for (LabScenario.Bar b : d.bars()) {
+                if (d.bridge() == null || b.index() < 2) {
+                    VfioBytes.put32(config, 0x10 + 4 * b.index(), (int) b.address()
+                            | (b.kind() == org.vfioinspector.bridge.model.RegionKind.IO ? 1 : 0));
+                }
+            }
+            if (d.bridge() == null) {
+                VfioBytes.put16(config, 0x2c, d.subsystemVendor());
+                VfioBytes.put16(config, 0x2e, d.subsystemDevice());
+            } else {
+                config[0x19] = (byte) d.bridge().secondaryBus();
+                config[0x1a] = (byte) d.bridge().subordinateBus();
+            }
+            Files.write(dir.resolve("config"), config);
+            String up = "../".repeat(rel.split("/").length + 1);
+            link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
+            link(dir.resolve("subsystem"), up + "bus/pci");
+            if (d.driver() != null) {
+                link(dir.resolve("driver"), up + "bus/pci/drivers/" + d.driver());
+                Path drv = sys.resolve("bus/pci/drivers").resolve(d.driver());
+                link(drv.resolve(d.bdf().toString()), "../../../../devices/" + rel);
+            }
+            if (d.physfn() != null) {
+                link(dir.resolve("physfn"), "../" + d.physfn());
+            }
+            for (int v = 0; v < d.vfs().size(); v++) {
+                link(dir.resolve("virtfn" + v), "../" + d.vfs().get(v));
+            }
+            if (d.totalVfs() > 0) {
+                write(dir.resolve("sriov_totalvfs"), d.totalVfs() + "\n");
+                write(dir.resolve("sriov_numvfs"), d.vfs().size() + "\n");
+            }
+            s.groupOf(d.bdf()).ifPresent(g -> {
+                try {
+                    link(dir.resolve("iommu_group"), up + "kernel/iommu_groups/" + g.id());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        for (LabScenario.Group g : s.groups()) {
+            Path gd = sys.resolve("kernel/iommu_groups").resolve(Integer.toString(g.id()));
+            Files.createDirectories(gd.resolve("devices"));
+            write(gd.resolve("type"), g.type() + "\n");
+            write(gd.resolve("reserved_regions"), g.reservedRegions().isEmpty() ? ""
+                    : String.join("\n", g.reservedRegions()) + "\n");
+            for (PciAddress b : g.devices()) {
+                link(gd.resolve("devices").resolve(b.toString()), "../../../../devices/" + s.devicePath(b));
+            }
+        }
+        for (String m : List.of("vfio", "vfio_iommu_type1", "vfio_pci_core", "vfio_pci")) {
+            write(sys.resolve("module").resolve(m).resolve("initstate"), "live\n");
+        }
+        Path vfioPci = sys.resolve("bus/pci/drivers/vfio-pci");
+        Files.createDirectories(vfioPci);
+        link(vfioPci.resolve("module"), "../../../../module/vfio_pci");
+        for (String node : kernel.deviceNodes()) {
+            write(hp.dev().resolve(node), "");
+        }
+        return hp;
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    private static void link(Path at, String target) throws IOException {
+        Files.createDirectories(at.getParent());
+        if (!Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(at, Path.of(target));
+        }
+    }
+}

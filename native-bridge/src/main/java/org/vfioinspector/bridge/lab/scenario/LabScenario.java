@@ -1,0 +1,163 @@
+package org.vfioinspector.bridge.lab.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.RegionKind;
+import org.vfioinspector.bridge.rules.BarFacts;
+import org.vfioinspector.bridge.rules.DeviceFacts;
+import org.vfioinspector.bridge.rules.KernelProfile;
+import org.vfioinspector.bridge.rules.P2pTopology;
+
+/** A validated scenario, with defaults applied: what the lab kernel and the lab sysfs tree are built from. */
+public record LabScenario(String name, String description, String source, KernelProfile profile, String release,
+                          HostBridge hostBridge, List<Group> groups, List<Device> devices, List<Importer> importers)
+        implements P2pTopology {
+
+    public LabScenario {
+        groups = List.copyOf(groups);
+        devices = List.copyOf(devices);
+        importers = List.copyOf(importers);
+    }
+
+    public record HostBridge(PciAddress bdf, String id, boolean p2pWhitelisted) {
+    }
+
+    public record Group(int id, String type, List<PciAddress> devices, List<String> reservedRegions) {
+        public Group {
+            devices = List.copyOf(devices);
+            reservedRegions = List.copyOf(reservedRegions);
+        }
+    }
+
+    public record Bridge(String kind, int secondaryBus, int subordinateBus, boolean acsRedirect) {
+    }
+
+    public record Bar(int index, RegionKind kind, long address, long size, boolean prefetchable, int value,
+                      Boolean restOfPageFree) {
+        public BarFacts facts() {
+            return new BarFacts(index, kind, address, size, prefetchable, restOfPageFree, true);
+        }
+
+        /** IORESOURCE_* flags as sysfs resource prints them. */
+        public long resourceFlags() {
+            long f;
+            if (kind == RegionKind.IO) {
+                f = 0x100 | 0x1;
+            } else {
+                f = 0x200 | (kind == RegionKind.MEM64 ? 0x100000 | 0x4 : 0) | (prefetchable ? 0x2000 | 0x8 : 0);
+            }
+            return f | 0x40000;
+        }
+    }
+
+    public record Rom(long address, long size, int value) {
+    }
+
+    public record Msix(int bar, long tableOffset, int entries) {
+        public long tableSize() {
+            return entries * 16L;
+        }
+    }
+
+    public record Device(PciAddress bdf, String name, int vendor, int device, int subsystemVendor, int subsystemDevice,
+                         int pciClass, int revision, String driver, List<String> resetMethods, boolean vfioReset,
+                         boolean nonMappableBars, int configSize, int numaNode, Bridge bridge, int totalVfs,
+                         List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix) {
+        public Device {
+            resetMethods = List.copyOf(resetMethods);
+            vfs = List.copyOf(vfs);
+            bars = List.copyOf(bars);
+        }
+
+        public boolean vfioBound() {
+            return "vfio-pci".equals(driver);
+        }
+
+        public Optional<Bar> bar(int index) {
+            return bars.stream().filter(b -> b.index() == index).findFirst();
+        }
+
+        public DeviceFacts facts() {
+            List<BarFacts> bf = new ArrayList<>();
+            for (Bar b : bars) {
+                bf.add(b.facts());
+            }
+            return new DeviceFacts(bdf, DeviceFacts.slots(bf), rom == null ? 0 : rom.size(), configSize, nonMappableBars,
+                    vfioReset, msix == null ? -1 : msix.bar(), false, true);
+        }
+    }
+
+    public record Importer(String name, PciAddress device, boolean peer2peer, boolean revocable,
+                           boolean unmapsInCallback) {
+    }
+
+    public Optional<Device> device(PciAddress bdf) {
+        return devices.stream().filter(d -> d.bdf().equals(bdf)).findFirst();
+    }
+
+    public Optional<Group> groupOf(PciAddress bdf) {
+        return groups.stream().filter(g -> g.devices().contains(bdf)).findFirst();
+    }
+
+    public Optional<Importer> importer(String importerName) {
+        return importers.stream().filter(i -> i.name().equals(importerName)).findFirst();
+    }
+
+    /** The bridge whose secondary bus is {@code bus}, if any (bus 0 hangs off the host bridge). */
+    public Optional<Device> bridgeAbove(int domain, int bus) {
+        return devices.stream().filter(d -> d.bridge() != null && d.bdf().domain() == domain
+                && d.bridge().secondaryBus() == bus).findFirst();
+    }
+
+    /** Device directory path below sys/devices, e.g. "pci0000:00/0000:00:08.0/0000:01:00.0". */
+    public String devicePath(PciAddress bdf) {
+        List<String> parts = new ArrayList<>();
+        PciAddress cur = bdf;
+        int guard = 0;
+        while (cur != null && guard++ < 64) {
+            parts.add(0, cur.toString());
+            cur = bridgeAbove(cur.domain(), cur.bus()).map(Device::bdf).orElse(null);
+        }
+        parts.add(0, String.format("pci%04x:00", bdf.domain()));
+        return String.join("/", parts);
+    }
+
+    @Override
+    public List<PciAddress> upstreamBridges(PciAddress dev) {
+        List<PciAddress> up = new ArrayList<>();
+        Optional<Device> b = bridgeAbove(dev.domain(), dev.bus());
+        int guard = 0;
+        while (b.isPresent() && guard++ < 64) {
+            up.add(b.get().bdf());
+            b = bridgeAbove(b.get().bdf().domain(), b.get().bdf().bus());
+        }
+        return up;
+    }
+
+    @Override
+    public boolean acsRedirect(PciAddress bridge) {
+        return device(bridge).map(d -> d.bridge() != null && d.bridge().acsRedirect()).orElse(false);
+    }
+
+    @Override
+    public boolean hostBridgeWhitelisted(PciAddress dev) {
+        return hostBridge.p2pWhitelisted();
+    }
+
+    @Override
+    public String hostBridgeId(PciAddress dev) {
+        return hostBridge.id();
+    }
+
+    /** Devices by BDF, in scenario order. */
+    public Map<PciAddress, Device> byBdf() {
+        Map<PciAddress, Device> m = new LinkedHashMap<>();
+        devices.forEach(d -> m.put(d.bdf(), d));
+        return m;
+    }
+}

@@ -1,0 +1,77 @@
+package org.vfioinspector.bridge.lab.scenario;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/** Line and column of every node of a YAML document, by path ("devices[2].bars[0].size"), for semantic errors. */
+final class LocationIndex {
+    private final Map<String, int[]> where = new HashMap<>();
+
+    LocationIndex(String text) throws IOException {
+        try (JsonParser p = new YAMLFactory().createParser(text)) {
+            Deque<String> path = new ArrayDeque<>();
+            Deque<int[]> arrayIdx = new ArrayDeque<>();
+            Deque<Boolean> inArray = new ArrayDeque<>();
+            String field = null;
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                    continue;
+                }
+                String here;
+                if (inArray.isEmpty()) {
+                    here = "";
+                } else if (inArray.peek()) {
+                    here = join(path.peek(), "[" + arrayIdx.peek()[0]++ + "]");
+                } else {
+                    here = join(path.peek(), field);
+                }
+                if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    path.pop();
+                    inArray.pop();
+                    arrayIdx.pop();
+                    continue;
+                }
+                JsonLocation loc = p.currentTokenLocation();
+                where.putIfAbsent(here, new int[] {loc.getLineNr(), loc.getColumnNr()});
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    path.push(here);
+                    inArray.push(t == JsonToken.START_ARRAY);
+                    arrayIdx.push(new int[] {0});
+                }
+            }
+        }
+    }
+
+    private static String join(String parent, String child) {
+        if (parent == null || parent.isEmpty()) {
+            return child.startsWith("[") ? child : child;
+        }
+        return child.startsWith("[") ? parent + child : parent + "." + child;
+    }
+
+    /** {line, column} of the node at {@code path}, or of its nearest ancestor; {0, 0} when unknown. */
+    int[] at(String path) {
+        String p = path;
+        while (true) {
+            int[] w = where.get(p);
+            if (w != null) {
+                return w;
+            }
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            if (cut <= 0) {
+                return where.getOrDefault("", new int[] {0, 0});
+            }
+            p = p.substring(0, cut);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package org.vfioinspector.bridge.probe;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.kernel.KernelEvents;
+import org.vfioinspector.bridge.kernel.KernelException;
+import org.vfioinspector.bridge.kernel.Mapping;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
+import org.vfioinspector.bridge.session.DeviceSession;
+import org.vfioinspector.bridge.session.DeviceTarget;
+import org.vfioinspector.bridge.session.DmaBuf;
+import org.vfioinspector.bridge.session.OpenPath;
+import org.vfioinspector.bridge.session.Outcome;
+import org.vfioinspector.bridge.session.RegionInfo;
+import org.vfioinspector.bridge.uapi.Vfio;
+import org.vfioinspector.bridge.uapi.VfioDeviceInfo;
+import org.vfioinspector.bridge.uapi.VfioDmaBuf;
+
+/**
+ * The probe of /work/probe-contract.md, on any {@link Kernel}: for each target, open the device, and for every
+ * region index 0..8 report region info, an mmap read, a pread and a dma-buf export; with --revoke, step a resettable
+ * vfio-pci device through reset, memory-off, memory-on and close and report what each step did to an mmap, a pread
+ * and the exported dma-bufs (from live kernel events through a {@link RevocationTracker}).
+ *
+ * <p>Usage: {@code ProbeReport r = new Prober(kernel, options).probe(targets); ProbeJson.write(r, System.out);}
+ */
+public final class Prober {
+    /** Region indexes probed: BAR0..5, ROM, CONFIG, VGA. */
+    public static final int REGIONS = Vfio.VFIO_PCI_NUM_REGIONS;
+
+    private final Kernel kernel;
+    private final ProbeOptions options;
+
+    public Prober(Kernel kernel, ProbeOptions options) {
+        this.kernel = kernel;
+        this.options = options;
+    }
+
+    /** Probes every target, in order. Never throws for a device: a device that cannot be opened says why. */
+    public ProbeReport probe(List<DeviceTarget> targets) {
+        List<ProbeReport.Device> devices = new ArrayList<>();
+        for (DeviceTarget t : targets) {
+            devices.add(probeDevice(t));
+        }
+        String release = options.release() != null ? options.release() : kernel.describe();
+        return new ProbeReport(options.host(), new ProbeReport.KernelInfo(release, options.profile()), devices);
+    }
+
+    private static String hex(Outcome<Integer> o) {
+        return o.isOk() ? String.format("0x%08x", o.value()) : null;
+    }
+
+    /** Probes one device. */
+    public ProbeReport.Device probeDevice(DeviceTarget t) {
+        String wanted = options.openPath() == OpenPath.CDEV
+                || (options.openPath() == OpenPath.AUTO && t.cdev() != null) ? "cdev" : "legacy";
+        DeviceSession s;
+        try {
+            s = DeviceSession.open(kernel, t, options.openPath());
+        } catch (KernelException e) {
+            return new ProbeReport.Device(t.bdf().toString(), t.group(), wanted, e.errnoName(), List.of(), null, null,
+                    List.of(), null, e.getMessage() + e.remedy().map(r -> " " + r).orElse(""));
+        }
+        ProbeReport.Device d = probeOpened(s, t);
+        try {
+            s.close();
+        } catch (KernelException e) {
+            String note = (d.note() == null ? "" : d.note() + "; ") + "closing failed: " + e.getMessage();
+            d = new ProbeReport.Device(d.bdf(), d.group(), d.openPath(), d.open(), d.deviceFlags(), d.numRegions(),
+                    d.numIrqs(), d.regions(), d.revoke(), note);
+        }
+        return d;
+    }
+
+    private ProbeReport.Device probeOpened(DeviceSession s, DeviceTarget t) {
+        {
+            String path = s.openPath().label();
+            VfioDeviceInfo info;
+            try {
+                info = s.deviceInfo();
+            } catch (KernelException e) {
+                return new ProbeReport.Device(t.bdf().toString(), t.group(), path, e.errnoName(), List.of(), null,
+                        null, List.of(), null, e.getMessage());
+            }
+            List<ProbeReport.Region> regions = new ArrayList<>();
+            List<RegionInfo> infos = new ArrayList<>();
+            for (int i = 0; i < REGIONS; i++) {
+                Outcome<RegionInfo> ri = s.regionInfoOutcome(i);
+                RegionInfo r = ri.value();
+                infos.add(r);
+                String mmap = null;
+                String mmapValue = null;
+                String pread = null;
+                String preadValue = null;
+                if (ri.isOk() && r.size() > 0) {
+                    Outcome<Integer> m = s.mmapProbe(r);
+                    mmap = m.result();
+                    mmapValue = hex(m);
+                    Outcome<Integer> p = s.preadProbe(r);
+                    pread = p.result();
+                    preadValue = hex(p);
+                }
+                String dmabuf = s.exportProbe(i, ri.isOk() ? r.size() : 0).result();
+                regions.add(new ProbeReport.Region(i, ri.result(), ri.isOk() ? r.size() : null,
+                        ri.isOk() ? r.flagNames() : List.of(), ri.isOk() ? r.capNames() : List.of(), mmap, mmapValue,
+                        pread, preadValue, dmabuf));
+            }
+            List<ProbeReport.RevokeStep> revoke = null;
+            String note = null;
+            if (options.revoke()) {
+                if (!info.canReset()) {
+                    note = "revoke skipped: DEVICE_INFO has no RESET flag (VFIO_DEVICE_RESET would fail with EINVAL)";
+                } else if (!t.boundToVfioPci()) {
+                    note = "revoke skipped: the device is bound to " + t.driver() + ", not vfio-pci";
+                } else {
+                    revoke = revoke(s, t, infos, regions);
+                }
+            }
+            return new ProbeReport.Device(t.bdf().toString(), t.group(), path, "ok",
+                    DeviceSession.deviceFlagNames(info.flags()), info.numRegions(), info.numIrqs(), regions, revoke,
+                    note);
+        }
+    }
+
+    private List<ProbeReport.RevokeStep> revoke(DeviceSession s, DeviceTarget t, List<RegionInfo> infos,
+                                                List<ProbeReport.Region> regions) {
+        KernelEvents events = kernel.events();
+        KernelEvents.Availability avail = events.availability();
+        String source = kernel.isLab() ? "lab" : avail.available() ? "tracefs"
+                : "unavailable: " + String.join("; ", avail.missing());
+        RevocationTracker tracker = new RevocationTracker();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        Consumer<RevocationTracker.Transition> collect = tr -> {
+            String l = tr.label();
+            if (!l.equals("release")) {
+                synchronized (seen) {
+                    if (!seen.contains(l)) {
+                        seen.add(l);
+                    }
+                }
+            }
+        };
+        tracker.addListener(collect);
+        if (avail.available()) {
+            events.subscribe(tracker);
+            events.sync(options.syncMillis());
+        }
+        List<ProbeReport.RevokeStep> steps = new ArrayList<>();
+        try {
+            boolean memOn = true;
+            try {
+                memOn = s.memoryEnabled();
+            } catch (KernelException e) {
+                // unknown: assume on
+            }
+            for (int i = 0; i <= Vfio.VFIO_PCI_BAR5_REGION_INDEX; i++) {
+                if ("ok".equals(regions.get(i).dmabuf())) {
+                    long span = RegionInfo.pageSpan(infos.get(i) == null ? 0 : infos.get(i).size());
+                    try {
+                        DmaBuf b = s.exportDmaBuf(i, List.of(new VfioDmaBuf.Range(0, span)),
+                                Kernel.O_RDWR | Kernel.O_CLOEXEC, null);
+                        tracker.track(b.inode(), t.bdf(), memOn ? RevocationTracker.State.ACTIVE
+                                : RevocationTracker.State.REVOKED);
+                    } catch (KernelException e) {
+                        // the export answered differently the second time; the steps still run
+                    }
+                }
+            }
+            RegionInfo mapped = null;
+            Mapping mapping = null;
+            for (int i = 0; i <= Vfio.VFIO_PCI_BAR5_REGION_INDEX && mapping == null; i++) {
+                RegionInfo r = infos.get(i);
+                if (r != null && r.mmappable() && r.size() > 0) {
+                    try {
+                        mapping = s.mmap(r, r.pageSpan(), Kernel.PROT_READ);
+                        mapped = r;
+                    } catch (KernelException e) {
+                        // try the next BAR
+                    }
+                }
+            }
+            RegionInfo preadRegion = mapped;
+            for (int i = 0; i <= Vfio.VFIO_PCI_BAR5_REGION_INDEX && preadRegion == null; i++) {
+                if ("ok".equals(regions.get(i).dmabuf()) && infos.get(i) != null) {
+                    preadRegion = infos.get(i);
+                }
+            }
+            String[] names = {"reset", "memory-off", "memory-on", "close"};
+            for (String step : names) {
+                seen.clear();
+                String result;
+                try {
+                    switch (step) {
+                        case "reset": s.reset(); break;
+                        case "memory-off": s.setMemoryEnabled(false); break;
+                        case "memory-on": s.setMemoryEnabled(true); break;
+                        default: s.closeDevice(); break;
+                    }
+                    result = "ok";
+                } catch (KernelException e) {
+                    result = e.errnoName();
+                }
+                if (avail.available()) {
+                    events.sync(options.syncMillis());
+                }
+                boolean closed = step.equals("close");
+                String mmapRead = null;
+                String pread = null;
+                if (!closed) {
+                    if (mapping != null) {
+                        try {
+                            mapping.readInt(0);
+                            mmapRead = "ok";
+                        } catch (KernelException e) {
+                            mmapRead = e.errnoName();
+                        }
+                    }
+                    if (preadRegion != null) {
+                        pread = s.preadProbe(preadRegion).result();
+                    }
+                }
+                List<String> ev;
+                synchronized (seen) {
+                    ev = List.copyOf(seen);
+                }
+                steps.add(new ProbeReport.RevokeStep(step, result, mmapRead, pread, ev, source));
+            }
+        } finally {
+            if (avail.available()) {
+                events.unsubscribe(tracker);
+            }
+            tracker.removeListener(collect);
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,488 @@
+package org.vfioinspector.bridge.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vfioinspector.bridge.kernel.Errno;
+import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.kernel.KernelException;
+import org.vfioinspector.bridge.kernel.Mapping;
+import org.vfioinspector.bridge.uapi.CapabilityChain;
+import org.vfioinspector.bridge.uapi.DmaBufUapi;
+import org.vfioinspector.bridge.uapi.Iommufd;
+import org.vfioinspector.bridge.uapi.Vfio;
+import org.vfioinspector.bridge.uapi.VfioBytes;
+import org.vfioinspector.bridge.uapi.VfioDeviceInfo;
+import org.vfioinspector.bridge.uapi.VfioDmaBuf;
+import org.vfioinspector.bridge.uapi.VfioInfoCap;
+import org.vfioinspector.bridge.uapi.VfioRegionInfo;
+
+/**
+ * One opened VFIO device, on any {@link Kernel} (real or lab). Owns every fd, mapping and dma-buf it creates and
+ * releases them in reverse order on {@link #close()}, also when opening fails half way.
+ *
+ * <p>Legacy path: container vfio/vfio (API version 0, TYPE1v2), group vfio/N (viable, SET_CONTAINER, SET_IOMMU on
+ * the first group), VFIO_GROUP_GET_DEVICE_FD by BDF. cdev path: iommu + vfio/devices/vfioN, BIND_IOMMUFD,
+ * IOAS_ALLOC, ATTACH_IOMMUFD_PT. {@link OpenPath#AUTO} takes the cdev path when the device has a cdev and the
+ * kernel has iommufd (Debian's kernels have not), legacy otherwise.
+ *
+ * <p>Inspecting (info, region info, mmap/pread probes, dma-buf export) never writes to the device. Operations that
+ * change device state (reset, command-register writes, pwrite) refuse unless the device is bound to vfio-pci.
+ *
+ * <p>Error contract: methods that throw {@link KernelException} do so with operation, target ("BDF region N"),
+ * errno and, where one exists, a remedy. Methods returning {@link Outcome} report expected refusals as values.
+ * Not thread-safe: use one thread per session (the app's vfio-io executor).
+ */
+public final class DeviceSession implements AutoCloseable {
+    private final Kernel kernel;
+    private final DeviceTarget target;
+    private final Resources resources = new Resources();
+    private final List<DmaBuf> dmaBufs = new ArrayList<>();
+    private final List<Mapping> mappings = new ArrayList<>();
+    private OpenPath openPath;
+    private int deviceFd = -1;
+    private int iommuFd = -1;
+    private int ioasId = -1;
+    private boolean deviceClosed;
+
+    private DeviceSession(Kernel kernel, DeviceTarget target) {
+        this.kernel = kernel;
+        this.target = target;
+    }
+
+    /** Opens the device with its own container (legacy) or iommufd (cdev). */
+    public static DeviceSession open(Kernel kernel, DeviceTarget target, OpenPath path) throws KernelException {
+        return open(kernel, target, path, null);
+    }
+
+    /**
+     * Opens the device. On the legacy path, {@code container} (may be null: the session opens its own) lets several
+     * sessions share one container, as devices of different groups in one VM do.
+     */
+    public static DeviceSession open(Kernel kernel, DeviceTarget target, OpenPath path, VfioContainer container)
+            throws KernelException {
+        DeviceSession s = new DeviceSession(kernel, target);
+        try {
+            if (path == OpenPath.CDEV || (path == OpenPath.AUTO && target.cdev() != null)) {
+                try {
+                    s.openCdev();
+                } catch (KernelException e) {
+                    boolean absent = e.errno() == Errno.ENOENT.number() || e.errno() == Errno.ENODEV.number()
+                            || e.errno() == Errno.ENOTTY.number();
+                    if (path == OpenPath.CDEV || !absent) {
+                        throw e;
+                    }
+                    s.resources.closeAll();
+                    s.openLegacy(container);
+                }
+            } else {
+                s.openLegacy(container);
+            }
+            return s;
+        } catch (KernelException e) {
+            try {
+                s.resources.closeAll();
+            } catch (KernelException c) {
+                e.addSuppressed(c);
+            }
+            throw Remedies.attach(e, target.group());
+        }
+    }
+
+    private void openLegacy(VfioContainer shared) throws KernelException {
+        openPath = OpenPath.LEGACY;
+        VfioContainer c = shared;
+        if (c == null) {
+            c = VfioContainer.open(kernel);
+            resources.push("container", c::close);
+        }
+        VfioContainer cc = c;
+        int group = target.group();
+        int gfd = cc.attachGroup(group);
+        resources.push("group", () -> cc.releaseGroup(group));
+        int fd = kernel.ioctl(gfd, Vfio.VFIO_GROUP_GET_DEVICE_FD, VfioBytes.cString(target.bdf().toString()));
+        deviceFd = fd;
+        deviceClosed = false;
+        resources.push("device", () -> closeDeviceFd());
+    }
+
+    private void openCdev() throws KernelException {
+        openPath = OpenPath.CDEV;
+        if (target.cdev() == null) {
+            throw new SessionException("open", target.bdf().toString(), "the device has no vfio-dev cdev",
+                    "Use the legacy path, or a kernel with CONFIG_VFIO_DEVICE_CDEV.");
+        }
+        int iommu = kernel.open("iommu", Kernel.O_RDWR);
+        iommuFd = iommu;
+        resources.push("iommufd", () -> {
+            iommuFd = -1;
+            kernel.close(iommu);
+        });
+        int fd = kernel.open("vfio/devices/" + target.cdev(), Kernel.O_RDWR);
+        deviceFd = fd;
+        resources.push("device", () -> closeDeviceFd());
+        kernel.ioctl(fd, Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(iommu));
+        byte[] alloc = Iommufd.IoasAlloc.request();
+        kernel.ioctl(iommu, Vfio.IOMMU_IOAS_ALLOC, alloc);
+        ioasId = Iommufd.IoasAlloc.outIoasId(alloc);
+        kernel.ioctl(fd, Vfio.VFIO_DEVICE_ATTACH_IOMMUFD_PT, Iommufd.AttachIommufdPt.request(ioasId));
+    }
+
+    private void closeDeviceFd() throws KernelException {
+        if (deviceFd >= 0 && !deviceClosed) {
+            deviceClosed = true;
+            kernel.close(deviceFd);
+        }
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public DeviceTarget target() {
+        return target;
+    }
+
+    /** The path actually taken: LEGACY or CDEV. */
+    public OpenPath openPath() {
+        return openPath;
+    }
+
+    public int deviceFd() {
+        return deviceFd;
+    }
+
+    private String where() {
+        return target.bdf().toString();
+    }
+
+    private String where(int index) {
+        return target.bdf() + " region " + index;
+    }
+
+    private void requireOpen() throws KernelException {
+        if (deviceClosed) {
+            throw new SessionException("device", where(), "the device fd is closed", null);
+        }
+    }
+
+    private KernelException named(KernelException e, String op, String tgt) {
+        KernelException n = new KernelException(op, tgt, e.errno(), e.remedy().orElse(null));
+        return Remedies.attach(n, target.group());
+    }
+
+    // ---- inspecting --------------------------------------------------------------------------------------------
+
+    /** VFIO_DEVICE_GET_INFO. */
+    public VfioDeviceInfo deviceInfo() throws KernelException {
+        requireOpen();
+        byte[] b = VfioDeviceInfo.request(VfioDeviceInfo.SIZE);
+        try {
+            kernel.ioctl(deviceFd, Vfio.VFIO_DEVICE_GET_INFO, b);
+        } catch (KernelException e) {
+            throw named(e, "VFIO_DEVICE_GET_INFO", where());
+        }
+        return VfioDeviceInfo.decode(b);
+    }
+
+    /** "RESET", "PCI", ... of a DEVICE_INFO flags word. */
+    public static List<String> deviceFlagNames(int flags) {
+        String[] names = {"RESET", "PCI", "PLATFORM", "AMBA", "CCW", "AP", "FSL_MC", "CAPS", "CDX"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if ((flags & (1 << i)) != 0) {
+                out.add(names[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * VFIO_DEVICE_GET_REGION_INFO, asked again with the larger argsz the kernel reports when the capabilities did
+     * not fit. A malformed capability chain does not fail the call: {@link RegionInfo#capsError()} says why.
+     */
+    public RegionInfo regionInfo(int index) throws KernelException {
+        requireOpen();
+        int argsz = VfioRegionInfo.SIZE;
+        for (int attempt = 0; ; attempt++) {
+            byte[] b = VfioRegionInfo.request(index, argsz);
+            try {
+                kernel.ioctl(deviceFd, Vfio.VFIO_DEVICE_GET_REGION_INFO, b);
+            } catch (KernelException e) {
+                throw named(e, "VFIO_DEVICE_GET_REGION_INFO", where(index));
+            }
+            VfioRegionInfo info = VfioRegionInfo.decode(b);
+            int want = info.argsz();
+            if (Integer.compareUnsigned(want, b.length) > 0 && attempt < 2) {
+                if (Integer.compareUnsigned(want, 1 << 20) > 0) {
+                    return new RegionInfo(index, info.flags(), info.size(), info.offset(), List.of(),
+                            "the kernel asked for an absurd argsz " + Integer.toUnsignedString(want));
+                }
+                argsz = want;
+                continue;
+            }
+            List<VfioInfoCap> caps = List.of();
+            String capsError = null;
+            if (info.has(Vfio.VFIO_REGION_INFO_FLAG_CAPS) && info.capOffset() != 0) {
+                try {
+                    caps = CapabilityChain.read(b, VfioRegionInfo.SIZE, info.capOffset());
+                } catch (CapabilityChain.MalformedChainException e) {
+                    capsError = e.getMessage();
+                }
+            }
+            return new RegionInfo(index, info.flags(), info.size(), info.offset(), caps, capsError);
+        }
+    }
+
+    /** {@link #regionInfo} as an outcome (VGA on a non-VGA device: EINVAL). */
+    public Outcome<RegionInfo> regionInfoOutcome(int index) {
+        try {
+            return Outcome.ok(regionInfo(index));
+        } catch (KernelException e) {
+            return Outcome.failed(e);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of a region (MAP_SHARED). The session owns the mapping: it is unmapped on close
+     * unless closed before.
+     */
+    public Mapping mmap(RegionInfo region, long length, int prot) throws KernelException {
+        requireOpen();
+        Mapping m;
+        try {
+            m = kernel.mmap(deviceFd, region.offset(), length, prot);
+        } catch (KernelException e) {
+            throw named(e, "mmap", where(region.index()));
+        }
+        mappings.add(m);
+        resources.push("mapping@" + System.identityHashCode(m), m::close);
+        return m;
+    }
+
+    /** The probe's mmap: map [0, pageSpan) read-only, read the first dword, unmap. Value or errno or SIGBUS. */
+    public Outcome<Integer> mmapProbe(RegionInfo region) {
+        Mapping m;
+        try {
+            m = mmap(region, region.pageSpan(), Kernel.PROT_READ);
+        } catch (KernelException e) {
+            return Outcome.failed(e);
+        }
+        try {
+            return Outcome.ok(m.readInt(0));
+        } catch (KernelException e) {
+            return Outcome.failed(e);
+        } finally {
+            unmap(m);
+        }
+    }
+
+    /** Unmaps a mapping this session made. */
+    public void unmap(Mapping m) {
+        if (mappings.remove(m)) {
+            resources.forget("mapping@" + System.identityHashCode(m));
+            try {
+                m.close();
+            } catch (KernelException ignored) {
+                // munmap of a mapping we made cannot fail in a way the caller can act on
+            }
+        }
+    }
+
+    /** pread of {@code buf.length} bytes at {@code offset} within the region. */
+    public int pread(RegionInfo region, long offset, byte[] buf) throws KernelException {
+        requireOpen();
+        try {
+            return kernel.pread(deviceFd, buf, region.offset() + offset);
+        } catch (KernelException e) {
+            throw named(e, "pread", where(region.index()) + " offset 0x" + Long.toHexString(offset));
+        }
+    }
+
+    /** The probe's pread: 4 bytes at the region's start, little-endian. */
+    public Outcome<Integer> preadProbe(RegionInfo region) {
+        byte[] b = new byte[4];
+        try {
+            pread(region, 0, b);
+            return Outcome.ok(VfioBytes.u32(b, 0));
+        } catch (KernelException e) {
+            return Outcome.failed(e);
+        }
+    }
+
+    // ---- changing device state (vfio-pci only) ------------------------------------------------------------------
+
+    private void requireVfioPci(String op) throws KernelException {
+        if (!target.boundToVfioPci()) {
+            throw new SessionException(op, where(), "refused: the device is bound to "
+                    + (target.driver() == null ? "no driver" : target.driver()) + ", not vfio-pci",
+                    "The inspector changes device state only on devices bound to vfio-pci.");
+        }
+    }
+
+    /** pwrite within the region (vfio-pci only). */
+    public int pwrite(RegionInfo region, long offset, byte[] buf) throws KernelException {
+        requireOpen();
+        requireVfioPci("pwrite");
+        try {
+            return kernel.pwrite(deviceFd, buf, region.offset() + offset);
+        } catch (KernelException e) {
+            throw named(e, "pwrite", where(region.index()) + " offset 0x" + Long.toHexString(offset));
+        }
+    }
+
+    /** The command register (config offset 4, 2 bytes). */
+    public int commandRegister() throws KernelException {
+        RegionInfo cfg = regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX);
+        byte[] b = new byte[2];
+        pread(cfg, Vfio.PCI_COMMAND, b);
+        return VfioBytes.u16(b, 0);
+    }
+
+    /** Whether PCI_COMMAND_MEMORY is set. */
+    public boolean memoryEnabled() throws KernelException {
+        return (commandRegister() & Vfio.PCI_COMMAND_MEMORY) != 0;
+    }
+
+    /**
+     * Sets or clears PCI_COMMAND_MEMORY through the config region (vfio-pci only). Clearing it revokes the
+     * device's dma-bufs and makes BAR mmaps fault (SIGBUS) and BAR preads fail (EIO) until it is set again.
+     */
+    public void setMemoryEnabled(boolean on) throws KernelException {
+        requireVfioPci("write PCI_COMMAND");
+        RegionInfo cfg = regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX);
+        byte[] b = new byte[2];
+        pread(cfg, Vfio.PCI_COMMAND, b);
+        int cmd = VfioBytes.u16(b, 0);
+        cmd = on ? cmd | Vfio.PCI_COMMAND_MEMORY : cmd & ~Vfio.PCI_COMMAND_MEMORY;
+        VfioBytes.put16(b, 0, cmd);
+        pwrite(cfg, Vfio.PCI_COMMAND, b);
+    }
+
+    /** VFIO_DEVICE_RESET (vfio-pci only). EINVAL on a device without a reset method. */
+    public void reset() throws KernelException {
+        requireOpen();
+        requireVfioPci("VFIO_DEVICE_RESET");
+        try {
+            kernel.ioctl(deviceFd, Vfio.VFIO_DEVICE_RESET, 0);
+        } catch (KernelException e) {
+            KernelException n = named(e, "VFIO_DEVICE_RESET", where());
+            throw e.errno() == Errno.EINVAL.number()
+                    ? n.withRemedy("The device has no reset method VFIO can use (DEVICE_INFO lacks RESET).") : n;
+        }
+    }
+
+    // ---- dma-buf ----------------------------------------------------------------------------------------------
+
+    /**
+     * Exports a dma-buf of region {@code index} with {@code ranges} (VFIO_DEVICE_FEATURE GET|DMA_BUF). Exporting
+     * does not change the device. The session owns the buffer (closed on session close unless closed before).
+     *
+     * @param name optional DMA_BUF_SET_NAME_B name (at most 31 bytes), or null
+     */
+    public DmaBuf exportDmaBuf(int index, List<VfioDmaBuf.Range> ranges, int openFlags, String name)
+            throws KernelException {
+        requireOpen();
+        byte[] arg = VfioDmaBuf.of(index, openFlags, ranges)
+                .featureRequest(Vfio.VFIO_DEVICE_FEATURE_GET | Vfio.VFIO_DEVICE_FEATURE_DMA_BUF);
+        int fd;
+        try {
+            fd = kernel.ioctl(deviceFd, Vfio.VFIO_DEVICE_FEATURE, arg);
+        } catch (KernelException e) {
+            throw named(e, "VFIO_DEVICE_FEATURE(DMA_BUF)", where(index));
+        }
+        DmaBuf buf = new DmaBuf(kernel, fd, target.bdf(), index, ranges);
+        dmaBufs.add(buf);
+        resources.push("dmabuf@" + fd, buf::close);
+        if (name != null) {
+            try {
+                kernel.ioctl(fd, DmaBufUapi.DMA_BUF_SET_NAME_B, VfioBytes.cString(name));
+            } catch (KernelException e) {
+                closeDmaBuf(buf);
+                throw named(e, "DMA_BUF_SET_NAME_B", where(index) + " dma-buf");
+            }
+        }
+        return buf;
+    }
+
+    /** The probe's export: one range [0, pageSpan), O_RDWR|O_CLOEXEC; the fd is closed again at once. */
+    public Outcome<Void> exportProbe(int index, long regionSize) {
+        try {
+            DmaBuf b = exportDmaBuf(index, List.of(new VfioDmaBuf.Range(0, RegionInfo.pageSpan(regionSize))),
+                    Kernel.O_RDWR | Kernel.O_CLOEXEC, null);
+            closeDmaBuf(b);
+            return Outcome.ok(null);
+        } catch (KernelException e) {
+            return Outcome.failed(e);
+        }
+    }
+
+    /** Closes a dma-buf this session exported. */
+    public void closeDmaBuf(DmaBuf buf) throws KernelException {
+        if (dmaBufs.remove(buf)) {
+            resources.forget("dmabuf@" + buf.fd());
+        }
+        buf.close();
+    }
+
+    /** The dma-bufs this session has open. */
+    public List<DmaBuf> dmaBufs() {
+        return List.copyOf(dmaBufs);
+    }
+
+    /**
+     * Imports a dma-buf into an iommufd IOAS (IOMMU_IOAS_MAP_FILE, Linux 6.19+ for dma-bufs), so there is an
+     * attachment of the inspector's own to watch. On the legacy path the session opens iommu and allocates an IOAS
+     * for this; a kernel without iommufd answers ENOENT (open of iommu). Returns the IOVA the kernel chose.
+     */
+    public Outcome<Long> importIntoIoas(DmaBuf buf) {
+        try {
+            if (iommuFd < 0) {
+                int iommu = kernel.open("iommu", Kernel.O_RDWR);
+                iommuFd = iommu;
+                resources.push("iommufd", () -> {
+                    iommuFd = -1;
+                    kernel.close(iommu);
+                });
+                byte[] alloc = Iommufd.IoasAlloc.request();
+                kernel.ioctl(iommu, Vfio.IOMMU_IOAS_ALLOC, alloc);
+                ioasId = Iommufd.IoasAlloc.outIoasId(alloc);
+            }
+            byte[] map = Iommufd.IoasMapFile.of(Vfio.IOMMU_IOAS_MAP_READABLE | Vfio.IOMMU_IOAS_MAP_WRITEABLE, ioasId,
+                    buf.fd(), 0, buf.size(), 0).encode();
+            try {
+                kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_MAP_FILE, map);
+            } catch (KernelException e) {
+                throw named(e, "IOMMU_IOAS_MAP_FILE", where(buf.regionIndex()) + " dma-buf");
+            }
+            return Outcome.ok(Iommufd.IoasMapFile.decode(map).iova());
+        } catch (KernelException e) {
+            return Outcome.failed(Remedies.attach(e, target.group()));
+        }
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------------------
+
+    /**
+     * Unmaps every mapping and closes the device fd, keeping dma-bufs, group and container: the last user of the
+     * device goes, so the kernel revokes the device's dma-bufs for good (vfio_pci_dma_buf_cleanup).
+     */
+    public void closeDevice() throws KernelException {
+        for (Mapping m : new ArrayList<>(mappings)) {
+            unmap(m);
+        }
+        resources.forget("device");
+        closeDeviceFd();
+    }
+
+    public boolean deviceClosed() {
+        return deviceClosed;
+    }
+
+    /** Closes everything the session owns, in reverse order of acquisition. */
+    @Override
+    public void close() throws KernelException {
+        mappings.clear();
+        dmaBufs.clear();
+        resources.closeAll();
+    }
+}

@@ -1,0 +1,76 @@
+package org.vfioinspector.bridge.session;
+
+import org.vfioinspector.bridge.kernel.Errno;
+import org.vfioinspector.bridge.kernel.KernelException;
+
+/** What a user can do about a failed VFIO step: the remedies the session attaches to kernel errors. */
+public final class Remedies {
+    private Remedies() {
+    }
+
+    /** The failure with the remedy that fits its operation and errno attached (unchanged when none fits). */
+    public static KernelException attach(KernelException e, int group) {
+        String r = remedy(e.operation(), e.target(), e.errno(), group);
+        return r == null || e.remedy().isPresent() ? e : e.withRemedy(r);
+    }
+
+    static String remedy(String op, String target, int errno, int group) {
+        Errno e = Errno.of(errno);
+        if (e == null) {
+            return null;
+        }
+        boolean open = "open".equals(op);
+        switch (e) {
+            case EACCES:
+            case EPERM:
+                if (open && target != null && target.startsWith("vfio/")) {
+                    return "No permission on the device node " + target + ": run as root, or give your user access "
+                            + "with a udev rule (SUBSYSTEM==\"vfio\", OWNER=\"you\") or membership of the group that "
+                            + "owns it.";
+                }
+                if (open && "iommu".equals(target)) {
+                    return "No permission on the iommu device node: run as root or add a udev rule for it.";
+                }
+                return "The operation needs more privilege: run as root (CAP_SYS_RAWIO / CAP_SYS_ADMIN).";
+            case ENOENT:
+                if (open && "vfio/vfio".equals(target)) {
+                    return "There is no VFIO container node: load the modules (modprobe vfio-pci) and make sure "
+                            + "the IOMMU is on (intel_iommu=on or amd_iommu=on on the kernel command line).";
+                }
+                if (open && target != null && target.matches("vfio/\\d+")) {
+                    return "There is no node for IOMMU group " + group + ": bind the device to vfio-pci first "
+                            + "(echo vfio-pci > driver_override; echo BDF > drivers_probe).";
+                }
+                if (open && "iommu".equals(target)) {
+                    return "This kernel has no iommufd (CONFIG_IOMMUFD; Debian's kernels lack it): use the legacy "
+                            + "container/group path.";
+                }
+                if (open && target != null && target.startsWith("vfio/devices/")) {
+                    return "The device has no vfio cdev: the kernel lacks CONFIG_VFIO_DEVICE_CDEV; use the legacy "
+                            + "path.";
+                }
+                return null;
+            case EBUSY:
+                return "IOMMU group " + group + " is busy: another process or container holds it (a VM, another "
+                        + "inspector). Close that first.";
+            case ENOTTY:
+            case EOPNOTSUPP:
+                if (op != null && op.startsWith("VFIO_DEVICE_FEATURE")) {
+                    return "This kernel or driver lacks the feature: VFIO dma-buf export (VFIO_DEVICE_FEATURE_DMA_BUF) "
+                            + "arrives in Linux 6.19 with CONFIG_VFIO_PCI_DMABUF.";
+                }
+                if (op != null && op.startsWith("IOMMU_")) {
+                    return "This kernel's iommufd lacks it: IOMMU_IOAS_MAP_FILE needs 6.13, dma-buf import 6.19.";
+                }
+                if (op != null && (op.contains("IOMMUFD") || op.startsWith("VFIO_DEVICE_BIND"))) {
+                    return "This kernel lacks the VFIO cdev/iommufd interface (6.6+): use the legacy path.";
+                }
+                return "This kernel does not support " + op + ".";
+            case ENODEV:
+                return "The device is gone: it was unbound from vfio-pci, removed, or its dma-bufs were revoked for "
+                        + "good when the device was closed.";
+            default:
+                return null;
+        }
+    }
+}
