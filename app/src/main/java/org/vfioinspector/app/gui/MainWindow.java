@@ -39,6 +39,7 @@ import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.common.Theme;
 import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.app.gui.device.DeviceView;
+import org.vfioinspector.app.gui.device.RulesVerdicts;
 import org.vfioinspector.app.gui.device.VerdictSource;
 import org.vfioinspector.app.gui.dmabuf.RevocationModel;
 import org.vfioinspector.app.gui.dmabuf.RevocationView;
@@ -49,6 +50,7 @@ import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.app.gui.host.HostHeader;
 import org.vfioinspector.app.gui.host.LoadedHost;
 import org.vfioinspector.app.gui.host.NoticePane;
+import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 
 /**
@@ -92,6 +94,7 @@ public final class MainWindow {
         hostSelector.setCellFactory(l -> new ChoiceCell());
         hostSelector.setButtonCell(new ChoiceCell());
         hostSelector.getItems().add(new HostChoice.Live());
+        ScenarioLoader.BUILT_IN.forEach(n -> hostSelector.getItems().add(new HostChoice.Lab(n)));
         hostSelector.valueProperty().addListener((o, a, b) -> {
             if (!switching && b != null && (host.get() == null || !b.equals(host.get().choice()))) {
                 open(b);
@@ -103,9 +106,8 @@ public final class MainWindow {
         snapshot.setOnAction(e -> chooseSnapshot());
         Button scenario = new Button("Scenario file…", icon(new FontIcon(MaterialDesignF.FLASK_OUTLINE)));
         scenario.setId("openScenario");
-        scenario.setDisable(true);
-        Tooltip.install(scenario, new Tooltip("Lab scenario files need the lab kernel, which this build does not "
-                + "have yet"));
+        scenario.setTooltip(new Tooltip("Open a lab scenario file (YAML)"));
+        scenario.setOnAction(e -> chooseScenario());
         Button themeButton = new Button("", icon(new FontIcon(MaterialDesignT.THEME_LIGHT_DARK)));
         themeButton.setId("themeToggle");
         themeButton.setTooltip(new Tooltip("Switch between light and dark theme — Ctrl+T"));
@@ -117,7 +119,7 @@ public final class MainWindow {
         revocationView = new RevocationView(revocations, this::saveTimeline);
         SplitPane right = new SplitPane(device, revocationView);
         right.setOrientation(Orientation.VERTICAL);
-        right.setDividerPositions(0.70);
+        right.setDividerPositions(0.74);
         main = new SplitPane(groups, right);
         main.setDividerPositions(ctx.prefs().divider());
         SplitPane.setResizableWithParent(groups, false);
@@ -174,11 +176,11 @@ public final class MainWindow {
             if (!loaded.diagnosis().ready()) {
                 String next = last.filter(c -> !(c instanceof HostChoice.Live))
                         .map(c -> "Opened the last host instead: " + c.label() + ".")
-                        .orElse("Showing this machine read-only. Open a sysfs snapshot (Ctrl+O); the lab "
-                                + "scenarios (qemu-q35 and others) appear in the host selector once the lab "
-                                + "kernel is part of this build.");
+                        .orElse("Opened the lab scenario qemu-q35 instead, so you can explore at once; every lab "
+                        + "scenario is in the host selector.");
                 notice.show("This machine cannot use VFIO yet:", loaded.diagnosis(), next);
-                last.filter(c -> !(c instanceof HostChoice.Live)).ifPresent(c -> open(c, h -> preselect()));
+                open(last.filter(c -> !(c instanceof HostChoice.Live)).orElse(new HostChoice.Lab("qemu-q35")),
+                        h -> preselect());
             } else {
                 preselect();
             }
@@ -200,7 +202,7 @@ public final class MainWindow {
 
     private Task<LoadedHost> open(HostChoice choice, java.util.function.Consumer<LoadedHost> then) {
         header.showLoading(choice.label());
-        status.setText("Scanning " + choice.paths().sys() + "…");
+        status.setText("Opening " + choice.label() + "…");
         Task<LoadedHost> task = UiTasks.call(() -> ctx.hostLoader().load(choice))
                 .title("Scanning " + choice.label())
                 .onSuccess(h -> {
@@ -220,7 +222,13 @@ public final class MainWindow {
     }
 
     private void apply(LoadedHost h) {
+        LoadedHost old = host.get();
+        if (old != null) {
+            old.kernel().ifPresent(k -> k.events().unsubscribe(revocations));
+            old.handle().ifPresent(x -> ctx.background().execute(x::close));
+        }
         host.set(h);
+        h.kernel().ifPresent(k -> k.events().subscribe(revocations));
         switching = true;
         if (!hostSelector.getItems().contains(h.choice())) {
             hostSelector.getItems().add(h.choice());
@@ -231,7 +239,8 @@ public final class MainWindow {
         revocations.clear();
         revocationView.setTracing(h.tracing().available() ? "live events" : "no live events: "
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
-        device.setVerdictSource(VerdictSource.NONE);
+        device.setVerdictSource(h.profile().<VerdictSource>map(p -> new RulesVerdicts(p, h.profileWhy(),
+                labFacts(h))).orElse(VerdictSource.NONE));
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
@@ -257,6 +266,24 @@ public final class MainWindow {
             status.setText(d.device().address() + " · " + d.title());
         } else if (e instanceof TreeEntry.Unreadable u) {
             device.showNothing(u.address() + " could not be read: " + u.why());
+        }
+    }
+
+    /** What a lab scenario knows beyond sysfs: whether the rest of a sub-page BAR's page is free. */
+    private static java.util.function.Function<org.vfioinspector.bridge.model.PciDevice,
+            java.util.function.Function<org.vfioinspector.bridge.model.Region, Optional<Boolean>>> labFacts(
+            LoadedHost h) {
+        return d -> r -> h.handle().flatMap(x -> x.scenario()).flatMap(sc -> sc.device(d.address()))
+                .flatMap(dev -> dev.bar(r.index())).map(b -> b.restOfPageFree());
+    }
+
+    private void chooseScenario() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open a lab scenario");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Scenario (YAML)", "*.yaml", "*.yml"));
+        File f = fc.showOpenDialog(stage);
+        if (f != null) {
+            open(new HostChoice.Lab(f.getAbsolutePath()));
         }
     }
 
@@ -313,6 +340,9 @@ public final class MainWindow {
     private static Optional<HostChoice> choiceFromKey(String key) {
         if ("live".equals(key)) {
             return Optional.of(new HostChoice.Live());
+        }
+        if (key.startsWith("lab:")) {
+            return Optional.of(new HostChoice.Lab(key.substring("lab:".length())));
         }
         if (key.startsWith("snapshot:")) {
             Path p = Path.of(key.substring("snapshot:".length()));

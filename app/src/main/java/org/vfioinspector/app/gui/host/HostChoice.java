@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 
 /** A host the inspector can open: this machine, a sysfs snapshot folder, or (once the lab lands) a lab scenario. */
-public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot {
+public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot, HostChoice.Lab {
     /** Stable key for the preferences ("live", "snapshot:/path"). */
     String key();
 
@@ -13,8 +13,6 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot 
 
     /** "this machine", "sysfs snapshot", "lab scenario". */
     String kind();
-
-    HostPaths paths();
 
     boolean isLab();
 
@@ -35,7 +33,6 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot 
             return "this machine";
         }
 
-        @Override
         public HostPaths paths() {
             return HostPaths.live();
         }
@@ -63,7 +60,6 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot 
             return "sysfs snapshot (read-only)";
         }
 
-        @Override
         public HostPaths paths() {
             return HostPaths.under(root);
         }
@@ -71,6 +67,29 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot 
         @Override
         public boolean isLab() {
             return false;
+        }
+    }
+
+    /** A lab scenario: built-in name (qemu-q35, gpu-server, ...) or a scenario file. */
+    record Lab(String nameOrFile) implements HostChoice {
+        @Override
+        public String key() {
+            return "lab:" + nameOrFile;
+        }
+
+        @Override
+        public String label() {
+            return "Lab: " + nameOrFile;
+        }
+
+        @Override
+        public String kind() {
+            return "LAB scenario";
+        }
+
+        @Override
+        public boolean isLab() {
+            return true;
         }
     }
 }

@@ -59,8 +59,8 @@ public final class HostHeader extends VBox {
         KernelInfo k = h.inventory().kernel();
         facts.getChildren().setAll(
                 fact("Kernel " + h.release(), Badge.Tone.INFO, "Kernel release (procfs osrelease)"),
-                fact("profile: unknown", Badge.Tone.UNKNOWN, "The kernel profile comes from the rules module, "
-                        + "which this build does not have yet."),
+                h.profile().map(p -> fact("profile " + p.name(), Badge.Tone.INFO, h.profileWhy()))
+                        .orElseGet(() -> fact("profile: unknown", Badge.Tone.UNKNOWN, h.profileWhy())),
                 fact("IOMMU " + (k.iommuActive() ? "on" : "off"), tone(k.iommuActive()), k.iommuActive()
                         ? "An IOMMU is registered: the kernel forms IOMMU groups."
                         : "No IOMMU: boot with intel_iommu=on or amd_iommu=on (and enable VT-d/AMD-Vi)."),
@@ -71,9 +71,10 @@ public final class HostHeader extends VBox {
                         "iommufd module/device node " + (k.iommufdNode() ? "present" : "absent")
                                 + "; VFIO cdevs: " + (k.vfioDeviceNodes().isEmpty() ? "none"
                                 : String.join(", ", k.vfioDeviceNodes()))),
-                fact("dma-buf export: unknown", Badge.Tone.UNKNOWN, "Whether this kernel exports VFIO BARs as "
-                        + "dma-bufs (VFIO_DEVICE_FEATURE_DMA_BUF, Linux 6.19+) is decided by its profile or by "
-                        + "probing through a kernel backend; neither is in this build yet."),
+                h.profile().map(p -> fact("dma-buf export " + (p.dmaBuf() ? "yes" : "no"),
+                        p.dmaBuf() ? Badge.Tone.GREEN : Badge.Tone.RED, "VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+) in "
+                                + "profile " + p.name())).orElseGet(() -> fact("dma-buf export: unknown",
+                        Badge.Tone.UNKNOWN, "No kernel profile: the release is unknown.")),
                 tracing(h.tracing()));
     }
 

@@ -3,7 +3,9 @@ package org.vfioinspector.app.gui.host;
 import java.util.Optional;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
+import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.rules.KernelProfile;
 
 /**
  * A host after loading: what was chosen, its scan, its diagnosis, and the kernel behind it when this build has
@@ -16,9 +18,13 @@ import org.vfioinspector.bridge.model.HostInventory;
  * @param diagnosis usable or not, and why
  * @param kernel    the kernel backend, or empty with {@code noKernelWhy} saying why
  * @param noKernelWhy why there is no kernel backend (empty when there is one)
+ * @param profile   the kernel profile whose rules predict verdicts, when one fits
+ * @param profileWhy how the profile was chosen
+ * @param handle    the bridge's host (owns a lab's temporary tree and kernel); closed when another host opens
  */
 public record LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
-                         Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy) {
+                         Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
+                         Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle) {
     /** Revocation tracing: available, or why not. */
     public KernelEvents.Availability tracing() {
         return kernel.map(k -> k.events().availability())
