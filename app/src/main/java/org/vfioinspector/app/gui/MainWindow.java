@@ -119,7 +119,7 @@ public final class MainWindow {
         revocationView = new RevocationView(revocations, this::saveTimeline);
         SplitPane right = new SplitPane(device, revocationView);
         right.setOrientation(Orientation.VERTICAL);
-        right.setDividerPositions(0.74);
+        right.setDividerPositions(0.84);
         main = new SplitPane(groups, right);
         main.setDividerPositions(ctx.prefs().divider());
         SplitPane.setResizableWithParent(groups, false);
