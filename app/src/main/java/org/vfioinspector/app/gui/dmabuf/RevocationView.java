@@ -53,6 +53,9 @@ public final class RevocationView extends VBox {
 
     public RevocationView(RevocationModel model, BiConsumer<Format, RevocationModel> onSave) {
         getStyleClass().add("revocation-view");
+        setMinHeight(90);
+        objects.setMinHeight(40);
+        events.setMinHeight(40);
         setSpacing(6);
         setPadding(new Insets(8));
         Label title = new Label("Live revocation");
