@@ -241,8 +241,10 @@ public final class MainWindow {
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
         device.setVerdictSource(h.profile().<VerdictSource>map(p -> new RulesVerdicts(p, h.profileWhy(),
                 labFacts(h))).orElse(VerdictSource.NONE));
-        device.setActionGate(h.kernel().isPresent() ? Optional.empty()
-                : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
+        // The buttons stay off until they are wired to bridge.session.DeviceSession; never enabled without a handler.
+        device.setActionGate(Optional.of(h.kernel().isPresent()
+                ? "The try-it actions are not wired to the kernel session layer yet."
+                : "No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
         device.showNothing(h.inventory().groups().isEmpty()
                 ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
