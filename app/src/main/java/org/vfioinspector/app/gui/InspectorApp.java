@@ -1,20 +1,27 @@
 package org.vfioinspector.app.gui;
 
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
-import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.vfioinspector.app.gui.common.AppPrefs;
 
-/** The desktop inspector. */
+/** The desktop inspector: builds the {@link AppContext} once, shows the main window, shuts down on stop. */
 public final class InspectorApp extends Application {
     public static final String TITLE = "VFIO Inspector";
 
+    private AppContext ctx;
+
     @Override
     public void start(Stage stage) {
-        BorderPane root = new BorderPane(new Label(TITLE));
-        stage.setTitle(TITLE);
-        stage.setScene(new Scene(root, 1200, 800));
-        stage.show();
+        ctx = new AppContext(AppPrefs.user());
+        MainWindow window = new MainWindow(ctx, stage);
+        window.show();
+        window.start();
+    }
+
+    @Override
+    public void stop() {
+        if (ctx != null) {
+            ctx.close();
+        }
     }
 }

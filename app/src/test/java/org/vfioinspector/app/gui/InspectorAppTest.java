@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
@@ -13,11 +14,23 @@ import org.testfx.framework.junit5.Start;
 @ExtendWith(ApplicationExtension.class)
 class InspectorAppTest {
     private Stage stage;
+    private AppContext ctx;
 
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        new InspectorApp().start(stage);
+        ctx = new AppContext(GuiFixtures.prefs());
+        new MainWindow(ctx, stage).show();
+    }
+
+    @AfterEach
+    void close() {
+        ctx.close();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void dropPrefs() {
+        GuiFixtures.drop();
     }
 
     @Test

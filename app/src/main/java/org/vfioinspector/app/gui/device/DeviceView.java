@@ -1,0 +1,253 @@
+package org.vfioinspector.app.gui.device;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.groups.DeviceIcons;
+import org.vfioinspector.app.gui.groups.DeviceText;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
+import org.vfioinspector.bridge.model.ReservedRegion;
+
+/**
+ * The right pane: a device's identity, its BAR layout to scale, the BAR table with verdict badges, the verdict
+ * details of the selected BAR and the try-it panel. For a selected group: its viability and members.
+ */
+public final class DeviceView extends ScrollPane {
+    private final VBox content = new VBox(12);
+    private final BarStrip strip = new BarStrip();
+    private final Label scale = new Label();
+    private final BarTable table = new BarTable();
+    private final VBox details = new VBox(6);
+    private final TryItPanel tryIt = new TryItPanel();
+    private VerdictSource verdicts = VerdictSource.NONE;
+    private Optional<String> actionGate = Optional.of("No host.");
+
+    public DeviceView() {
+        getStyleClass().add("device-view");
+        setFitToWidth(true);
+        content.setPadding(new Insets(14));
+        setContent(content);
+        scale.getStyleClass().add("muted");
+        scale.textProperty().bind(strip.scaleProperty());
+        strip.setOnSelect(r -> table.getSelectionModel().select(r));
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> showBar(b));
+        details.getStyleClass().add("card");
+        details.setPadding(new Insets(10));
+        details.setId("verdictDetails");
+        showNothing("Select a group or a device on the left.");
+    }
+
+    public void setVerdictSource(VerdictSource source) {
+        this.verdicts = source;
+    }
+
+    /** Why the try-it actions are unavailable on this host (empty: available). */
+    public void setActionGate(Optional<String> why) {
+        this.actionGate = why;
+    }
+
+    public BarTable barTable() {
+        return table;
+    }
+
+    public BarStrip barStrip() {
+        return strip;
+    }
+
+    public TryItPanel tryIt() {
+        return tryIt;
+    }
+
+    public void showNothing(String message) {
+        Label l = new Label(message);
+        l.getStyleClass().add("placeholder");
+        content.getChildren().setAll(l);
+    }
+
+    public void showGroup(IommuGroup g, HostInventory inv) {
+        Label title = new Label("IOMMU group " + g.number());
+        title.getStyleClass().add("view-title");
+        Badge v = g.viability().viable() ? new Badge("viable", Badge.Tone.GREEN)
+                : new Badge("not viable", Badge.Tone.RED);
+        HBox head = new HBox(10, title, v);
+        head.setAlignment(Pos.CENTER_LEFT);
+        GridPane grid = grid();
+        int r = 0;
+        row(grid, r++, "Domain type", g.type().orElse("unknown (no type file)"));
+        row(grid, r++, "Members", g.devices().stream().map(a -> a + "  " + inv.device(a).map(DeviceText::name)
+                .orElse("(unreadable)") + "  [" + inv.device(a).flatMap(PciDevice::driver).orElse("no driver") + "]")
+                .collect(Collectors.joining("\n")));
+        row(grid, r++, "Blockers", g.viability().viable() ? "none: every member is bound to vfio-pci, pci-stub or "
+                + "no driver (bridges excepted)" : g.viability().blockers().stream()
+                .map(b -> b.address() + " is bound to " + b.driver()).collect(Collectors.joining("\n"))
+                + "\nUnbind them, or bind them to vfio-pci, to use this group.");
+        row(grid, r++, "Reserved IOVA", g.reservedRegions().isEmpty() ? "none listed" : g.reservedRegions().stream()
+                .map(DeviceView::reserved).collect(Collectors.joining("\n")));
+        row(grid, r, "VFIO node", "vfio/" + g.number());
+        content.getChildren().setAll(head, grid);
+    }
+
+    public void showDevice(PciDevice d, HostInventory inv) {
+        FontIcon icon = DeviceIcons.icon(DeviceIcons.forClass(d.classCode()));
+        icon.getStyleClass().add("icon-large");
+        Label title = new Label(DeviceText.name(d));
+        title.getStyleClass().add("view-title");
+        title.setWrapText(true);
+        Label bdf = new Label(d.address().toString());
+        bdf.getStyleClass().addAll("mono", "view-subtitle");
+        Label drv = new Label(d.driver().orElse("no driver"));
+        drv.getStyleClass().addAll("chip", d.driver().filter("vfio-pci"::equals).isPresent() ? "chip-vfio"
+                : "chip-other");
+        HBox head = new HBox(10, icon, title, bdf, drv);
+        head.setAlignment(Pos.CENTER_LEFT);
+
+        GridPane id = grid();
+        ColumnConstraints k2 = new ColumnConstraints();
+        k2.setMinWidth(110);
+        ColumnConstraints v2 = new ColumnConstraints();
+        v2.setHgrow(Priority.ALWAYS);
+        v2.setPercentWidth(36);
+        id.getColumnConstraints().get(1).setPercentWidth(36);
+        id.getColumnConstraints().addAll(k2, v2);
+        int r = 0;
+        row(id, r++, "IDs", DeviceText.ids(d) + d.subsystemVendor().map(sv -> String.format("  subsystem %04x:%04x",
+                sv, d.subsystemDevice().orElse(0))).orElse("") + d.revision().map(x -> String.format("  rev %02x", x))
+                .orElse(""));
+        row(id, r++, "Vendor", d.names().vendor().orElse("unknown to pci.ids"));
+        row(id, r++, "Device", d.names().device().orElse("unknown to pci.ids")
+                + d.names().subsystem().map(s -> "\nsubsystem: " + s).orElse(""));
+        row(id, r++, "Class", DeviceText.className(d) + d.names().progIf().map(p -> " · " + p).orElse(""));
+        row(id, r++, "Driver", d.driver().orElse("none") + d.driverOverride().map(o -> "  (driver_override: " + o
+                + ")").orElse(""));
+        row(id, r++, "IOMMU group", d.iommuGroup().map(g -> g + inv.group(g).map(x -> x.viability().viable()
+                ? " (viable)" : " (not viable)").orElse("")).orElse("none: no IOMMU"));
+        row(id, r++, "Reset methods", d.resetMethods().map(m -> m.isEmpty() ? "disabled (reset_method empty)"
+                : String.join(", ", m)).orElse("none: the device cannot be reset"));
+        row(id, r++, "NUMA node", d.numaNode().map(n -> n < 0 ? "no affinity (-1)" : Integer.toString(n))
+                .orElse("unknown"));
+        row(id, r++, "Upstream", d.upstream().isEmpty() ? "root bus" : d.upstream().stream()
+                .map(a -> a + inv.device(a).map(x -> " " + DeviceText.name(x)).orElse(""))
+                .collect(Collectors.joining("  →  ")) + "  →  " + d.address());
+        if (d.sriov().isPresent()) {
+            row(id, r++, "SR-IOV", d.sriov().get().numVfs() + " of " + d.sriov().get().totalVfs() + " VFs enabled"
+                    + (d.sriov().get().virtfns().isEmpty() ? "" : ": " + d.sriov().get().virtfns().stream()
+                    .map(PciAddress::toString).collect(Collectors.joining(", "))));
+        }
+        if (d.physfn().isPresent()) {
+            row(id, r++, "Physical function", d.physfn().get().toString());
+        }
+        row(id, r, "VFIO cdev", d.vfioDevice().map(v -> "vfio/devices/" + v).orElse("none"));
+
+        List<BarRow> rows = d.regions().stream().map(x -> new BarRow(d, x, verdicts.predict(d, x))).toList();
+        table.getItems().setAll(rows);
+        table.setFixedCellSize(30);
+        table.setPrefHeight(30 * Math.max(rows.size(), 1) + 34);
+        table.setMinHeight(table.getPrefHeight());
+        strip.setRows(rows);
+        Label layout = new Label("BAR layout");
+        layout.getStyleClass().add("section-title");
+        Label barsTitle = new Label("BARs — predicted by: " + verdicts.describe());
+        barsTitle.getStyleClass().add("section-title");
+        HBox bottom = new HBox(12, details, tryIt);
+        HBox.setHgrow(details, Priority.ALWAYS);
+        details.setPrefWidth(420);
+        tryIt.setPrefWidth(420);
+        HBox.setHgrow(tryIt, Priority.ALWAYS);
+        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
+        tryIt.setGate(d.driver().filter("vfio-pci"::equals).isPresent() ? actionGate
+                : Optional.of("Actions need the device bound to vfio-pci (it is bound to "
+                + d.driver().orElse("no driver") + ")." + actionGate.map(w -> " " + w).orElse("")));
+        if (!rows.isEmpty()) {
+            table.getSelectionModel().selectFirst();
+        } else {
+            showBar(null);
+        }
+    }
+
+    private void showBar(BarRow row) {
+        strip.highlight(row);
+        tryIt.setRow(row);
+        details.getChildren().clear();
+        Label t = new Label(row == null ? "Verdicts" : "Verdicts — " + row.region().name());
+        t.getStyleClass().add("section-title");
+        details.getChildren().add(t);
+        if (row == null) {
+            details.getChildren().add(new Label("No BAR selected."));
+            return;
+        }
+        details.getChildren().add(verdictLine("mmap", row.predicted().mmap()));
+        details.getChildren().add(verdictLine("dma-buf export", row.predicted().export()));
+        details.getChildren().add(verdictLine("P2P", row.predicted().p2p()));
+        String div = row.divergence();
+        if (!div.isEmpty()) {
+            Badge w = new Badge("mmap and dma-buf disagree", Badge.Tone.WARNING);
+            Label l = new Label(div);
+            l.setWrapText(true);
+            details.getChildren().addAll(w, l);
+        }
+    }
+
+    private static VBox verdictLine(String what, Verdict v) {
+        Badge b = new Badge(what + ": " + switch (v.status()) {
+            case YES -> "yes";
+            case NO -> "no";
+            case UNKNOWN -> "unknown";
+        }, v.status().tone());
+        Label rule = new Label(v.rule());
+        rule.getStyleClass().add("mono-small");
+        rule.setWrapText(true);
+        VBox box = new VBox(2, b, rule);
+        if (!v.detail().equals(v.rule())) {
+            Label d = new Label(v.detail());
+            d.setWrapText(true);
+            box.getChildren().add(d);
+        }
+        return box;
+    }
+
+    private static GridPane grid() {
+        GridPane g = new GridPane();
+        g.getStyleClass().addAll("card", "identity");
+        g.setHgap(14);
+        g.setVgap(5);
+        g.setPadding(new Insets(10));
+        ColumnConstraints k = new ColumnConstraints();
+        k.setMinWidth(110);
+        ColumnConstraints v = new ColumnConstraints();
+        v.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().addAll(k, v);
+        return g;
+    }
+
+    /** Places the r-th key/value pair: two pairs per line when the grid has four columns. */
+    private static void row(GridPane g, int r, String key, String value) {
+        Label k = new Label(key);
+        k.getStyleClass().add("detail-key");
+        Label v = new Label(value);
+        v.setWrapText(true);
+        v.getStyleClass().add("detail-value");
+        boolean pairs = g.getColumnConstraints().size() == 4;
+        int col = pairs ? (r % 2) * 2 : 0;
+        int line = pairs ? r / 2 : r;
+        g.add(k, col, line);
+        g.add(v, col + 1, line);
+    }
+
+    private static String reserved(ReservedRegion rr) {
+        return String.format("0x%016x – 0x%016x  %s", rr.start(), rr.end(), rr.kind());
+    }
+}

@@ -1,0 +1,29 @@
+package org.vfioinspector.app.gui.dmabuf;
+
+import org.vfioinspector.app.gui.common.Badge;
+
+/** The life of a mapping, dma-buf or attachment as the revocation view shows it. */
+public enum TrackState {
+    /** Usable. */
+    ACTIVE(Badge.Tone.GREEN),
+    /** Revoked by the kernel (reset, memory decoding off, low power); may come back. */
+    REVOKED(Badge.Tone.RED),
+    /** Usable again after a revoke; importers must re-map themselves (the kernel does not tell them). */
+    RESTORED(Badge.Tone.INFO),
+    /** Gone for good: the device was closed (dma-buf cleanup) or the buffer released. */
+    DEAD(Badge.Tone.UNKNOWN);
+
+    private final Badge.Tone tone;
+
+    TrackState(Badge.Tone tone) {
+        this.tone = tone;
+    }
+
+    public Badge.Tone tone() {
+        return tone;
+    }
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

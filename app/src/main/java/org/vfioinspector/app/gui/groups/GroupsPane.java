@@ -1,0 +1,271 @@
+package org.vfioinspector.app.gui.groups;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeCell;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.bridge.model.Blocker;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
+import org.vfioinspector.bridge.model.ReadFailure;
+
+/**
+ * The left pane: IOMMU groups as a tree (group → devices, SR-IOV VFs under their PF), each group with its
+ * viability badge and blockers, and a filter field (BDF, IDs, names, driver, class).
+ */
+public final class GroupsPane extends VBox {
+    private final ObjectProperty<HostInventory> inventory = new SimpleObjectProperty<>(this, "inventory");
+    private final ReadOnlyObjectWrapper<TreeEntry> selected = new ReadOnlyObjectWrapper<>(this, "selected");
+    private final TextField filter = new TextField();
+    private final TreeView<TreeEntry> tree = new TreeView<>();
+    private final Label count = new Label();
+
+    public GroupsPane() {
+        getStyleClass().add("groups-pane");
+        filter.setId("groupFilter");
+        filter.setPromptText("Filter: BDF, name, driver, class (Ctrl+F)");
+        filter.setTooltip(new Tooltip("Shows devices whose BDF, vendor:device IDs, names, driver or class contain "
+                + "the text. Esc clears; Down moves into the tree."));
+        FontIcon fi = new FontIcon(MaterialDesignF.FILTER_VARIANT);
+        fi.getStyleClass().add("icon");
+        HBox filterRow = new HBox(6, fi, filter);
+        filterRow.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(filter, Priority.ALWAYS);
+        filterRow.setPadding(new Insets(8, 8, 4, 8));
+        count.getStyleClass().add("muted");
+        count.setPadding(new Insets(0, 8, 4, 8));
+
+        tree.setId("groupsTree");
+        tree.setShowRoot(false);
+        tree.setCellFactory(t -> new EntryCell());
+        tree.getSelectionModel().selectedItemProperty()
+                .addListener((o, a, b) -> selected.set(b == null ? null : b.getValue()));
+        VBox.setVgrow(tree, Priority.ALWAYS);
+
+        filter.textProperty().addListener((o, a, b) -> rebuild());
+        inventory.addListener((o, a, b) -> rebuild());
+        filter.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ESCAPE) {
+                filter.clear();
+            } else if (e.getCode() == KeyCode.DOWN) {
+                tree.requestFocus();
+                if (tree.getSelectionModel().isEmpty()) {
+                    tree.getSelectionModel().selectFirst();
+                }
+                e.consume();
+            }
+        });
+        getChildren().addAll(filterRow, count, tree);
+    }
+
+    public ObjectProperty<HostInventory> inventoryProperty() {
+        return inventory;
+    }
+
+    public ReadOnlyObjectProperty<TreeEntry> selectedProperty() {
+        return selected.getReadOnlyProperty();
+    }
+
+    public TextField filterField() {
+        return filter;
+    }
+
+    public TreeView<TreeEntry> tree() {
+        return tree;
+    }
+
+    /** Selects the row of this device (first occurrence), expanding its group. */
+    public boolean select(PciAddress address) {
+        for (TreeItem<TreeEntry> g : tree.getRoot() == null ? List.<TreeItem<TreeEntry>>of()
+                : tree.getRoot().getChildren()) {
+            for (TreeItem<TreeEntry> d : g.getChildren()) {
+                if (d.getValue() instanceof TreeEntry.Device dev && dev.device().address().equals(address)) {
+                    g.setExpanded(true);
+                    tree.getSelectionModel().select(d);
+                    tree.scrollTo(Math.max(0, tree.getSelectionModel().getSelectedIndex() - 3));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void rebuild() {
+        HostInventory inv = inventory.get();
+        TreeEntry before = selected.get();
+        TreeItem<TreeEntry> root = new TreeItem<>();
+        if (inv == null) {
+            tree.setRoot(root);
+            count.setText("");
+            return;
+        }
+        String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+        int groups = 0;
+        int devices = 0;
+        for (IommuGroup g : inv.groups()) {
+            TreeEntry.Group ge = new TreeEntry.Group(g);
+            TreeItem<TreeEntry> gi = new TreeItem<>(ge);
+            boolean groupMatches = !q.isEmpty() && ge.searchText().equals(q);
+            for (PciAddress a : g.devices()) {
+                Optional<PciDevice> d = inv.device(a);
+                TreeEntry e = d.<TreeEntry>map(x -> new TreeEntry.Device(x, ""))
+                        .orElseGet(() -> new TreeEntry.Unreadable(a, why(inv, a)));
+                if (!q.isEmpty() && !groupMatches && !e.searchText().contains(q)) {
+                    continue;
+                }
+                TreeItem<TreeEntry> di = new TreeItem<>(e);
+                d.flatMap(PciDevice::sriov).ifPresent(s -> {
+                    int n = 0;
+                    for (PciAddress vf : s.virtfns()) {
+                        int idx = n++;
+                        inv.device(vf).ifPresent(v -> di.getChildren().add(new TreeItem<>(
+                                new TreeEntry.Device(v, "VF " + idx + " of " + a))));
+                    }
+                });
+                gi.getChildren().add(di);
+                devices++;
+            }
+            if (q.isEmpty() || groupMatches || !gi.getChildren().isEmpty()) {
+                gi.setExpanded(!q.isEmpty() || g.devices().size() <= 4);
+                root.getChildren().add(gi);
+                groups++;
+            }
+        }
+        tree.setRoot(root);
+        count.setText(groups + " groups, " + devices + " devices" + (q.isEmpty() ? "" : " match")
+                + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
+        if (before != null) {
+            reselect(root, before);
+        }
+    }
+
+    private void reselect(TreeItem<TreeEntry> root, TreeEntry before) {
+        for (TreeItem<TreeEntry> g : root.getChildren()) {
+            if (g.getValue().equals(before)) {
+                tree.getSelectionModel().select(g);
+                return;
+            }
+            for (TreeItem<TreeEntry> d : g.getChildren()) {
+                if (d.getValue().equals(before)) {
+                    tree.getSelectionModel().select(d);
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String why(HostInventory inv, PciAddress a) {
+        return inv.failed().stream().filter(f -> f.subject().equals(a.toString())).map(ReadFailure::message)
+                .findFirst().orElse("not readable");
+    }
+
+    /** One row: icon, BDF, names, driver chip; a group row with its viability badge. */
+    private static final class EntryCell extends TreeCell<TreeEntry> {
+        @Override
+        protected void updateItem(TreeEntry item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(null);
+            setTooltip(null);
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            if (item instanceof TreeEntry.Group g) {
+                setGraphic(groupRow(g.group()));
+            } else if (item instanceof TreeEntry.Device d) {
+                setGraphic(deviceRow(d));
+            } else if (item instanceof TreeEntry.Unreadable u) {
+                setGraphic(unreadableRow(u));
+            }
+        }
+
+        private HBox groupRow(IommuGroup g) {
+            FontIcon icon = new FontIcon(g.viability().viable() ? MaterialDesignS.SHIELD_CHECK
+                    : MaterialDesignS.SHIELD_ALERT);
+            icon.getStyleClass().addAll("icon", g.viability().viable() ? "icon-ok" : "icon-bad");
+            Label title = new Label("Group " + g.number());
+            title.getStyleClass().add("group-title");
+            Label type = new Label(g.type().orElse("?"));
+            type.getStyleClass().add("muted");
+            Badge b;
+            if (g.viability().viable()) {
+                b = new Badge("viable", Badge.Tone.GREEN, "Every member is bound to vfio-pci, pci-stub or no "
+                        + "driver (bridges excepted): VFIO can take this group.");
+            } else {
+                String blockers = g.viability().blockers().stream()
+                        .map(x -> x.address() + " (" + x.driver() + ")").collect(Collectors.joining(", "));
+                b = new Badge("blocked by " + g.viability().blockers().size(), Badge.Tone.RED,
+                        "Not viable: these members are bound to other drivers: " + blockers
+                                + ". Unbind them or bind them to vfio-pci.");
+            }
+            b.setId("viability-" + g.number());
+            HBox row = new HBox(6, icon, title, type, b);
+            if (!g.viability().viable()) {
+                Label bl = new Label(g.viability().blockers().stream().map(Blocker::driver).distinct()
+                        .collect(Collectors.joining(", ")));
+                bl.getStyleClass().add("muted");
+                row.getChildren().add(bl);
+            }
+            row.setAlignment(Pos.CENTER_LEFT);
+            return row;
+        }
+
+        private HBox deviceRow(TreeEntry.Device e) {
+            PciDevice d = e.device();
+            FontIcon icon = DeviceIcons.icon(DeviceIcons.forClass(d.classCode()));
+            Label bdf = new Label(d.address().toString());
+            bdf.getStyleClass().add("mono");
+            Label name = new Label((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
+            name.setMinWidth(40);
+            name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+            Label drv = new Label(d.driver().orElse("no driver"));
+            drv.getStyleClass().addAll("chip", d.driver().filter("vfio-pci"::equals).isPresent() ? "chip-vfio"
+                    : "chip-other");
+            HBox row = new HBox(6, icon, bdf, drv, name);
+            if (d.isBridge()) {
+                Label br = new Label("bridge");
+                br.getStyleClass().addAll("chip", "chip-other");
+                row.getChildren().add(2, br);
+            }
+            row.setAlignment(Pos.CENTER_LEFT);
+            setTooltip(new Tooltip(d.address() + "  " + DeviceText.ids(d) + "\n" + e.title() + "\n"
+                    + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none")));
+            return row;
+        }
+
+        private HBox unreadableRow(TreeEntry.Unreadable u) {
+            FontIcon icon = new FontIcon(MaterialDesignA.ALERT);
+            icon.getStyleClass().addAll("icon", "icon-bad");
+            Label bdf = new Label(u.address().toString());
+            bdf.getStyleClass().add("mono");
+            Label why = new Label("unreadable: " + u.why());
+            why.getStyleClass().add("muted");
+            HBox row = new HBox(6, icon, bdf, why);
+            row.setAlignment(Pos.CENTER_LEFT);
+            return row;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.vfioinspector.app.gui.host;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.bridge.kernel.KernelEvents;
+import org.vfioinspector.bridge.model.KernelInfo;
+
+/** The header: host name and kind, then the kernel's facts as badges (each with a tooltip saying why). */
+public final class HostHeader extends VBox {
+    private final Label banner = new Label();
+    private final FontIcon hostIcon = new FontIcon(MaterialDesignS.SERVER);
+    private final Label name = new Label("—");
+    private final Label kind = new Label();
+    private final FlowPane facts = new FlowPane(6, 6);
+
+    public HostHeader(javafx.scene.Node controls) {
+        getStyleClass().add("host-header");
+        banner.setId("labBanner");
+        banner.getStyleClass().add("lab-banner");
+        banner.setMaxWidth(Double.MAX_VALUE);
+        banner.setGraphic(new FontIcon(MaterialDesignF.FLASK));
+        show(banner, false);
+        hostIcon.getStyleClass().addAll("icon", "icon-large");
+        name.setId("hostName");
+        name.getStyleClass().add("host-name");
+        kind.setId("hostKind");
+        kind.getStyleClass().add("muted");
+        VBox titles = new VBox(0, name, kind);
+        HBox top = new HBox(10, hostIcon, titles, facts, controls);
+        HBox.setHgrow(facts, Priority.ALWAYS);
+        facts.setId("kernelFacts");
+        facts.setAlignment(Pos.CENTER_LEFT);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(8, 12, 8, 12));
+        getChildren().addAll(banner, top);
+    }
+
+    public void showLoading(String what) {
+        name.setText(what);
+        kind.setText("loading…");
+        facts.getChildren().clear();
+    }
+
+    public void show(LoadedHost h) {
+        name.setText(h.hostname());
+        kind.setText(h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernel().get().describe() : ""));
+        boolean lab = h.isLab();
+        show(banner, lab);
+        banner.setText("LAB — a model of the kernel's rules, not a real machine: " + h.choice().label());
+        KernelInfo k = h.inventory().kernel();
+        facts.getChildren().setAll(
+                fact("Kernel " + h.release(), Badge.Tone.INFO, "Kernel release (procfs osrelease)"),
+                h.profile().map(p -> fact("profile " + p.name(), Badge.Tone.INFO, h.profileWhy()))
+                        .orElseGet(() -> fact("profile: unknown", Badge.Tone.UNKNOWN, h.profileWhy())),
+                fact("IOMMU " + (k.iommuActive() ? "on" : "off"), tone(k.iommuActive()), k.iommuActive()
+                        ? "An IOMMU is registered: the kernel forms IOMMU groups."
+                        : "No IOMMU: boot with intel_iommu=on or amd_iommu=on (and enable VT-d/AMD-Vi)."),
+                fact("vfio-pci " + (k.vfioPciModule() ? "loaded" : "missing"), tone(k.vfioPciModule()),
+                        k.vfioPciModule() ? "module/vfio_pci exists" : "sudo modprobe vfio-pci"),
+                fact("iommufd " + (k.iommufdModule() || k.iommufdNode() ? "yes" : "no"),
+                        k.iommufdModule() || k.iommufdNode() ? Badge.Tone.GREEN : Badge.Tone.UNKNOWN,
+                        "iommufd module/device node " + (k.iommufdNode() ? "present" : "absent")
+                                + "; VFIO cdevs: " + (k.vfioDeviceNodes().isEmpty() ? "none"
+                                : String.join(", ", k.vfioDeviceNodes()))),
+                h.profile().map(p -> fact("dma-buf export " + (p.dmaBuf() ? "yes" : "no"),
+                        p.dmaBuf() ? Badge.Tone.GREEN : Badge.Tone.RED, "VFIO_DEVICE_FEATURE_DMA_BUF (Linux 6.19+) in "
+                                + "profile " + p.name())).orElseGet(() -> fact("dma-buf export: unknown",
+                        Badge.Tone.UNKNOWN, "No kernel profile: the release is unknown.")),
+                tracing(h.tracing()));
+    }
+
+    private static Badge tracing(KernelEvents.Availability a) {
+        String tip = a.available() ? "Live revocation events are streamed."
+                : "Not available: " + String.join("; ", a.missing()) + (a.remedy().isEmpty() ? ""
+                : "\nWhat to do: " + a.remedy());
+        Badge b = new Badge("revocation tracing " + (a.available() ? "live" : "unavailable"),
+                a.available() ? Badge.Tone.GREEN : Badge.Tone.UNKNOWN, tip);
+        b.setId("tracingBadge");
+        return b;
+    }
+
+    private static Badge fact(String text, Badge.Tone tone, String tip) {
+        return new Badge(text, tone, tip);
+    }
+
+    private static Badge.Tone tone(boolean ok) {
+        return ok ? Badge.Tone.GREEN : Badge.Tone.RED;
+    }
+
+    private static void show(javafx.scene.Node n, boolean visible) {
+        n.setVisible(visible);
+        n.setManaged(visible);
+    }
+}

@@ -1,0 +1,84 @@
+package org.vfioinspector.app.gui.host;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.lab.scenario.LabScenario;
+import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.rules.KernelProfile;
+import org.vfioinspector.bridge.rules.KernelProfiles;
+import org.vfioinspector.bridge.model.IommuGroup;
+import org.vfioinspector.bridge.model.KernelInfo;
+import org.vfioinspector.bridge.pciids.PciIds;
+import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.sysfs.HostScanner;
+import org.vfioinspector.bridge.sysfs.HostUnreadableException;
+
+/** Loads a {@link HostChoice}: scans its sysfs, diagnoses it. Blocking; runs on the background executor only. */
+public final class HostLoader {
+    /** Why no kernel backend is attached, until the real backend and the lab land in this build. */
+    static final String NO_BACKEND = "the try-it actions on this machine are not wired to the JNA kernel yet";
+
+    private final Supplier<PciIds> ids;
+
+    public HostLoader(Supplier<PciIds> ids) {
+        this.ids = ids;
+    }
+
+    public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
+        if (choice instanceof HostChoice.Lab lab) {
+            Host h = Host.lab(lab.nameOrFile());
+            try {
+                HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
+                LabScenario sc = h.scenario().orElseThrow();
+                return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
+                        h.kernel(), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
+            } catch (HostUnreadableException | RuntimeException e) {
+                h.close();
+                throw e;
+            }
+        }
+        HostPaths p = choice instanceof HostChoice.Live l ? l.paths() : ((HostChoice.Snapshot) choice).paths();
+        HostInventory inv = new HostScanner(p, ids.get()).scan();
+        boolean live = choice instanceof HostChoice.Live;
+        Set<Integer> denied = new HashSet<>();
+        if (live) {
+            for (IommuGroup g : inv.groups()) {
+                Path node = p.dev("vfio/" + g.number());
+                if (Files.exists(node) && !(Files.isReadable(node) && Files.isWritable(node))) {
+                    denied.add(g.number());
+                }
+            }
+        }
+        Diagnosis d = Diagnosis.of(inv, denied, live);
+        String hostname = live ? readFirstLine(p.proc("sys/kernel/hostname")).orElse("localhost")
+                : choice instanceof HostChoice.Snapshot s && s.root().getFileName() != null
+                ? s.root().getFileName().toString() : choice.label();
+        String release = inv.kernel().release();
+        if (KernelInfo.UNKNOWN_RELEASE.equals(release) && choice instanceof HostChoice.Snapshot s) {
+            release = readFirstLine(s.root().resolve("uname-r.txt")).orElse(release);
+        }
+        String why = live ? NO_BACKEND : "a snapshot has no kernel to call: it is read-only";
+        KernelProfiles.Choice pc = KernelProfiles.forRelease(release);
+        Optional<KernelProfile> profile = KernelInfo.UNKNOWN_RELEASE.equals(release) ? Optional.empty()
+                : Optional.of(pc.profile());
+        return new LoadedHost(choice, hostname, release, inv, d, Optional.empty(), why, profile,
+                profile.isPresent() ? pc.reason() : "the kernel release is unknown", Optional.empty());
+    }
+
+    private static Optional<String> readFirstLine(Path f) {
+        try {
+            return Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().map(String::strip)
+                    .filter(s -> !s.isEmpty());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

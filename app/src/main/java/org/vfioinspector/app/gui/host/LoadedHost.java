@@ -1,0 +1,37 @@
+package org.vfioinspector.app.gui.host;
+
+import java.util.Optional;
+import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.kernel.KernelEvents;
+import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.rules.KernelProfile;
+
+/**
+ * A host after loading: what was chosen, its scan, its diagnosis, and the kernel behind it when this build has
+ * one for it (the lab kernel for a lab scenario, the JNA kernel on a live host).
+ *
+ * @param choice    what the user picked
+ * @param hostname  the host's name
+ * @param release   kernel release (from procfs, or the snapshot's uname-r.txt), or "unknown"
+ * @param inventory the sysfs scan
+ * @param diagnosis usable or not, and why
+ * @param kernel    the kernel backend, or empty with {@code noKernelWhy} saying why
+ * @param noKernelWhy why there is no kernel backend (empty when there is one)
+ * @param profile   the kernel profile whose rules predict verdicts, when one fits
+ * @param profileWhy how the profile was chosen
+ * @param handle    the bridge's host (owns a lab's temporary tree and kernel); closed when another host opens
+ */
+public record LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
+                         Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
+                         Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle) {
+    /** Revocation tracing: available, or why not. */
+    public KernelEvents.Availability tracing() {
+        return kernel.map(k -> k.events().availability())
+                .orElseGet(() -> new KernelEvents.Availability(false, java.util.List.of(noKernelWhy), ""));
+    }
+
+    public boolean isLab() {
+        return choice.isLab() || kernel.map(Kernel::isLab).orElse(false);
+    }
+}

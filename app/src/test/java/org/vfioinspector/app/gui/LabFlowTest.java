@@ -1,0 +1,62 @@
+package org.vfioinspector.app.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.device.BarRow;
+import org.vfioinspector.app.gui.device.Verdict;
+import org.vfioinspector.app.gui.host.HostChoice;
+
+/** The lab scenario qemu-q35: marked as a lab, verdicts from the linux-7.2 rules, the sub-page BAR divergence. */
+@ExtendWith(ApplicationExtension.class)
+class LabFlowTest {
+    private AppContext ctx;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        ctx = new AppContext(GuiFixtures.prefs());
+        window = new MainWindow(ctx, stage);
+        window.show();
+    }
+
+    @AfterEach
+    void close() {
+        ctx.close();
+    }
+
+    @AfterAll
+    static void dropPrefs() {
+        GuiFixtures.drop();
+    }
+
+    @Test
+    void ivshmemSubPageBarShowsMmapYesExportNoAndTheWarning(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#labBanner").query().isVisible(), "a lab is unmistakably marked");
+        robot.clickOn("0000:00:05.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<BarRow> bars = window.device().barTable().getItems();
+        BarRow bar0 = bars.get(0);
+        assertEquals(256, bar0.region().size());
+        assertEquals(Verdict.Status.YES, bar0.predicted().mmap().status(), bar0.predicted().mmap().rule());
+        assertEquals(Verdict.Status.NO, bar0.predicted().export().status(), bar0.predicted().export().rule());
+        assertFalse(bar0.divergence().isEmpty());
+        assertTrue(robot.lookup("#divergence-BAR0").tryQuery().isPresent(), "warning badge in the table");
+        assertEquals(Verdict.Status.YES, bars.get(1).predicted().export().status());
+    }
+}

@@ -1,0 +1,146 @@
+package org.vfioinspector.app.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TreeItem;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.device.BarRow;
+import org.vfioinspector.app.gui.groups.TreeEntry;
+import org.vfioinspector.app.gui.host.HostChoice;
+import org.vfioinspector.bridge.model.PciAddress;
+
+/** Main flows on the real Linux 7.2 q35 sysfs snapshot as the host. */
+@ExtendWith(ApplicationExtension.class)
+class SnapshotFlowTest {
+    @TempDir
+    static Path tmp;
+    private static Path root;
+
+    private AppContext ctx;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        if (root == null) {
+            root = GuiFixtures.snapshot(tmp);
+        }
+        ctx = new AppContext(GuiFixtures.prefs());
+        window = new MainWindow(ctx, stage);
+        window.show();
+    }
+
+    @BeforeEach
+    void openSnapshot() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Snapshot(root))).get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @AfterEach
+    void close() {
+        ctx.close();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void dropPrefs() {
+        GuiFixtures.drop();
+    }
+
+    private List<TreeItem<TreeEntry>> groups() {
+        return window.groups().tree().getRoot().getChildren();
+    }
+
+    @Test
+    void snapshotShowsEveryGroupWithViability(FxRobot robot) {
+        assertEquals(13, groups().size());
+        assertEquals("qemu-q35-intel-linux7.2.13", robot.lookup("#hostName").queryAs(Label.class).getText());
+        assertEquals(Badge.Tone.GREEN, robot.lookup("#viability-5").queryAs(Badge.class).tone());
+        Badge blocked = robot.lookup("#viability-6").queryAs(Badge.class);
+        assertEquals(Badge.Tone.RED, blocked.tone());
+        assertTrue(blocked.getTooltip().getText().contains("0000:00:06.0 (e1000)"), blocked.getTooltip().getText());
+        assertFalse(robot.lookup("#labBanner").query().isVisible(), "a snapshot is not a lab");
+    }
+
+    @Test
+    void selectingGroupShowsMembersAndBlockers(FxRobot robot) {
+        robot.clickOn("Group 6");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("IOMMU group 6").tryQuery().isPresent());
+        assertTrue(robot.lookup(n -> n instanceof Label l && l.getText() != null
+                && l.getText().contains("0000:00:06.0 is bound to e1000")).tryQuery().isPresent());
+    }
+
+    @Test
+    void selectingDeviceShowsIdentityAndBarsToScale(FxRobot robot) {
+        robot.clickOn("0000:00:05.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("Red Hat Inter-VM shared memory").tryQuery().isPresent());
+        List<BarRow> bars = window.device().barTable().getItems();
+        assertEquals(List.of("BAR0", "BAR2"), bars.stream().map(b -> b.region().name()).toList());
+        assertEquals(List.of(256L, 8L << 20), bars.stream().map(b -> b.region().size()).toList());
+        assertTrue(window.device().barStrip().scaleProperty().get().startsWith("logarithmic"));
+        assertTrue(robot.lookup("#strip-BAR0").tryQuery().isPresent());
+        // predicted by the rules of the profile for the snapshot's release (7.2.13 → linux-7.2)
+        assertEquals(org.vfioinspector.app.gui.device.Verdict.Status.YES, bars.get(1).predicted().export().status(),
+                bars.get(1).predicted().export().rule());
+    }
+
+    @Test
+    void selectingBarChecksTheExportRangeAsTheKernelDoes(FxRobot robot) {
+        robot.clickOn("0000:00:05.0");
+        robot.clickOn("#strip-BAR0");
+        WaitForAsyncUtils.waitForFxEvents();
+        Badge check = window.device().tryIt().checkBadge();
+        assertEquals("kernel would answer EINVAL", check.getText(), "a 256-byte BAR cannot back a page range");
+        robot.clickOn("#strip-BAR2");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(Badge.Tone.GREEN, check.tone(), check.getText() + " / "
+                + robot.lookup("#rangeCheckText").queryAs(Label.class).getText());
+        robot.interact(() -> window.device().setVvalue(1.0)); // scroll to the try-it panel
+        robot.clickOn("#rangeLength").type(KeyCode.END).eraseText(6).write("0x100");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("kernel would answer EINVAL", check.getText());
+        assertTrue(robot.lookup("#rangeCheckText").queryAs(Label.class).getText().contains("page size"));
+        // a snapshot has no kernel: the actions are off and say why
+        assertTrue(robot.lookup("#exportDmabuf").queryAs(Button.class).isDisabled());
+        assertTrue(robot.lookup("#actionGate").queryAs(Label.class).getText().contains("No kernel backend"));
+    }
+
+    @Test
+    void filterNarrowsTheTreeAndArrowKeysNavigate(FxRobot robot) {
+        robot.clickOn("#groupFilter").write("vfio-pci");
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Integer> shown = groups().stream().map(g -> ((TreeEntry.Group) g.getValue()).group().number()).toList();
+        assertEquals(List.of(3, 4, 5, 11, 12), shown);
+        robot.eraseText(8).write("nvme");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, groups().size());
+        robot.type(KeyCode.DOWN);
+        robot.type(KeyCode.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        TreeEntry sel = window.groups().selectedProperty().get();
+        assertTrue(sel instanceof TreeEntry.Device d && d.device().address().equals(PciAddress.parse("0000:00:07.0")),
+                String.valueOf(sel));
+        robot.clickOn("#groupFilter").type(KeyCode.ESCAPE);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(13, groups().size());
+    }
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Takes the README screenshots under Xvfb: lab qemu-q35 (light, ivshmem selected: the sub-page BAR divergence),
+# the same in dark, and the real Linux 7.2 q35 sysfs snapshot. Needs Xvfb and imagemagick (import);
+# build first: mvn -q -B -o -pl native-bridge,app -am -DskipTests package
+set -eu
+cd "$(dirname "$0")/../.."
+JAR=app/target/vfio-inspector.jar
+OUT=docs/screenshots
+[ -f "$JAR" ] || { echo "build first: $JAR missing" >&2; exit 1; }
+command -v Xvfb >/dev/null || { echo "Xvfb missing" >&2; exit 1; }
+command -v import >/dev/null || { echo "imagemagick (import) missing" >&2; exit 1; }
+DISP=:97
+Xvfb "$DISP" -screen 0 1600x1000x24 >/dev/null 2>&1 &
+XPID=$!
+SNAP=$(mktemp -d)
+PREFS=$(mktemp -d)
+trap 'kill "$XPID" 2>/dev/null; rm -rf "$SNAP" "$PREFS"' EXIT
+tar -xzf native-bridge/src/test/resources/sysfs/qemu-q35-intel-linux7.2.13.tar.gz -C "$SNAP"
+sleep 1
+shot() { # NAME HOST BDF THEME
+    DISPLAY="$DISP" java -Djava.util.prefs.userRoot="$PREFS" -Dvfioinspector.host="$2" \
+        -Dvfioinspector.select="$3" -Dvfioinspector.theme="$4" -jar "$JAR" >/dev/null 2>&1 &
+    APID=$!
+    sleep 10
+    DISPLAY="$DISP" import -window root "$OUT/$1.png"
+    kill "$APID"
+    wait "$APID" 2>/dev/null || true
+    echo "wrote $OUT/$1.png"
+}
+shot lab-qemu-q35-ivshmem "lab:qemu-q35" 0000:00:05.0 LIGHT
+shot lab-qemu-q35-dark "lab:qemu-q35" 0000:00:07.0 DARK
+shot snapshot-linux-7.2-q35 "snapshot:$SNAP/qemu-q35-intel-linux7.2.13" 0000:00:06.0 LIGHT
