@@ -40,7 +40,8 @@ public record Diagnosis(List<IommuGroup> usableGroups, List<Problem> problems) {
             problems.add(new Problem("No IOMMU is active, so the kernel forms no IOMMU groups and VFIO cannot "
                     + "isolate a device.",
                     "Turn on VT-d (Intel) or AMD-Vi in the firmware setup and boot with intel_iommu=on "
-                            + "(Intel) or amd_iommu=on; check with: ls /sys/kernel/iommu_groups"));
+                            + "(Intel) or amd_iommu=on; check with: ls "
+                            + org.vfioinspector.bridge.sysfs.HostPaths.live().sys("kernel/iommu_groups")));
         }
         if (!k.vfioPciModule()) {
             problems.add(new Problem("The vfio-pci driver is not loaded.",
@@ -63,7 +64,7 @@ public record Diagnosis(List<IommuGroup> usableGroups, List<Problem> problems) {
             List<Integer> denied = usable.stream().map(IommuGroup::number).filter(inaccessible::contains).toList();
             if (denied.size() == usable.size()) {
                 problems.add(new Problem("You have no permission to open the VFIO group nodes " + denied
-                        .stream().map(n -> "/dev/vfio/" + n).toList() + ".",
+                        .stream().map(n -> org.vfioinspector.bridge.sysfs.HostPaths.live().dev("vfio/" + n).toString()).toList() + ".",
                         "Run the inspector as root, or give your user the nodes: a udev rule "
                                 + "SUBSYSTEM==\"vfio\", GROUP=\"kvm\", MODE=\"0660\" and membership in kvm"));
             }

@@ -68,10 +68,17 @@ class RevocationFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** The state badge shown in table row {@code row} (scrolled into view: the table only builds visible rows). */
     private String stateBadgeOf(FxRobot robot, int row) {
-        List<Badge> badges = robot.lookup("#trackedTable").lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof Badge).queryAllAs(Badge.class)
-                .stream().filter(b -> b.getParent() != null).toList();
-        return badges.get(row).getText();
+        javafx.scene.control.TableView<?> table = robot.lookup("#trackedTable").queryAs(javafx.scene.control.TableView.class);
+        robot.interact(() -> table.scrollTo(row));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Badge> badges = robot.from(table).lookup((java.util.function.Predicate<javafx.scene.Node>) n ->
+                        n instanceof javafx.scene.control.TableRow<?> r && r.getIndex() == row && !r.isEmpty())
+                .lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof Badge)
+                .queryAllAs(Badge.class).stream().filter(b -> b.getParent() != null).toList();
+        assertEquals(1, badges.size(), "one state badge in row " + row);
+        return badges.get(0).getText();
     }
 
     @Test
