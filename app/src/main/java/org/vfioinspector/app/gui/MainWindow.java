@@ -78,6 +78,7 @@ public final class MainWindow {
     private final SplitPane main;
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
+    private final TryItController tryIt;
     private Theme theme;
     private boolean switching;
 
@@ -125,6 +126,7 @@ public final class MainWindow {
         SplitPane.setResizableWithParent(groups, false);
 
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
+        tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
 
         status.setId("statusBar");
         status.setText("Ready");
@@ -225,8 +227,9 @@ public final class MainWindow {
         LoadedHost old = host.get();
         if (old != null) {
             old.kernel().ifPresent(k -> k.events().unsubscribe(revocations));
-            old.handle().ifPresent(x -> ctx.background().execute(x::close));
         }
+        // The old host's device sessions close first, then its handle (both on vfio-io).
+        tryIt.hostChanged(old, h);
         host.set(h);
         h.kernel().ifPresent(k -> k.events().subscribe(revocations));
         switching = true;
@@ -241,10 +244,8 @@ public final class MainWindow {
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
         device.setVerdictSource(h.profile().<VerdictSource>map(p -> new RulesVerdicts(p, h.profileWhy(),
                 labFacts(h))).orElse(VerdictSource.NONE));
-        // The buttons stay off until they are wired to bridge.session.DeviceSession; never enabled without a handler.
-        device.setActionGate(Optional.of(h.kernel().isPresent()
-                ? "The try-it actions are not wired to the kernel session layer yet."
-                : "No kernel backend for this host: " + h.noKernelWhy() + "."));
+        device.setActionGate(h.kernel().isPresent() ? Optional.empty()
+                : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
         device.showNothing(h.inventory().groups().isEmpty()
                 ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
@@ -324,6 +325,11 @@ public final class MainWindow {
                 .onSuccess(p -> status.setText("Saved " + events.size() + " events to " + p))
                 .onError(java.io.IOException.class, e -> errors.show("Save timeline", e))
                 .runOnce(ctx.background());
+    }
+
+    /** The app stops: the device sessions close on vfio-io before the executors shut down. */
+    public void stop() {
+        tryIt.stop();
     }
 
     private void toggleTheme() {
