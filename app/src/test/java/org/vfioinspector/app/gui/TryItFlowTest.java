@@ -70,7 +70,7 @@ class TryItFlowTest {
         assertFalse(robot.lookup("#actionGate").queryAs(Label.class).isVisible());
 
         // mmap: the dword next to the prediction
-        robot.clickOn("#tryMmap");
+        press(robot, "#tryMmap");
         waitUntilIdle(robot);
         assertEquals("mmap: ok", text(robot, "#tryResultBadge"));
         assertEquals("ok", bar0.triedProperty().get().mmap().orElseThrow());
@@ -78,7 +78,7 @@ class TryItFlowTest {
                 .startsWith("tried: ok 0x")), "tried mmap result beside the predicted badge");
 
         // export
-        robot.clickOn("#exportDmabuf");
+        press(robot, "#exportDmabuf");
         waitUntilIdle(robot);
         assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
         assertEquals("ok", bar0.triedProperty().get().dmabuf().orElseThrow());
@@ -92,7 +92,7 @@ class TryItFlowTest {
         ComboBox<String> importers = robot.lookup("#importerChoice").queryAs(ComboBox.class);
         assertTrue(importers.getItems().contains("testdev"), importers.getItems().toString());
         WaitForAsyncUtils.asyncFx(() -> importers.setValue("testdev")).get();
-        robot.clickOn("#attachImporter");
+        press(robot, "#attachImporter");
         waitUntilIdle(robot);
         assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         Tracked att = tracked(Tracked.Kind.ATTACHMENT);
@@ -100,9 +100,9 @@ class TryItFlowTest {
 
         // reset: revoked, then restored, with the events on the timeline
         int before = window.revocations().timeline().size();
-        robot.clickOn("#resetDevice");
+        press(robot, "#resetDevice");
         waitUntilIdle(robot);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> buf.state().getValue() == TrackState.RESTORED);
+        await(() -> buf.state().getValue() == TrackState.RESTORED, robot, seen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(TrackState.REVOKED, TrackState.RESTORED), seen);
         assertEquals(TrackState.RESTORED, att.state().getValue());
@@ -114,9 +114,9 @@ class TryItFlowTest {
         assertTrue(stateBadges(robot).contains("restored"), stateBadges(robot).toString());
 
         // close: dead for good
-        robot.clickOn("#closeDevice");
+        press(robot, "#closeDevice");
         waitUntilIdle(robot);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> buf.state().getValue() == TrackState.DEAD);
+        await(() -> buf.state().getValue() == TrackState.DEAD, robot, seen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(TrackState.DEAD, att.state().getValue());
         assertEquals(TrackState.DEAD, tracked(Tracked.Kind.MAPPING).state().getValue());
@@ -127,7 +127,7 @@ class TryItFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
         BarRow ivBar0 = window.device().barTable().getSelectionModel().getSelectedItem();
         assertEquals(256, ivBar0.region().size());
-        robot.clickOn("#exportDmabuf");
+        press(robot, "#exportDmabuf");
         waitUntilIdle(robot);
         assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"));
         assertTrue(text(robot, "#tryResultText").contains("EINVAL — "), text(robot, "#tryResultText"));
@@ -135,6 +135,17 @@ class TryItFlowTest {
         assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> "tried: EINVAL"
                 .equals(((Label) n).getText())), "tried export result beside the predicted 'no'");
         assertTrue(window.status().getText().contains("EINVAL"), window.status().getText());
+    }
+
+    private void await(java.util.concurrent.Callable<Boolean> cond, FxRobot robot, List<TrackState> seen) {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, cond);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out; states seen " + seen + ", result '" + text(robot, "#tryResultBadge")
+                    + ": " + text(robot, "#tryResultText") + "', status '" + window.status().getText()
+                    + "', timeline " + window.revocations().timeline().stream().map(t -> t.event().kind() + " "
+                    + t.effect()).toList(), e);
+        }
     }
 
     private Tracked tracked(Tracked.Kind kind) {
@@ -146,6 +157,13 @@ class TryItFlowTest {
         Node table = robot.lookup("#trackedTable").query();
         return robot.from(table).lookup(".badge").queryAll().stream().filter(n -> n instanceof Label)
                 .map(n -> ((Label) n).getText()).toList();
+    }
+
+    /** Presses an action button (it may lie below the device pane's fold, so it is fired rather than clicked). */
+    private static void press(FxRobot robot, String id) {
+        Button b = robot.lookup(id).queryAs(Button.class);
+        assertFalse(b.isDisabled(), id + " is enabled");
+        robot.interact(b::fire);
     }
 
     private static String text(FxRobot robot, String id) {
