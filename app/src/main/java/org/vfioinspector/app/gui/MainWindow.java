@@ -62,6 +62,11 @@ public final class MainWindow {
     public static final String HOST_PROPERTY = "vfioinspector.host";
     /** {@code -Dvfioinspector.select=0000:00:05.0} selects that device after start-up. */
     public static final String SELECT_PROPERTY = "vfioinspector.select";
+    /**
+     * {@code -Dvfioinspector.try=mmap,export,attach,reset} performs those try-it actions on the selected device's
+     * first BAR after start-up (screenshots, demos; a lab host only).
+     */
+    public static final String TRY_PROPERTY = "vfioinspector.try";
     /** {@code -Dvfioinspector.theme=DARK} overrides the remembered theme for this run. */
     public static final String THEME_PROPERTY = "vfioinspector.theme";
     private final AppContext ctx;
@@ -195,6 +200,13 @@ public final class MainWindow {
         if (bdf != null && org.vfioinspector.bridge.model.PciAddress.isValid(bdf)) {
             groups.select(org.vfioinspector.bridge.model.PciAddress.parse(bdf));
             groups.tree().requestFocus();
+            String actions = System.getProperty(TRY_PROPERTY);
+            if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
+                for (String a : actions.split(",")) {
+                    device.tryIt().perform(org.vfioinspector.app.gui.device.TryItPanel.Action.valueOf(
+                            a.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+                }
+            }
         }
     }
 

@@ -287,6 +287,11 @@ public final class TryItPanel extends VBox {
         handler.act(a, new Request(device, row, off, len, importer.getValue()));
     }
 
+    /** Performs an action as if its button were pressed (demos and screenshots: {@code -Dvfioinspector.try}). */
+    public void perform(Action a) {
+        fire(a);
+    }
+
     public Label resultText() {
         return resultText;
     }
