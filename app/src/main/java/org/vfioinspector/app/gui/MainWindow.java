@@ -81,6 +81,7 @@ public final class MainWindow {
     private final RevocationView revocationView;
     private final StatusBar status = new StatusBar();
     private final SplitPane main;
+    private final SplitPane right;
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
     private final TryItController tryIt;
@@ -123,7 +124,7 @@ public final class MainWindow {
         header = new HostHeader(controls);
 
         revocationView = new RevocationView(revocations, this::saveTimeline);
-        SplitPane right = new SplitPane(device, revocationView);
+        right = new SplitPane(device, revocationView);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.84);
         main = new SplitPane(groups, right);
@@ -202,6 +203,7 @@ public final class MainWindow {
             groups.tree().requestFocus();
             String actions = System.getProperty(TRY_PROPERTY);
             if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
+                right.setDividerPositions(0.5);
                 for (String a : actions.split(",")) {
                     device.tryIt().perform(org.vfioinspector.app.gui.device.TryItPanel.Action.valueOf(
                             a.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
