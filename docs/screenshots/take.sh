@@ -1,6 +1,7 @@
 #!/bin/sh
 # Takes the README screenshots under Xvfb: lab qemu-q35 (light, ivshmem selected: the sub-page BAR divergence),
-# the same in dark, and the real Linux 7.2 q35 sysfs snapshot. Needs Xvfb and imagemagick (import);
+# the same in dark, the revocation view after a reset (nvme BAR0 mmapped, exported, attached, reset), and the real
+# Linux 7.2 q35 sysfs snapshot. Needs Xvfb and imagemagick (import);
 # build first: mvn -q -B -o -pl native-bridge,app -am -DskipTests package
 set -eu
 cd "$(dirname "$0")/../.."
@@ -17,9 +18,10 @@ PREFS=$(mktemp -d)
 trap 'kill "$XPID" 2>/dev/null; rm -rf "$SNAP" "$PREFS"' EXIT
 tar -xzf native-bridge/src/test/resources/sysfs/qemu-q35-intel-linux7.2.13.tar.gz -C "$SNAP"
 sleep 1
-shot() { # NAME HOST BDF THEME
+shot() { # NAME HOST BDF THEME [TRY-ACTIONS]
     DISPLAY="$DISP" java -Djava.util.prefs.userRoot="$PREFS" -Dvfioinspector.host="$2" \
-        -Dvfioinspector.select="$3" -Dvfioinspector.theme="$4" -jar "$JAR" >/dev/null 2>&1 &
+        -Dvfioinspector.select="$3" -Dvfioinspector.theme="$4" -Dvfioinspector.try="${5:-}" \
+        -jar "$JAR" >/dev/null 2>&1 &
     APID=$!
     sleep 10
     DISPLAY="$DISP" import -window root "$OUT/$1.png"
@@ -29,4 +31,5 @@ shot() { # NAME HOST BDF THEME
 }
 shot lab-qemu-q35-ivshmem "lab:qemu-q35" 0000:00:05.0 LIGHT
 shot lab-qemu-q35-dark "lab:qemu-q35" 0000:00:07.0 DARK
+shot lab-qemu-q35-reset "lab:qemu-q35" 0000:00:07.0 LIGHT mmap,export,attach,reset
 shot snapshot-linux-7.2-q35 "snapshot:$SNAP/qemu-q35-intel-linux7.2.13" 0000:00:06.0 LIGHT

@@ -9,17 +9,21 @@ public final class InspectorApp extends Application {
     public static final String TITLE = "VFIO Inspector";
 
     private AppContext ctx;
+    private MainWindow window;
 
     @Override
     public void start(Stage stage) {
         ctx = new AppContext(AppPrefs.user());
-        MainWindow window = new MainWindow(ctx, stage);
+        window = new MainWindow(ctx, stage);
         window.show();
         window.start();
     }
 
     @Override
     public void stop() {
+        if (window != null) {
+            window.stop();
+        }
         if (ctx != null) {
             ctx.close();
         }

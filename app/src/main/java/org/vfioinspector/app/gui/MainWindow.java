@@ -62,6 +62,11 @@ public final class MainWindow {
     public static final String HOST_PROPERTY = "vfioinspector.host";
     /** {@code -Dvfioinspector.select=0000:00:05.0} selects that device after start-up. */
     public static final String SELECT_PROPERTY = "vfioinspector.select";
+    /**
+     * {@code -Dvfioinspector.try=mmap,export,attach,reset} performs those try-it actions on the selected device's
+     * first BAR after start-up (screenshots, demos; a lab host only).
+     */
+    public static final String TRY_PROPERTY = "vfioinspector.try";
     /** {@code -Dvfioinspector.theme=DARK} overrides the remembered theme for this run. */
     public static final String THEME_PROPERTY = "vfioinspector.theme";
     private final AppContext ctx;
@@ -76,8 +81,10 @@ public final class MainWindow {
     private final RevocationView revocationView;
     private final StatusBar status = new StatusBar();
     private final SplitPane main;
+    private final SplitPane right;
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
+    private final TryItController tryIt;
     private Theme theme;
     private boolean switching;
 
@@ -117,7 +124,7 @@ public final class MainWindow {
         header = new HostHeader(controls);
 
         revocationView = new RevocationView(revocations, this::saveTimeline);
-        SplitPane right = new SplitPane(device, revocationView);
+        right = new SplitPane(device, revocationView);
         right.setOrientation(Orientation.VERTICAL);
         right.setDividerPositions(0.84);
         main = new SplitPane(groups, right);
@@ -125,6 +132,7 @@ public final class MainWindow {
         SplitPane.setResizableWithParent(groups, false);
 
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
+        tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
 
         status.setId("statusBar");
         status.setText("Ready");
@@ -193,6 +201,14 @@ public final class MainWindow {
         if (bdf != null && org.vfioinspector.bridge.model.PciAddress.isValid(bdf)) {
             groups.select(org.vfioinspector.bridge.model.PciAddress.parse(bdf));
             groups.tree().requestFocus();
+            String actions = System.getProperty(TRY_PROPERTY);
+            if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
+                right.setDividerPositions(0.5);
+                for (String a : actions.split(",")) {
+                    device.tryIt().perform(org.vfioinspector.app.gui.device.TryItPanel.Action.valueOf(
+                            a.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+                }
+            }
         }
     }
 
@@ -225,8 +241,9 @@ public final class MainWindow {
         LoadedHost old = host.get();
         if (old != null) {
             old.kernel().ifPresent(k -> k.events().unsubscribe(revocations));
-            old.handle().ifPresent(x -> ctx.background().execute(x::close));
         }
+        // The old host's device sessions close first, then its handle (both on vfio-io).
+        tryIt.hostChanged(old, h);
         host.set(h);
         h.kernel().ifPresent(k -> k.events().subscribe(revocations));
         switching = true;
@@ -241,10 +258,8 @@ public final class MainWindow {
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
         device.setVerdictSource(h.profile().<VerdictSource>map(p -> new RulesVerdicts(p, h.profileWhy(),
                 labFacts(h))).orElse(VerdictSource.NONE));
-        // The buttons stay off until they are wired to bridge.session.DeviceSession; never enabled without a handler.
-        device.setActionGate(Optional.of(h.kernel().isPresent()
-                ? "The try-it actions are not wired to the kernel session layer yet."
-                : "No kernel backend for this host: " + h.noKernelWhy() + "."));
+        device.setActionGate(h.kernel().isPresent() ? Optional.empty()
+                : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
         device.showNothing(h.inventory().groups().isEmpty()
                 ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
@@ -324,6 +339,11 @@ public final class MainWindow {
                 .onSuccess(p -> status.setText("Saved " + events.size() + " events to " + p))
                 .onError(java.io.IOException.class, e -> errors.show("Save timeline", e))
                 .runOnce(ctx.background());
+    }
+
+    /** The app stops: the device sessions close on vfio-io before the executors shut down. */
+    public void stop() {
+        tryIt.stop();
     }
 
     private void toggleTheme() {

@@ -168,7 +168,10 @@ public final class DeviceView extends ScrollPane {
         tryIt.setPrefWidth(420);
         HBox.setHgrow(tryIt, Priority.ALWAYS);
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
-        tryIt.setGate(d.driver().filter("vfio-pci"::equals).isPresent() ? actionGate
+        tryIt.setDevice(d);
+        tryIt.setGate(d.driver().filter("vfio-pci"::equals).isPresent()
+                ? (d.iommuGroup().isEmpty() ? Optional.of("The device is in no IOMMU group: VFIO cannot open it.")
+                : actionGate)
                 : Optional.of("Actions need the device bound to vfio-pci (it is bound to "
                 + d.driver().orElse("no driver") + ")." + actionGate.map(w -> " " + w).orElse("")));
         if (!rows.isEmpty()) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
@@ -19,7 +20,10 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.common.ErrorDetails;
+import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.dmabuf.RangeCheck;
+import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.Sizes;
 
 /**
@@ -38,7 +42,60 @@ public final class TryItPanel extends VBox {
     private final Label checkText = new Label();
     private final Label gate = new Label();
     private final List<Button> actions;
+    private final List<Button> barActions;
+    private final ComboBox<String> importer = new ComboBox<>();
+    private final Label importerWhy = new Label();
+    private final Badge resultBadge = new Badge("", Badge.Tone.UNKNOWN);
+    private final Label resultText = new Label();
+    private final VBox result = new VBox(4);
     private BarRow row;
+    private PciDevice device;
+    private Handler handler = (a, r) -> { };
+    private Optional<String> gateWhy = Optional.of("Select a BAR.");
+    private boolean busy;
+
+    /** What the user asked for. */
+    public enum Action {
+        MMAP("Try mmap"), EXPORT("Export dma-buf"), ATTACH("Attach importer"), RESET("Reset"),
+        MEMORY_OFF("Memory off"), MEMORY_ON("Memory on"), CLOSE("Close device");
+
+        private final String label;
+
+        Action(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** Whether the action changes the device's state (a confirmation on a real host). */
+        public boolean changesDevice() {
+            return this == RESET || this == MEMORY_OFF || this == MEMORY_ON || this == CLOSE;
+        }
+
+        public boolean needsBar() {
+            return this == MMAP || this == EXPORT || this == ATTACH;
+        }
+    }
+
+    /**
+     * One request from the panel.
+     *
+     * @param device   the device shown
+     * @param row      the selected BAR, or null (device actions)
+     * @param offset   range offset (EXPORT), parsed from the editor
+     * @param length   range length (EXPORT)
+     * @param importer the chosen importer (ATTACH), or null
+     */
+    public record Request(PciDevice device, BarRow row, long offset, long length, String importer) {
+    }
+
+    /** Receives the panel's requests (FX thread). */
+    @FunctionalInterface
+    public interface Handler {
+        void act(Action action, Request request);
+    }
 
     public TryItPanel() {
         getStyleClass().addAll("card", "try-it");
@@ -75,7 +132,19 @@ public final class TryItPanel extends VBox {
         Button close = button("closeDevice", "Close device", MaterialDesignC.CLOSE_CIRCLE_OUTLINE,
                 "Close the device fd (the last user): its dma-bufs are revoked for good");
         actions = List.of(mmap, export, attach, reset, memOff, memOn, close);
-        FlowPane barActions = new FlowPane(6, 6, mmap, export, attach);
+        barActions = List.of(mmap, export, attach);
+        Action[] kinds = Action.values();
+        for (int i = 0; i < kinds.length; i++) {
+            Action a = kinds[i];
+            actions.get(i).setOnAction(e -> fire(a));
+        }
+        importer.setId("importerChoice");
+        importer.setPromptText("importer");
+        importer.setTooltip(new Tooltip("Which importer attaches to the last dma-buf exported from this BAR"));
+        importerWhy.setId("importerWhy");
+        importerWhy.getStyleClass().add("muted");
+        importerWhy.setWrapText(true);
+        FlowPane barButtons = new FlowPane(6, 6, mmap, export, importer, attach);
         Label devTitle = new Label("Device");
         devTitle.getStyleClass().add("subsection-title");
         FlowPane devActions = new FlowPane(6, 6, reset, memOff, memOn, close);
@@ -84,7 +153,15 @@ public final class TryItPanel extends VBox {
         gate.setWrapText(true);
         Label rangeTitle = new Label("dma-buf range");
         rangeTitle.getStyleClass().add("subsection-title");
-        getChildren().addAll(title, rangeTitle, range, checkBox, barActions, devTitle, devActions, gate);
+        result.setId("tryResult");
+        resultBadge.setId("tryResultBadge");
+        resultText.setId("tryResultText");
+        resultText.setWrapText(true);
+        result.getChildren().setAll(resultBadge, resultText);
+        result.getStyleClass().add("try-result");
+        showResult(null, null, null);
+        getChildren().addAll(title, rangeTitle, range, checkBox, barButtons, importerWhy, devTitle, devActions, gate,
+                result);
         offset.textProperty().addListener((o, a, b) -> validate());
         length.textProperty().addListener((o, a, b) -> validate());
         setRow(null);
@@ -116,14 +193,111 @@ public final class TryItPanel extends VBox {
             length.setText(Sizes.human(pages));
         }
         validate();
+        if (actions != null) {
+            enable();
+        }
     }
 
     /** Disables every action with the reason, or enables them (empty). */
     public void setGate(Optional<String> why) {
-        actions.forEach(b -> b.setDisable(why.isPresent()));
+        gateWhy = why;
         gate.setText(why.orElse(""));
         gate.setVisible(why.isPresent());
         gate.setManaged(why.isPresent());
+        enable();
+    }
+
+    private void enable() {
+        boolean off = gateWhy.isPresent() || busy;
+        actions.forEach(b -> b.setDisable(off || (barActions.contains(b) && row == null)));
+        importer.setDisable(off || row == null || importer.getItems().isEmpty());
+        if (!importer.getItems().isEmpty()) {
+            barActions.get(2).setDisable(off || row == null);
+        } else {
+            barActions.get(2).setDisable(true);
+        }
+    }
+
+    /** The device the device actions act on. */
+    public void setDevice(PciDevice d) {
+        this.device = d;
+        showResult(null, null, null);
+    }
+
+    public void setHandler(Handler h) {
+        this.handler = h;
+    }
+
+    /** While a kernel call runs, the buttons are off (one request at a time). */
+    public void setBusy(boolean b) {
+        busy = b;
+        enable();
+    }
+
+    /** The importers the host offers, or none with the reason. */
+    public void setImporters(List<String> names, String whyNone) {
+        importer.getItems().setAll(names);
+        if (!names.isEmpty()) {
+            importer.getSelectionModel().selectFirst();
+        }
+        importerWhy.setText(names.isEmpty() ? whyNone : "");
+        importerWhy.setVisible(names.isEmpty());
+        importerWhy.setManaged(names.isEmpty());
+        enable();
+    }
+
+    /** The outcome of the last request: a badge, a sentence, and the error's details when it failed. */
+    public void showResult(String badge, Badge.Tone tone, String text, ErrorDetails details) {
+        showResult(badge, tone, text);
+        if (details != null) {
+            javafx.scene.layout.GridPane g = ErrorPresenter.grid(details);
+            g.setId("tryResultDetails");
+            result.getChildren().add(g);
+        }
+    }
+
+    public void showResult(String badge, Badge.Tone tone, String text) {
+        result.getChildren().setAll(resultBadge, resultText);
+        boolean any = badge != null;
+        result.setVisible(any);
+        result.setManaged(any);
+        if (any) {
+            resultBadge.setText(badge);
+            resultBadge.setTone(tone);
+            resultText.setText(text == null ? "" : text);
+        }
+    }
+
+    private void fire(Action a) {
+        if (device == null || (a.needsBar() && row == null)) {
+            return;
+        }
+        long off = 0;
+        long len = 0;
+        if (a == Action.EXPORT) {
+            Optional<Long> o = RangeCheck.parseSize(offset.getText());
+            Optional<Long> l = RangeCheck.parseSize(length.getText());
+            if (o.isEmpty() || l.isEmpty()) {
+                showResult("not a number", Badge.Tone.WARNING, "Write the range as bytes, hex or a size (4K).");
+                return;
+            }
+            off = o.get();
+            len = l.get();
+        }
+        handler.act(a, new Request(device, row, off, len, importer.getValue()));
+    }
+
+    /** Performs an action as if its button were pressed (demos and screenshots: {@code -Dvfioinspector.try}). */
+    public void perform(Action a) {
+        fire(a);
+    }
+
+    public Label resultText() {
+        return resultText;
+    }
+
+    public Badge resultBadge() {
+        return resultBadge;
     }
 
     private void validate() {

@@ -1,0 +1,180 @@
+package org.vfioinspector.app.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.device.BarRow;
+import org.vfioinspector.app.gui.dmabuf.TimelineEntry;
+import org.vfioinspector.app.gui.dmabuf.TrackState;
+import org.vfioinspector.app.gui.dmabuf.Tracked;
+import org.vfioinspector.app.gui.host.HostChoice;
+import org.vfioinspector.bridge.kernel.KernelEvent;
+
+/**
+ * The try-it panel against the lab kernel of qemu-q35: nvme BAR0 exported, an importer attached, reset (revoked
+ * then restored, on the timeline), close (dead); ivshmem's sub-page BAR0 export refused with EINVAL.
+ */
+@ExtendWith(ApplicationExtension.class)
+class TryItFlowTest {
+    private AppContext ctx;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        ctx = new AppContext(GuiFixtures.prefs());
+        window = new MainWindow(ctx, stage);
+        window.show();
+    }
+
+    @AfterEach
+    void close() {
+        window.stop();
+        ctx.close();
+    }
+
+    @AfterAll
+    static void dropPrefs() {
+        GuiFixtures.drop();
+    }
+
+    @Test
+    void exportAttachResetCloseThenIvshmemRefused(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        robot.clickOn("0000:00:07.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        BarRow bar0 = window.device().barTable().getSelectionModel().getSelectedItem();
+        assertEquals("BAR0", bar0.region().name());
+        Button export = robot.lookup("#exportDmabuf").queryAs(Button.class);
+        assertFalse(export.isDisabled(), "actions are on for a vfio-pci device in a lab");
+        assertFalse(robot.lookup("#actionGate").queryAs(Label.class).isVisible());
+
+        // mmap: the dword next to the prediction
+        press(robot, "#tryMmap");
+        waitUntilIdle(robot);
+        assertEquals("mmap: ok", text(robot, "#tryResultBadge"));
+        assertEquals("ok", bar0.triedProperty().get().mmap().orElseThrow());
+        assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> ((Label) n).getText()
+                .startsWith("tried: ok 0x")), "tried mmap result beside the predicted badge");
+
+        // export
+        press(robot, "#exportDmabuf");
+        waitUntilIdle(robot);
+        assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
+        assertEquals("ok", bar0.triedProperty().get().dmabuf().orElseThrow());
+        Tracked buf = tracked(Tracked.Kind.DMABUF);
+        assertEquals(TrackState.ACTIVE, buf.state().getValue());
+        List<TrackState> seen = new CopyOnWriteArrayList<>();
+        buf.state().addListener((o, a, b) -> seen.add(b));
+
+        // attach a scenario importer
+        @SuppressWarnings("unchecked")
+        ComboBox<String> importers = robot.lookup("#importerChoice").queryAs(ComboBox.class);
+        assertTrue(importers.getItems().contains("testdev"), importers.getItems().toString());
+        WaitForAsyncUtils.asyncFx(() -> importers.setValue("testdev")).get();
+        press(robot, "#attachImporter");
+        waitUntilIdle(robot);
+        assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        Tracked att = tracked(Tracked.Kind.ATTACHMENT);
+        assertEquals(buf.inode(), att.inode());
+
+        // reset: revoked, then restored, with the events on the timeline
+        int before = window.revocations().timeline().size();
+        press(robot, "#resetDevice");
+        waitUntilIdle(robot);
+        await(() -> buf.state().getValue() == TrackState.RESTORED, robot, seen);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of(TrackState.REVOKED, TrackState.RESTORED), seen);
+        assertEquals(TrackState.RESTORED, att.state().getValue());
+        TableView<?> timeline = robot.lookup("#timelineTable").queryAs(TableView.class);
+        List<KernelEvent.Kind> kinds = timeline.getItems().stream().skip(before)
+                .map(e -> ((TimelineEntry) e).event().kind()).toList();
+        assertTrue(kinds.indexOf(KernelEvent.Kind.REVOKE) >= 0
+                && kinds.indexOf(KernelEvent.Kind.RESTORE) > kinds.indexOf(KernelEvent.Kind.REVOKE), kinds.toString());
+        assertTrue(stateBadges(robot).contains("restored"), stateBadges(robot).toString());
+
+        // close: dead for good
+        press(robot, "#closeDevice");
+        waitUntilIdle(robot);
+        await(() -> buf.state().getValue() == TrackState.DEAD, robot, seen);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(TrackState.DEAD, att.state().getValue());
+        assertEquals(TrackState.DEAD, tracked(Tracked.Kind.MAPPING).state().getValue());
+        assertTrue(stateBadges(robot).contains("dead"), stateBadges(robot).toString());
+
+        // ivshmem's 256-byte BAR0: export refused with EINVAL, shown with its meaning
+        robot.clickOn("0000:00:05.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        BarRow ivBar0 = window.device().barTable().getSelectionModel().getSelectedItem();
+        assertEquals(256, ivBar0.region().size());
+        press(robot, "#exportDmabuf");
+        waitUntilIdle(robot);
+        assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"));
+        assertTrue(text(robot, "#tryResultText").contains("EINVAL — "), text(robot, "#tryResultText"));
+        assertEquals("EINVAL", ivBar0.triedProperty().get().dmabuf().orElseThrow());
+        assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> "tried: EINVAL"
+                .equals(((Label) n).getText())), "tried export result beside the predicted 'no'");
+        assertTrue(window.status().getText().contains("EINVAL"), window.status().getText());
+    }
+
+    private void await(java.util.concurrent.Callable<Boolean> cond, FxRobot robot, List<TrackState> seen) {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, cond);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("timed out; states seen " + seen + ", result '" + text(robot, "#tryResultBadge")
+                    + ": " + text(robot, "#tryResultText") + "', status '" + window.status().getText()
+                    + "', timeline " + window.revocations().timeline().stream().map(t -> t.event().kind() + " "
+                    + t.effect()).toList(), e);
+        }
+    }
+
+    private Tracked tracked(Tracked.Kind kind) {
+        return window.revocations().tracked().stream().filter(t -> t.kind() == kind).findFirst().orElseThrow(
+                () -> new AssertionError("no tracked " + kind + " in " + window.revocations().tracked()));
+    }
+
+    private static List<String> stateBadges(FxRobot robot) {
+        Node table = robot.lookup("#trackedTable").query();
+        return robot.from(table).lookup(".badge").queryAll().stream().filter(n -> n instanceof Label)
+                .map(n -> ((Label) n).getText()).toList();
+    }
+
+    /** Presses an action button (it may lie below the device pane's fold, so it is fired rather than clicked). */
+    private static void press(FxRobot robot, String id) {
+        Button b = robot.lookup(id).queryAs(Button.class);
+        assertFalse(b.isDisabled(), id + " is enabled");
+        robot.interact(b::fire);
+    }
+
+    private static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+
+    /** The vfio-io call and its FX callbacks are done when the buttons are on again. */
+    private static void waitUntilIdle(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+}
