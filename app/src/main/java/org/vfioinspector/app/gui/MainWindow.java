@@ -126,7 +126,8 @@ public final class MainWindow {
         revocationView = new RevocationView(revocations, this::saveTimeline);
         right = new SplitPane(device, revocationView);
         right.setOrientation(Orientation.VERTICAL);
-        right.setDividerPositions(0.84);
+        // the revocation view needs room for a few rows and the timeline below them
+        right.setDividerPositions(0.64);
         main = new SplitPane(groups, right);
         main.setDividerPositions(ctx.prefs().divider());
         SplitPane.setResizableWithParent(groups, false);
