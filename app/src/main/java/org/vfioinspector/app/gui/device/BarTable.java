@@ -70,19 +70,10 @@ public final class BarTable extends TableView<BarRow> {
         return c;
     }
 
-    /** Predicted badge, and the tried result beside it once tried. */
-    private static final class VerdictCell extends TableCell<BarRow, BarRow> {
-        private final String what;
-        private final Function<BarRow, Verdict> predicted;
-        private final Function<BarRow, String> tried;
+    /** A cell that redraws when its row's tried result changes (and stops listening to rows it left). */
+    private abstract static class TriedAwareCell extends TableCell<BarRow, BarRow> {
         private final ChangeListener<Tried> refresh = (o, a, b) -> show();
-        private BarRow current;
-
-        VerdictCell(String what, Function<BarRow, Verdict> predicted, Function<BarRow, String> tried) {
-            this.what = what;
-            this.predicted = predicted;
-            this.tried = tried;
-        }
+        protected BarRow current;
 
         @Override
         protected void updateItem(BarRow item, boolean empty) {
@@ -97,7 +88,23 @@ public final class BarTable extends TableView<BarRow> {
             show();
         }
 
-        private void show() {
+        protected abstract void show();
+    }
+
+    /** Predicted badge, and the tried result beside it once tried. */
+    private static final class VerdictCell extends TriedAwareCell {
+        private final String what;
+        private final Function<BarRow, Verdict> predicted;
+        private final Function<BarRow, String> tried;
+
+        VerdictCell(String what, Function<BarRow, Verdict> predicted, Function<BarRow, String> tried) {
+            this.what = what;
+            this.predicted = predicted;
+            this.tried = tried;
+        }
+
+        @Override
+        protected void show() {
             if (current == null) {
                 setGraphic(null);
                 return;
@@ -122,24 +129,10 @@ public final class BarTable extends TableView<BarRow> {
     }
 
     /** A warning badge where mmap and export disagree (or a try disagreed with the prediction). */
-    private static final class WarnCell extends TableCell<BarRow, BarRow> {
-        private final ChangeListener<Tried> refresh = (o, a, b) -> show();
-        private BarRow current;
+    private static final class WarnCell extends TriedAwareCell {
 
         @Override
-        protected void updateItem(BarRow item, boolean empty) {
-            super.updateItem(item, empty);
-            if (current != null) {
-                current.triedProperty().removeListener(refresh);
-            }
-            current = empty ? null : item;
-            if (current != null) {
-                current.triedProperty().addListener(refresh);
-            }
-            show();
-        }
-
-        private void show() {
+        protected void show() {
             String d = current == null ? "" : current.divergence();
             if (d.isEmpty()) {
                 setGraphic(null);

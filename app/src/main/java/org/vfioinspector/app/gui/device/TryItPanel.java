@@ -25,6 +25,7 @@ import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.dmabuf.RangeCheck;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.Sizes;
+import org.vfioinspector.bridge.session.RegionInfo;
 
 /**
  * Try it, for the selected BAR: mmap it and read a dword, export a dma-buf (range editor validated as the kernel
@@ -33,7 +34,7 @@ import org.vfioinspector.bridge.model.Sizes;
  */
 public final class TryItPanel extends VBox {
     /** Host page size (x86-64, arm64 4K kernels). */
-    public static final long PAGE = 4096;
+    public static final long PAGE = org.vfioinspector.bridge.uapi.Vfio.PAGE_SIZE;
 
     private final Label title = new Label("Try it");
     private final TextField offset = new TextField("0");
@@ -189,8 +190,7 @@ public final class TryItPanel extends VBox {
         length.setDisable(newRow == null);
         if (newRow != null) {
             offset.setText("0");
-            long pages = Math.max(PAGE, (newRow.region().size() + PAGE - 1) / PAGE * PAGE);
-            length.setText(Sizes.human(pages));
+            length.setText(Sizes.human(RegionInfo.pageSpan(newRow.region().size())));
         }
         validate();
         if (actions != null) {
