@@ -69,6 +69,25 @@ class LspciParserTest {
         assertEquals("[0000:00:1f.0, 0000:00:1f.2, 0000:00:1f.3]", group10.toString());
     }
 
+    /** Shapes the fixture does not have: disabled BARs and ROMs, a 64-bit prefetchable BAR with a prog-if header. */
+    @Test
+    void disabledRegionsAndProgIf() {
+        Map<String, LspciParser.Device> d = LspciParser.parse(String.join("\n",
+                "0000:00:1f.2 SATA controller [0106]: Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA "
+                        + "Controller [AHCI mode] [8086:2922] (rev 02) (prog-if 01 [AHCI 1.0])",
+                "\tIOMMU group: 10",
+                "\tRegion 4: I/O ports at d1e0 [size=32]",
+                "\tRegion 5: Memory at feb6a000 (32-bit, non-prefetchable) [size=4K]",
+                "\tRegion 2: Memory at fd800000 (64-bit, prefetchable) [disabled] [size=8M]",
+                "\tExpansion ROM at feb00000 [disabled] [size=256K]", ""));
+        assertEquals(new LspciParser.Device("0000:00:1f.2", "8086", "2922", "010601", 10, null, List.of(
+                new LspciParser.Region(4, "io", false, 0xd1e0L, 32),
+                new LspciParser.Region(5, "mem32", false, 0xfeb6a000L, 4096),
+                new LspciParser.Region(2, "mem64", true, 0xfd800000L, 8L << 20),
+                new LspciParser.Region(6, "rom", false, 0xfeb00000L, 256 << 10))), d.get("0000:00:1f.2"));
+        assertEquals(1L << 30, LspciParser.size("1G"));
+    }
+
     @Test
     void sizesAndAddresses() {
         assertEquals(256, LspciParser.size("256"));
