@@ -18,7 +18,9 @@ public final class Main {
                         .getMethod("launch", String[].class)
                         .invoke(null, (Object) args);
             } catch (ReflectiveOperationException e) {
-                System.err.println("vfio-inspector: cannot start the desktop inspector: " + e);
+                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                        ? e.getCause() : e;
+                System.err.println("vfio-inspector: cannot start the desktop inspector: " + cause);
                 System.exit(1);
             }
             return;

@@ -1,12 +1,20 @@
 package org.vfioinspector.app.gui;
 
+import java.lang.management.ManagementFactory;
 import javafx.application.Application;
+import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.vfioinspector.app.gui.common.AppPrefs;
 
 /** The desktop inspector: builds the {@link AppContext} once, shows the main window, shuts down on stop. */
 public final class InspectorApp extends Application {
     public static final String TITLE = "VFIO Inspector";
+    /**
+     * {@code -Dvfioinspector.traceStartup=true} prints {@code vfio-inspector: first-frame-ms=N} on stderr: the time
+     * from JVM start to the first pulse that lays out the main window (the frame is rendered in that pulse). The
+     * startup measurements (installers, benchmarks) read this line.
+     */
+    public static final String TRACE_STARTUP_PROPERTY = "vfioinspector.traceStartup";
 
     private AppContext ctx;
     private MainWindow window;
@@ -16,7 +24,20 @@ public final class InspectorApp extends Application {
         ctx = new AppContext(AppPrefs.user());
         window = new MainWindow(ctx, stage);
         window.show();
+        if (Boolean.getBoolean(TRACE_STARTUP_PROPERTY)) {
+            traceFirstFrame(stage.getScene());
+        }
         window.start();
+    }
+
+    private static void traceFirstFrame(Scene scene) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            System.err.println("vfio-inspector: first-frame-ms=" + ms);
+        };
+        scene.addPostLayoutPulseListener(once[0]);
     }
 
     @Override
