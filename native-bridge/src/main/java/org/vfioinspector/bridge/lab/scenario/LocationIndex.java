@@ -9,14 +9,13 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /** Line and column of every node of a YAML document, by path ("devices[2].bars[0].size"), for semantic errors. */
 final class LocationIndex {
     private final Map<String, int[]> where = new HashMap<>();
 
     LocationIndex(String text) throws IOException {
-        try (JsonParser p = new YAMLFactory().createParser(text)) {
+        try (JsonParser p = ScenarioLoader.yamlFactory().createParser(text)) {
             Deque<String> path = new ArrayDeque<>();
             Deque<int[]> arrayIdx = new ArrayDeque<>();
             Deque<Boolean> inArray = new ArrayDeque<>();

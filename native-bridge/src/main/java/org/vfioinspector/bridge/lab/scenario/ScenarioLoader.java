@@ -36,12 +36,25 @@ public final class ScenarioLoader {
             "s390-ism", "s390-ism-fixed", "type1-p2p-hazard");
     public static final int FORMAT = 1;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * SnakeYAML stops at 3 MiB by default; a generated data-centre host (10,000 functions, the benchmarks) is
+     * about 4 MiB, so scenario files may be up to 64 MiB.
+     */
+    static final int MAX_CODE_POINTS = 64 << 20;
+
+    private static final ObjectMapper YAML = new ObjectMapper(yamlFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ScenarioLoader() {
+    }
+
+    /** A YAML factory that reads scenario files up to {@link #MAX_CODE_POINTS}. */
+    static YAMLFactory yamlFactory() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        return YAMLFactory.builder().loaderOptions(options).build();
     }
 
     /** A built-in scenario by name ("qemu-q35"). */

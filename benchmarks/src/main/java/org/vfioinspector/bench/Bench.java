@@ -1,0 +1,42 @@
+package org.vfioinspector.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code benchmarks/target/benchmarks.jar}:
+ * <ul>
+ *   <li>{@code generate N DIR}: writes a synthetic host of N PCI functions (DIR/scenario.yaml, DIR/sys, DIR/dev,
+ *   DIR/proc);</li>
+ *   <li>{@code jmh [JMH options]}: the JMH benchmarks ({@link ScanBenchmark}, {@link RulesBenchmark}).</li>
+ * </ul>
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("generate")) {
+            int n;
+            try {
+                n = Integer.parseInt(args[1]);
+            } catch (NumberFormatException e) {
+                fail("generate: N must be a number of PCI functions, got '" + args[1] + "'");
+                return;
+            }
+            long t0 = System.nanoTime();
+            SyntheticHost.write(n, Path.of(args[2]));
+            System.err.printf("generated %d functions under %s in %d ms%n", n, args[2],
+                    (System.nanoTime() - t0) / 1_000_000);
+        } else if (args.length >= 1 && args[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+        } else {
+            fail("usage: java -jar benchmarks.jar generate N DIR | jmh [JMH options]");
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println("benchmarks: " + message);
+        System.exit(2);
+    }
+}
