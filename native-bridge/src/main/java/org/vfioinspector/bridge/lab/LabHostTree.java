@@ -43,6 +43,13 @@ public final class LabHostTree {
             write(dir.resolve("revision"), String.format("0x%02x\n", d.revision()));
             write(dir.resolve("numa_node"), d.numaNode() + "\n");
             write(dir.resolve("driver_override"), "(null)\n");
+            // Attributes every PCI device has that the inspector does not read but lspci does (irq is required).
+            write(dir.resolve("irq"), (d.physfn() != null ? 0 : 16 + (d.bdf().device() % 8)) + "\n");
+            write(dir.resolve("enable"), (d.driver() != null ? 1 : 0) + "\n");
+            write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", d.vendor(),
+                    d.device(), d.subsystemVendor(), d.subsystemDevice(), d.pciClass() >> 16,
+                    (d.pciClass() >> 8) & 0xff, d.pciClass() & 0xff));
+            write(dir.resolve("local_cpulist"), "0-63\n");
             if (!d.resetMethods().isEmpty()) {
                 write(dir.resolve("reset_method"), String.join(" ", d.resetMethods()) + "\n");
             }

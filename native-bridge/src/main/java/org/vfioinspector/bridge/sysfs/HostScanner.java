@@ -61,13 +61,22 @@ public final class HostScanner {
         List<ReadFailure> failures = new ArrayList<>();
         List<PciDevice> devices = new ArrayList<>();
         PciDeviceReader reader = new PciDeviceReader(paths, ids);
-        for (String name : names) {
+        // Devices are independent: read them in parallel (a big host has thousands; each is a dozen small files).
+        // Results keep the listing's order, so failures are reported as a sequential scan would.
+        List<Object> read = names.parallelStream().map(name -> {
             try {
-                devices.add(reader.read(name));
+                return (Object) reader.read(name);
             } catch (SysfsFormatException e) {
-                failures.add(new ReadFailure(name, e.file(), Optional.of(e.text()), e.getMessage()));
+                return new ReadFailure(name, e.file(), Optional.of(e.text()), e.getMessage());
             } catch (IOException e) {
-                failures.add(new ReadFailure(name, fileOf(e, name), Optional.empty(), describe(e)));
+                return new ReadFailure(name, fileOf(e, name), Optional.empty(), describe(e));
+            }
+        }).toList();
+        for (Object r : read) {
+            if (r instanceof PciDevice d) {
+                devices.add(d);
+            } else {
+                failures.add((ReadFailure) r);
             }
         }
         devices.sort((a, b) -> a.address().compareTo(b.address()));
@@ -86,52 +95,67 @@ public final class HostScanner {
             throw new HostUnreadableException("cannot list " + paths.sys("kernel/iommu_groups") + ": "
                     + describe(e), e);
         }
+        // Groups are independent too; each result carries its own failures, collected in listing order.
+        record Scanned(IommuGroup group, List<ReadFailure> failures) {
+        }
+        List<Scanned> scanned = entries.parallelStream().map(entry -> {
+            List<ReadFailure> own = new ArrayList<>();
+            return new Scanned(scanGroup(entry, byAddress, own), own);
+        }).toList();
         List<IommuGroup> groups = new ArrayList<>();
-        for (String entry : entries) {
-            String dirLabel = "kernel/iommu_groups/" + entry;
-            String subject = "iommu group " + entry;
-            int number;
-            try {
-                number = SysfsValues.groupNumber(dirLabel, entry);
-            } catch (SysfsFormatException e) {
-                failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
-                continue;
+        for (Scanned sc : scanned) {
+            failures.addAll(sc.failures());
+            if (sc.group() != null) {
+                groups.add(sc.group());
             }
-            Path dir = paths.sys(dirLabel);
-            Optional<String> type = Optional.empty();
-            List<ReservedRegion> reserved = List.of();
-            List<PciAddress> members = new ArrayList<>();
-            try {
-                type = SysfsFiles.read(dir.resolve("type")).map(t -> SysfsValues.groupType(dirLabel + "/type", t));
-            } catch (SysfsFormatException e) {
-                failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
-            } catch (IOException e) {
-                failures.add(new ReadFailure(subject, dirLabel + "/type", Optional.empty(), describe(e)));
-            }
-            try {
-                reserved = SysfsFiles.read(dir.resolve("reserved_regions"))
-                        .map(t -> ReservedRegionsFile.parse(dirLabel + "/reserved_regions", t)).orElse(List.of());
-            } catch (SysfsFormatException e) {
-                failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
-            } catch (IOException e) {
-                failures.add(new ReadFailure(subject, dirLabel + "/reserved_regions", Optional.empty(),
-                        describe(e)));
-            }
-            try {
-                for (String member : SysfsFiles.list(dir.resolve("devices"))) {
-                    // Non-PCI members (platform devices on some SoCs) are not listed here.
-                    if (PciAddress.isValid(member)) {
-                        members.add(PciAddress.parse(member));
-                    }
-                }
-            } catch (IOException e) {
-                failures.add(new ReadFailure(subject, dirLabel + "/devices", Optional.empty(), describe(e)));
-            }
-            members.sort(null);
-            groups.add(new IommuGroup(number, type, reserved, members, viability(members, byAddress)));
         }
         groups.sort((a, b) -> Integer.compare(a.number(), b.number()));
         return groups;
+    }
+
+    /** One {@code kernel/iommu_groups/N}; null when its name is not a group number (reported in failures). */
+    private IommuGroup scanGroup(String entry, Map<PciAddress, PciDevice> byAddress, List<ReadFailure> failures) {
+        String dirLabel = "kernel/iommu_groups/" + entry;
+        String subject = "iommu group " + entry;
+        int number;
+        try {
+            number = SysfsValues.groupNumber(dirLabel, entry);
+        } catch (SysfsFormatException e) {
+            failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
+            return null;
+        }
+        Path dir = paths.sys(dirLabel);
+        Optional<String> type = Optional.empty();
+        List<ReservedRegion> reserved = List.of();
+        List<PciAddress> members = new ArrayList<>();
+        try {
+            type = SysfsFiles.read(dir.resolve("type")).map(t -> SysfsValues.groupType(dirLabel + "/type", t));
+        } catch (SysfsFormatException e) {
+            failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
+        } catch (IOException e) {
+            failures.add(new ReadFailure(subject, dirLabel + "/type", Optional.empty(), describe(e)));
+        }
+        try {
+            reserved = SysfsFiles.read(dir.resolve("reserved_regions"))
+                    .map(t -> ReservedRegionsFile.parse(dirLabel + "/reserved_regions", t)).orElse(List.of());
+        } catch (SysfsFormatException e) {
+            failures.add(new ReadFailure(subject, e.file(), Optional.of(e.text()), e.getMessage()));
+        } catch (IOException e) {
+            failures.add(new ReadFailure(subject, dirLabel + "/reserved_regions", Optional.empty(),
+                    describe(e)));
+        }
+        try {
+            for (String member : SysfsFiles.list(dir.resolve("devices"))) {
+                // Non-PCI members (platform devices on some SoCs) are not listed here.
+                if (PciAddress.isValid(member)) {
+                    members.add(PciAddress.parse(member));
+                }
+            }
+        } catch (IOException e) {
+            failures.add(new ReadFailure(subject, dirLabel + "/devices", Optional.empty(), describe(e)));
+        }
+        members.sort(null);
+        return new IommuGroup(number, type, reserved, members, viability(members, byAddress));
     }
 
     /**

@@ -1,12 +1,15 @@
 package org.vfioinspector.bridge.sysfs;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vfioinspector.bridge.model.PciAddress;
@@ -51,40 +54,44 @@ public final class PciDeviceReader {
             throw new SysfsFormatException(dirLabel, name, "a directory named by its PCI address, DDDD:BB:DD.F");
         }
         Path dir = paths.sys(dirLabel);
+        // One directory read tells which optional attributes exist, so absent ones cost no failed open.
+        Set<String> entries = SysfsFiles.names(dir);
+        Attrs at = new Attrs(dir, name, entries);
 
-        int vendor = SysfsValues.id16(label(name, "vendor"), required(dir, name, "vendor"));
-        int device = SysfsValues.id16(label(name, "device"), required(dir, name, "device"));
-        int classCode = SysfsValues.classCode(label(name, "class"), required(dir, name, "class"));
-        Optional<Integer> subVendor = optional(dir, "subsystem_vendor")
+        int vendor = SysfsValues.id16(label(name, "vendor"), at.required("vendor"));
+        int device = SysfsValues.id16(label(name, "device"), at.required("device"));
+        int classCode = SysfsValues.classCode(label(name, "class"), at.required("class"));
+        Optional<Integer> subVendor = at.optional("subsystem_vendor")
                 .map(t -> SysfsValues.id16(label(name, "subsystem_vendor"), t));
-        Optional<Integer> subDevice = optional(dir, "subsystem_device")
+        Optional<Integer> subDevice = at.optional("subsystem_device")
                 .map(t -> SysfsValues.id16(label(name, "subsystem_device"), t));
-        Optional<Integer> revision = optional(dir, "revision")
+        Optional<Integer> revision = at.optional("revision")
                 .map(t -> SysfsValues.revision(label(name, "revision"), t));
-        Optional<Integer> numa = optional(dir, "numa_node")
+        Optional<Integer> numa = at.optional("numa_node")
                 .map(t -> SysfsValues.numaNode(label(name, "numa_node"), t));
-        Optional<List<String>> reset = optional(dir, "reset_method")
+        Optional<List<String>> reset = at.optional("reset_method")
                 .map(t -> SysfsValues.resetMethods(label(name, "reset_method"), t));
-        Optional<String> override = optional(dir, "driver_override")
+        Optional<String> override = at.optional("driver_override")
                 .flatMap(t -> SysfsValues.driverOverride(label(name, "driver_override"), t));
-        List<Region> regions = optional(dir, "resource")
+        List<Region> regions = at.optional("resource")
                 .map(t -> ResourceFile.regions(label(name, "resource"), t)).orElse(List.of());
 
-        Optional<String> driver = SysfsFiles.linkTargetName(dir.resolve("driver"));
-        Optional<Integer> group = SysfsFiles.linkTargetName(dir.resolve("iommu_group"))
+        Optional<String> driver = at.linkName("driver");
+        Optional<Integer> group = at.linkName("iommu_group")
                 .map(t -> SysfsValues.groupNumber(label(name, "iommu_group"), t));
-        Optional<String> vfioDev = SysfsFiles.list(dir.resolve("vfio-dev")).stream()
+        Optional<String> vfioDev = !entries.contains("vfio-dev") ? Optional.empty()
+                : SysfsFiles.list(dir.resolve("vfio-dev")).stream()
                 .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
 
         Optional<Sriov> sriov = Optional.empty();
-        Optional<String> total = optional(dir, "sriov_totalvfs");
+        Optional<String> total = at.optional("sriov_totalvfs");
         if (total.isPresent()) {
             int totalVfs = SysfsValues.count(label(name, "sriov_totalvfs"), total.get());
-            int numVfs = optional(dir, "sriov_numvfs")
+            int numVfs = at.optional("sriov_numvfs")
                     .map(t -> SysfsValues.count(label(name, "sriov_numvfs"), t)).orElse(0);
-            sriov = Optional.of(new Sriov(totalVfs, numVfs, virtfns(dir, name)));
+            sriov = Optional.of(new Sriov(totalVfs, numVfs, virtfns(dir, name, entries)));
         }
-        Optional<PciAddress> physfn = SysfsFiles.linkTargetName(dir.resolve("physfn"))
+        Optional<PciAddress> physfn = at.linkName("physfn")
                 .map(t -> bdf(label(name, "physfn"), t));
 
         PciNames names = ids.names(vendor, device, subVendor, subDevice, classCode);
@@ -92,11 +99,11 @@ public final class PciDeviceReader {
                 override, group, numa, reset, vfioDev, upstream(dir, address), sriov, physfn, regions);
     }
 
-    private List<PciAddress> virtfns(Path dir, String name) throws IOException {
+    private List<PciAddress> virtfns(Path dir, String name, Set<String> entries) throws IOException {
         record Vf(int n, PciAddress address) {
         }
         List<Vf> vfs = new ArrayList<>();
-        for (String entry : SysfsFiles.list(dir)) {
+        for (String entry : entries) {
             Matcher m = VIRTFN.matcher(entry);
             if (m.matches()) {
                 Optional<String> target = SysfsFiles.linkTargetName(dir.resolve(entry));
@@ -111,8 +118,27 @@ public final class PciDeviceReader {
 
     /** The BDF components of the device's real path below {@code devices/}, without the device itself. */
     private List<PciAddress> upstream(Path dir, PciAddress self) throws IOException {
-        Path real = dir.toRealPath();
-        Path devices = paths.sys().toRealPath().resolve("devices");
+        Path devices = paths.sys().resolve("devices");
+        Path real = null;
+        // bus/pci/devices/BDF is a relative link into devices/: its text is the real path (one readlink instead
+        // of a realpath's lstat and readlink of every component).
+        Path link;
+        try {
+            link = Files.readSymbolicLink(dir);
+        } catch (NotLinkException e) {
+            link = null; // a copied tree: a plain directory
+        }
+        if (link != null && !link.isAbsolute()) {
+            Path lexical = dir.getParent().resolve(link).normalize();
+            if (lexical.startsWith(devices.normalize())) {
+                real = lexical;
+                devices = devices.normalize();
+            }
+        }
+        if (real == null) {
+            real = dir.toRealPath();
+            devices = paths.sys().toRealPath().resolve("devices");
+        }
         if (!real.startsWith(devices)) {
             return List.of();
         }
@@ -141,13 +167,19 @@ public final class PciDeviceReader {
         return PCI_DEVICES + "/" + name + "/" + file;
     }
 
-    private static Optional<String> optional(Path dir, String file) throws IOException {
-        return SysfsFiles.read(dir.resolve(file));
-    }
+    /** A device directory's attributes, read only when its listing has them. */
+    private record Attrs(Path dir, String name, Set<String> entries) {
+        Optional<String> optional(String file) throws IOException {
+            return entries.contains(file) ? SysfsFiles.read(dir.resolve(file)) : Optional.empty();
+        }
 
-    private static String required(Path dir, String name, String file) throws IOException {
-        Path p = dir.resolve(file);
-        return SysfsFiles.read(p).orElseThrow(() -> new NoSuchFileException(label(name, file), null,
-                "required attribute is missing"));
+        String required(String file) throws IOException {
+            return optional(file).orElseThrow(() -> new NoSuchFileException(label(name, file), null,
+                    "required attribute is missing"));
+        }
+
+        Optional<String> linkName(String file) throws IOException {
+            return entries.contains(file) ? SysfsFiles.linkTargetName(dir.resolve(file)) : Optional.empty();
+        }
     }
 }

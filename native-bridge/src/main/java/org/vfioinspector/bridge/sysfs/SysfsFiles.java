@@ -6,10 +6,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** File access for the readers: "absent" is an empty Optional, anything else that fails is an IOException. */
 final class SysfsFiles {
@@ -27,18 +30,39 @@ final class SysfsFiles {
 
     /** The last name of a symlink's target, or empty when the link does not exist. */
     static Optional<String> linkTargetName(Path link) throws IOException {
-        if (!Files.isSymbolicLink(link)) {
-            if (Files.exists(link)) {
-                throw new IOException(link + " is not a symbolic link");
-            }
+        Optional<Path> target = linkTarget(link);
+        if (target.isEmpty()) {
             return Optional.empty();
         }
-        Path target = Files.readSymbolicLink(link);
-        Path name = target.getFileName();
+        Path name = target.get().getFileName();
         if (name == null) {
-            throw new IOException(link + " points to '" + target + "', which has no name");
+            throw new IOException(link + " points to '" + target.get() + "', which has no name");
         }
         return Optional.of(name.toString());
+    }
+
+    /** A symlink's target as written (one readlink), or empty when the link does not exist. */
+    static Optional<Path> linkTarget(Path link) throws IOException {
+        try {
+            return Optional.of(Files.readSymbolicLink(link));
+        } catch (NotLinkException e) {
+            throw new IOException(link + " is not a symbolic link");
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The names in a directory, unsorted (one directory read); empty when it does not exist. */
+    static Set<String> names(Path dir) throws IOException {
+        Set<String> names = new HashSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return Set.of();
+        }
+        return names;
     }
 
     /** The names in a directory, sorted; empty when it does not exist. */
