@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.vfioinspector.bridge.model.PciNames;
 
 /**
@@ -29,6 +30,12 @@ public final class PciIds {
     private final Map<Long, String> subsystems;   // vendor << 48 | device << 32 | subvendor << 16 | subdevice
     private final Map<Integer, String> classes;   // 0xBB0000 class, 0xBBSS00 | 0x1000000 subclass, 0xBBSSPP | 0x2000000 prog-if
     private final Optional<Path> source;
+    /**
+     * A file's vendor blocks, by vendor ID, parsed on first use: the database has ~2,500 vendors and ~40,000 lines,
+     * a host names a handful, and the CLI's start-up should not pay for the rest. Null when parsed eagerly.
+     */
+    private final Map<Integer, String> vendorBlocks;
+    private final Map<Integer, PciIds> parsedVendors = new ConcurrentHashMap<>();
 
     private PciIds(Map<Integer, String> vendors, Map<Long, String> devices, Map<Long, String> subsystems,
                    Map<Integer, String> classes, Optional<Path> source) {
@@ -37,6 +44,16 @@ public final class PciIds {
         this.subsystems = subsystems;
         this.classes = classes;
         this.source = source;
+        this.vendorBlocks = null;
+    }
+
+    private PciIds(Map<Integer, String> vendorBlocks, Map<Integer, String> classes, Optional<Path> source) {
+        this.vendors = Map.of();
+        this.devices = Map.of();
+        this.subsystems = Map.of();
+        this.classes = classes;
+        this.source = source;
+        this.vendorBlocks = vendorBlocks;
     }
 
     /** No database: every name is absent. */
@@ -66,9 +83,7 @@ public final class PciIds {
      */
     public static PciIds load(Path file) {
         try {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-            PciIds ids = parse(text.lines().toList(), Optional.of(file));
-            return ids;
+            return indexed(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), Optional.of(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -77,6 +92,67 @@ public final class PciIds {
     /** Parses the lines of a pci.ids text. */
     public static PciIds parse(List<String> lines) {
         return parse(lines, Optional.empty());
+    }
+
+    /**
+     * Splits the text into vendor blocks (a vendor line up to the next top-level line), kept as text and parsed on
+     * first use, and parses the (small) class sections at once. Names are the same as {@link #parse(List)}'s.
+     */
+    private static PciIds indexed(String text, Optional<Path> source) {
+        Map<Integer, String> blocks = new HashMap<>();
+        StringBuilder classText = new StringBuilder();
+        int blockStart = -1;
+        int blockVendor = -1;
+        boolean inClasses = false;
+        int at = 0;
+        int n = text.length();
+        while (at <= n) {
+            int eol = text.indexOf('\n', at);
+            if (eol < 0) {
+                eol = n;
+            }
+            if (at < eol) {
+                char c = text.charAt(at);
+                if (c != '\t' && c != '#') {
+                    // a top-level line ends the block before it
+                    if (blockStart >= 0) {
+                        blocks.put(blockVendor, text.substring(blockStart, at));
+                        blockStart = -1;
+                    }
+                    inClasses = false;
+                    if (c == 'C' && text.startsWith("C ", at)) {
+                        inClasses = true;
+                    } else {
+                        Entry e = entry(text.substring(at, eol), 4);
+                        if (e != null) {
+                            blockStart = at;
+                            blockVendor = e.id;
+                        }
+                    }
+                }
+                if (inClasses) {
+                    classText.append(text, at, eol).append('\n');
+                }
+            }
+            at = eol + 1;
+        }
+        if (blockStart >= 0) {
+            blocks.put(blockVendor, text.substring(blockStart));
+        }
+        PciIds classes = parse(classText.toString().lines().toList(), source);
+        return new PciIds(Map.copyOf(blocks), classes.classes, source);
+    }
+
+    /** The names of one vendor's block (its name, devices and subsystems). */
+    private PciIds vendorIds(int vendorId) {
+        if (vendorBlocks == null) {
+            return this;
+        }
+        String block = vendorBlocks.get(vendorId);
+        if (block == null) {
+            return EMPTY;
+        }
+        return parsedVendors.computeIfAbsent(vendorId, v -> parse(block.lines().toList(), source));
     }
 
     private static PciIds parse(List<String> lines, Optional<Path> source) {
@@ -172,20 +248,20 @@ public final class PciIds {
     }
 
     public boolean isEmpty() {
-        return vendors.isEmpty() && classes.isEmpty();
+        return (vendorBlocks == null ? vendors.isEmpty() : vendorBlocks.isEmpty()) && classes.isEmpty();
     }
 
     public Optional<String> vendor(int vendorId) {
-        return Optional.ofNullable(vendors.get(vendorId));
+        return Optional.ofNullable(vendorIds(vendorId).vendors.get(vendorId));
     }
 
     public Optional<String> device(int vendorId, int deviceId) {
-        return Optional.ofNullable(devices.get(((long) vendorId << 16) | deviceId));
+        return Optional.ofNullable(vendorIds(vendorId).devices.get(((long) vendorId << 16) | deviceId));
     }
 
     public Optional<String> subsystem(int vendorId, int deviceId, int subVendor, int subDevice) {
-        return Optional.ofNullable(subsystems.get(((long) vendorId << 48) | ((long) deviceId << 32)
-                | ((long) subVendor << 16) | subDevice));
+        return Optional.ofNullable(vendorIds(vendorId).subsystems.get(((long) vendorId << 48)
+                | ((long) deviceId << 32) | ((long) subVendor << 16) | subDevice));
     }
 
     /** The subclass name for 0xBBSSPP, else the base class name (lspci's choice). */

@@ -108,4 +108,50 @@ class PciIdsTest {
         assertEquals(Optional.of("PCI bridge"), ids.className(0x060400));
         assertEquals(Optional.of("NVM Express"), ids.progIf(0x010802));
     }
+
+    /**
+     * A loaded file is split into vendor blocks parsed on first use; every vendor, device and subsystem of the
+     * real database must read the same as the whole file parsed at once.
+     */
+    @Test
+    void loadedFileAnswersLikeTheEagerParse(@TempDir Path tmp) throws Exception {
+        Path real = PciIds.DEFAULT_LOCATIONS.stream().filter(Files::isRegularFile).findFirst()
+                .orElseThrow(() -> new AssertionError("no pci.ids in " + PciIds.DEFAULT_LOCATIONS
+                        + ": install pciutils or hwdata"));
+        List<String> lines = new String(Files.readAllBytes(real), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        Path small = tmp.resolve("pci.ids");
+        Files.writeString(small, TEXT);
+        for (List<String> text : List.of(lines, TEXT.lines().toList())) {
+            PciIds eager = PciIds.parse(text);
+            Path file = text == lines ? real : small;
+            PciIds lazy = PciIds.load(file);
+            int vendor = -1;
+            int device = -1;
+            int checked = 0;
+            for (String line : text) {
+                if (line.matches("[0-9a-f]{4}  .*")) {
+                    vendor = Integer.parseInt(line.substring(0, 4), 16);
+                    assertEquals(eager.vendor(vendor), lazy.vendor(vendor), line);
+                } else if (line.matches("\t[0-9a-f]{4}  .*") && vendor >= 0) {
+                    device = Integer.parseInt(line.substring(1, 5), 16);
+                    assertEquals(eager.device(vendor, device), lazy.device(vendor, device), line);
+                } else if (line.matches("\t\t[0-9a-f]{4} [0-9a-f]{4}  .*") && vendor >= 0) {
+                    int sv = Integer.parseInt(line.substring(2, 6), 16);
+                    int sd = Integer.parseInt(line.substring(7, 11), 16);
+                    assertEquals(eager.subsystem(vendor, device, sv, sd), lazy.subsystem(vendor, device, sv, sd), line);
+                } else if (line.startsWith("C ")) {
+                    vendor = -1;
+                }
+                checked++;
+            }
+            for (int cls : List.of(0x010802, 0x020000, 0x060400, 0x030200, 0x0c0330, 0xff0000, 0x123456)) {
+                assertEquals(eager.className(cls), lazy.className(cls));
+                assertEquals(eager.progIf(cls), lazy.progIf(cls));
+            }
+            assertEquals(eager.vendor(0x10de), lazy.vendor(0x10de));
+            assertEquals(eager.vendor(0xfffd), lazy.vendor(0xfffd));
+            assertFalse(lazy.isEmpty());
+            assertTrue(checked > 10);
+        }
+    }
 }
