@@ -8,6 +8,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code generate N DIR}: writes a synthetic host of N PCI functions (DIR/scenario.yaml, DIR/sys, DIR/dev,
  *   DIR/proc);</li>
+ *   <li>{@code report OUT N...}: the Markdown report of {@code scan-compare.sh}'s results ({@link ScanReport});</li>
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks ({@link ScanBenchmark}, {@link RulesBenchmark}).</li>
  * </ul>
  */
@@ -28,10 +29,16 @@ public final class Bench {
             SyntheticHost.write(n, Path.of(args[2]));
             System.err.printf("generated %d functions under %s in %d ms%n", n, args[2],
                     (System.nanoTime() - t0) / 1_000_000);
+        } else if (args.length >= 3 && args[0].equals("report")) {
+            java.util.List<Integer> sizes = new java.util.ArrayList<>();
+            for (String a : Arrays.copyOfRange(args, 2, args.length)) {
+                sizes.add(Integer.parseInt(a));
+            }
+            System.out.print(ScanReport.report(Path.of(args[1]), sizes));
         } else if (args.length >= 1 && args[0].equals("jmh")) {
             org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
         } else {
-            fail("usage: java -jar benchmarks.jar generate N DIR | jmh [JMH options]");
+            fail("usage: java -jar benchmarks.jar generate N DIR | report OUT N... | jmh [JMH options]");
         }
     }
 
