@@ -1,0 +1,249 @@
+package org.vfioinspector.bench.gui;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.prefs.Preferences;
+import javafx.animation.AnimationTimer;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import javafx.scene.Scene;
+import javafx.scene.control.TreeView;
+import javafx.stage.Stage;
+import org.vfioinspector.app.gui.AppContext;
+import org.vfioinspector.app.gui.MainWindow;
+import org.vfioinspector.app.gui.common.AppPrefs;
+import org.vfioinspector.app.gui.dmabuf.RevocationModel;
+import org.vfioinspector.app.gui.dmabuf.TrackState;
+import org.vfioinspector.app.gui.dmabuf.Tracked;
+import org.vfioinspector.app.gui.host.HostChoice;
+import org.vfioinspector.app.gui.host.LoadedHost;
+import org.vfioinspector.bridge.kernel.KernelEvent;
+import org.vfioinspector.bridge.model.PciAddress;
+
+/**
+ * GUI measurements on the real main window with a big lab host (a scenario file):
+ * <ul>
+ *   <li>full refresh: {@link MainWindow#open} of the host, R times; the longest gap between two FX pulses (an
+ *   {@link AnimationTimer} keeps them coming every frame) from the open until the tree shows every group and one
+ *   more second has passed;</li>
+ *   <li>revocation latency: dma-bufs tracked in the revocation view, then REVOKE/RESTORE kernel events delivered
+ *   from a non-FX thread exactly as the kernel's event stream does; latency = from delivery to the end of the first
+ *   pulse whose layout follows the row's state change (that pulse renders it);</li>
+ *   <li>resident memory (VmRSS) with the host loaded, before and after a full GC.</li>
+ * </ul>
+ * Results go to stdout as one line of {@code key=value} pairs (and to {@code -Dbench.out=FILE}).
+ * Properties: {@code bench.scenario} (required), {@code bench.refreshes} (3), {@code bench.events} (200).
+ */
+public final class GuiBench extends Application {
+    private static final long NO_CHANGE = Long.MIN_VALUE;
+
+    private MainWindow window;
+    private AppContext ctx;
+    private Scene scene;
+    private Preferences prefs;
+    private final AtomicLong lastBeat = new AtomicLong();
+    private final AtomicLong maxGap = new AtomicLong();
+    private volatile long changedAt = NO_CHANGE;
+    private volatile CountDownLatch shown;
+    private volatile long shownAt;
+
+    @Override
+    public void start(Stage stage) {
+        String scenario = System.getProperty("bench.scenario");
+        if (scenario == null || !Files.isRegularFile(Path.of(scenario))) {
+            System.err.println("gui-bench: -Dbench.scenario=FILE must name a scenario file, got " + scenario);
+            Platform.exit();
+            return;
+        }
+        // Own preferences node, so the user's window bounds and last host neither steer nor suffer the run.
+        prefs = Preferences.userRoot().node("org/vfioinspector/bench/" + ProcessHandle.current().pid());
+        ctx = new AppContext(new AppPrefs(prefs));
+        window = new MainWindow(ctx, stage);
+        scene = window.show();
+        new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long t = System.nanoTime();
+                long last = lastBeat.getAndSet(t);
+                if (last != 0) {
+                    maxGap.accumulateAndGet(t - last, Math::max);
+                }
+            }
+        }.start();
+        scene.addPostLayoutPulseListener(() -> {
+            if (changedAt != NO_CHANGE && shown != null) {
+                shownAt = System.nanoTime();
+                changedAt = NO_CHANGE;
+                shown.countDown();
+            }
+        });
+        Thread driver = new Thread(() -> {
+            int code = 0;
+            try {
+                run(Path.of(scenario), Integer.getInteger("bench.refreshes", 3), Integer.getInteger("bench.events", 200));
+            } catch (Throwable e) {
+                System.err.println("gui-bench: " + e);
+                e.printStackTrace();
+                code = 1;
+            }
+            int exit = code;
+            Platform.runLater(() -> {
+                window.stop();
+                ctx.close();
+                try {
+                    prefs.removeNode();
+                } catch (java.util.prefs.BackingStoreException e) {
+                    System.err.println("gui-bench: could not remove preferences node: " + e.getMessage());
+                }
+                Platform.exit();
+                System.exit(exit);
+            });
+        }, "gui-bench-driver");
+        driver.setDaemon(true);
+        driver.start();
+    }
+
+    private void run(Path scenario, int refreshes, int events) throws Exception {
+        HostChoice choice = new HostChoice.Lab(scenario.toString());
+        List<Double> stalls = new ArrayList<>();
+        List<Double> loads = new ArrayList<>();
+        int groups = -1;
+        for (int r = 0; r < refreshes; r++) {
+            Thread.sleep(500);
+            long t0 = System.nanoTime();
+            Task<LoadedHost> task = onFx(() -> {
+                maxGap.set(0);
+                lastBeat.set(0);
+                return window.open(choice);
+            });
+            LoadedHost host = task.get(10, TimeUnit.MINUTES);
+            groups = host.inventory().groups().size();
+            int expected = groups;
+            // wait until the tree shows every group (the FX thread has applied the host)
+            while (onFx(() -> treeGroups()) != expected) {
+                Thread.sleep(5);
+                if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(5)) {
+                    throw new IllegalStateException("the groups tree never showed " + expected + " groups");
+                }
+            }
+            loads.add((System.nanoTime() - t0) / 1e6);
+            Thread.sleep(1000);
+            stalls.add(onFx(() -> maxGap.get()) / 1e6);
+        }
+        long rss = rssKb();
+        System.gc();
+        Thread.sleep(500);
+        long rssAfterGc = rssKb();
+
+        List<Double> latencies = revocations(events);
+        String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s rss-mb=%.1f "
+                        + "rss-after-gc-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
+                        + "revocation-p99-ms=%.2f revocation-max-ms=%.2f",
+                groups, refreshes, join(loads), join(stalls), rss / 1024.0, rssAfterGc / 1024.0,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
+                latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
+                percentile(latencies, 100));
+        System.out.println("gui-bench: " + line);
+        String out = System.getProperty("bench.out");
+        if (out != null) {
+            Files.writeString(Path.of(out), line + "\n");
+        }
+    }
+
+    /** REVOKE/RESTORE events for tracked dma-bufs of 8 devices; the latency of each to its row's repaint. */
+    private List<Double> revocations(int events) throws Exception {
+        RevocationModel model = window.revocations();
+        List<Tracked> tracked = onFx(() -> {
+            List<Tracked> ts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Tracked t = Tracked.active(Tracked.Kind.DMABUF, new PciAddress(0x7fff, i, 0, 0), 1, 1000 + i,
+                        "bench dma-buf " + i);
+                model.track(t);
+                ts.add(t);
+                t.state().addListener((o, a, b) -> changedAt = System.nanoTime());
+            }
+            return ts;
+        });
+        Thread.sleep(300);
+        List<Double> latencies = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int e = 0; e < events; e++) {
+            Tracked t = tracked.get(e % tracked.size());
+            boolean revoke = t.state().getValue() != TrackState.REVOKED;
+            CountDownLatch latch = new CountDownLatch(1);
+            shown = latch;
+            long emitted = System.nanoTime();
+            model.accept(new KernelEvent(emitted, revoke ? KernelEvent.Kind.REVOKE : KernelEvent.Kind.RESTORE,
+                    "vfio_pci_dma_buf_move", t.device(), t.inode(), "bench"));
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("event " + e + " never reached the revocation view");
+            }
+            latencies.add((shownAt - emitted) / 1e6);
+            // off the frame rhythm, like real events
+            Thread.sleep(5 + random.nextInt(20));
+        }
+        return latencies;
+    }
+
+    private int treeGroups() {
+        TreeView<?> tree = (TreeView<?>) scene.lookup("#groupsTree");
+        return tree == null || tree.getRoot() == null ? -1 : tree.getRoot().getChildren().size();
+    }
+
+    private static <T> T onFx(Supplier<T> s) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(s.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(5, TimeUnit.MINUTES);
+    }
+
+    static long rssKb() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("/proc/self/status has no VmRSS line");
+    }
+
+    static double percentile(List<Double> xs, int p) {
+        if (xs.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+    }
+
+    private static String join(List<Double> xs) {
+        List<String> parts = new ArrayList<>();
+        xs.forEach(x -> parts.add(String.format(Locale.ROOT, "%.1f", x)));
+        return String.join(",", parts);
+    }
+
+    /** Launcher: JavaFX on the class path needs a main class that is not the Application. */
+    public static final class Main {
+        private Main() {
+        }
+
+        public static void main(String[] args) {
+            Application.launch(GuiBench.class, args);
+        }
+    }
+}
