@@ -11,6 +11,7 @@
 #
 # Usage (repository root, after `mvn -B -DskipTests package`):
 #   benchmarks/scripts/scan-compare.sh [OUT]          env: SIZES="100 1000 10000" RUNS=10 WORK=/tmp/vfio-bench
+#   (APP_JAR=other.jar measures another build of the inspector, e.g. the one before a change)
 # Needs: java, hyperfine, lspci (pciutils), strace, gcc.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +21,7 @@ runs=${RUNS:-10}
 work=${WORK:-/tmp/vfio-bench}
 loop_full_max=${LOOP_FULL_MAX:-1000}
 loop_sample=${LOOP_SAMPLE:-200}
-app=$repo/app/target/vfio-inspector.jar
+app=${APP_JAR:-$repo/app/target/vfio-inspector.jar}
 bench=$repo/benchmarks/target/benchmarks.jar
 java=${JAVA:-java}
 

@@ -22,6 +22,7 @@ import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.rules.KernelProfile;
 import org.vfioinspector.bridge.rules.KernelProfiles;
 import org.vfioinspector.bridge.rules.Predictions;
+import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.sysfs.HostScanner;
 
 /**
@@ -41,8 +42,10 @@ public class RulesBenchmark {
 
     @Setup(Level.Trial)
     public void scan() throws Exception {
-        dir = Files.createTempDirectory("vfio-bench-rules-");
-        host = new HostScanner(SyntheticHost.write(functions, dir), PciIds.empty()).scan();
+        Path cached = Trees.cached(functions);
+        dir = cached != null ? null : Files.createTempDirectory("vfio-bench-rules-");
+        HostPaths paths = cached != null ? HostPaths.under(cached) : SyntheticHost.write(functions, dir);
+        host = new HostScanner(paths, PciIds.empty()).scan();
         profile = KernelProfiles.byName("linux-7.2").orElseThrow();
     }
 

@@ -12,6 +12,25 @@ final class Trees {
     private Trees() {
     }
 
+    /**
+     * A tree generated earlier for {@code functions}, from {@code -Dbench.trees=DIR} (DIR/N/sys, as
+     * {@code scan-compare.sh} leaves them in its WORK/host-N, or {@code generate N DIR/N}); null when not given or
+     * absent. Generating 10,000 functions takes about a minute, so the JMH runs reuse them.
+     */
+    static Path cached(int functions) {
+        String trees = System.getProperty("bench.trees");
+        if (trees == null) {
+            return null;
+        }
+        for (String name : new String[] {Integer.toString(functions), "host-" + functions}) {
+            Path p = Path.of(trees, name);
+            if (Files.isDirectory(p.resolve("sys"))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     static void delete(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;

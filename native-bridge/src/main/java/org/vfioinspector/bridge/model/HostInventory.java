@@ -1,5 +1,6 @@
 package org.vfioinspector.bridge.model;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,17 +18,45 @@ public record HostInventory(KernelInfo kernel, List<IommuGroup> groups, List<Pci
                             List<ReadFailure> failed) {
     public HostInventory {
         Objects.requireNonNull(kernel, "kernel");
-        groups = List.copyOf(groups);
-        devices = List.copyOf(devices);
+        // Kept sorted so that device() and group() are binary searches: the GUI and the text listing look up every
+        // member of every group, which was quadratic on a host with thousands of functions.
+        groups = groups.stream().sorted(Comparator.comparingInt(IommuGroup::number)).toList();
+        devices = devices.stream().sorted(Comparator.comparing(PciDevice::address)).toList();
         failed = List.copyOf(failed);
     }
 
     public Optional<PciDevice> device(PciAddress address) {
-        return devices.stream().filter(d -> d.address().equals(address)).findFirst();
+        int lo = 0;
+        int hi = devices.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = devices.get(mid).address().compareTo(address);
+            if (c == 0) {
+                return Optional.of(devices.get(mid));
+            } else if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return Optional.empty();
     }
 
     public Optional<IommuGroup> group(int number) {
-        return groups.stream().filter(g -> g.number() == number).findFirst();
+        int lo = 0;
+        int hi = groups.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compare(groups.get(mid).number(), number);
+            if (c == 0) {
+                return Optional.of(groups.get(mid));
+            } else if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return Optional.empty();
     }
 
     /** Devices without an IOMMU group: VFIO cannot use them. */

@@ -1,5 +1,6 @@
 package org.vfioinspector.app.gui.groups;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -125,9 +126,11 @@ public final class GroupsPane extends VBox {
         String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
         int groups = 0;
         int devices = 0;
+        List<TreeItem<TreeEntry>> shown = new ArrayList<>();
         for (IommuGroup g : inv.groups()) {
             TreeEntry.Group ge = new TreeEntry.Group(g);
             TreeItem<TreeEntry> gi = new TreeItem<>(ge);
+            List<TreeItem<TreeEntry>> members = new ArrayList<>();
             boolean groupMatches = !q.isEmpty() && ge.searchText().equals(q);
             for (PciAddress a : g.devices()) {
                 Optional<PciDevice> d = inv.device(a);
@@ -138,22 +141,27 @@ public final class GroupsPane extends VBox {
                 }
                 TreeItem<TreeEntry> di = new TreeItem<>(e);
                 d.flatMap(PciDevice::sriov).ifPresent(s -> {
+                    // children are added in one change: each add fires a tree modification event up the chain
+                    List<TreeItem<TreeEntry>> vfs = new ArrayList<>();
                     int n = 0;
                     for (PciAddress vf : s.virtfns()) {
                         int idx = n++;
-                        inv.device(vf).ifPresent(v -> di.getChildren().add(new TreeItem<>(
+                        inv.device(vf).ifPresent(v -> vfs.add(new TreeItem<>(
                                 new TreeEntry.Device(v, "VF " + idx + " of " + a))));
                     }
+                    di.getChildren().setAll(vfs);
                 });
-                gi.getChildren().add(di);
+                members.add(di);
                 devices++;
             }
-            if (q.isEmpty() || groupMatches || !gi.getChildren().isEmpty()) {
+            if (q.isEmpty() || groupMatches || !members.isEmpty()) {
+                gi.getChildren().setAll(members);
                 gi.setExpanded(!q.isEmpty() || g.devices().size() <= 4);
-                root.getChildren().add(gi);
+                shown.add(gi);
                 groups++;
             }
         }
+        root.getChildren().setAll(shown);
         tree.setRoot(root);
         count.setText(groups + " groups, " + devices + " devices" + (q.isEmpty() ? "" : " match")
                 + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
