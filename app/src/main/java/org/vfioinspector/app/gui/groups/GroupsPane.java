@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -114,16 +115,44 @@ public final class GroupsPane extends VBox {
         return false;
     }
 
+    /** An unfiltered tree built off the FX thread for an inventory that is about to be shown (see prebuild). */
+    private record Built(HostInventory inventory, String query, TreeItem<TreeEntry> root, int groups, int devices) {
+    }
+
+    private static final AtomicReference<Built> PREBUILT = new AtomicReference<>();
+
+    /**
+     * Builds the unfiltered tree of {@code inv} on the calling (background) thread, for the pane that shows
+     * {@code inv} next: TreeItems are model objects, and building tens of thousands of them stalled the FX thread
+     * for hundreds of milliseconds on a big host. One slot; a tree is used at most once.
+     */
+    public static void prebuild(HostInventory inv) {
+        PREBUILT.set(build(inv, ""));
+    }
+
     private void rebuild() {
         HostInventory inv = inventory.get();
         TreeEntry before = selected.get();
-        TreeItem<TreeEntry> root = new TreeItem<>();
         if (inv == null) {
-            tree.setRoot(root);
+            tree.setRoot(new TreeItem<>());
             count.setText("");
             return;
         }
         String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+        Built ready = PREBUILT.get();
+        Built b = ready != null && ready.inventory() == inv && ready.query().equals(q)
+                && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
+        tree.setRoot(b.root());
+        count.setText(b.groups() + " groups, " + b.devices() + " devices" + (q.isEmpty() ? "" : " match")
+                + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
+        if (before != null) {
+            reselect(b.root(), before);
+        }
+    }
+
+    /** The tree of {@code inv} filtered by {@code q} (lower case; empty: everything); touches no scene node. */
+    private static Built build(HostInventory inv, String q) {
+        TreeItem<TreeEntry> root = new TreeItem<>();
         int groups = 0;
         int devices = 0;
         List<TreeItem<TreeEntry>> shown = new ArrayList<>();
@@ -162,12 +191,7 @@ public final class GroupsPane extends VBox {
             }
         }
         root.getChildren().setAll(shown);
-        tree.setRoot(root);
-        count.setText(groups + " groups, " + devices + " devices" + (q.isEmpty() ? "" : " match")
-                + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
-        if (before != null) {
-            reselect(root, before);
-        }
+        return new Built(inv, q, root, groups, devices);
     }
 
     private void reselect(TreeItem<TreeEntry> root, TreeEntry before) {

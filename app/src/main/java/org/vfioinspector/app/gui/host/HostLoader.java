@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.vfioinspector.app.gui.groups.GroupsPane;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
@@ -33,6 +34,13 @@ public final class HostLoader {
     }
 
     public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
+        LoadedHost h = loadHost(choice);
+        // the groups tree of a big host is built here, off the FX thread
+        GroupsPane.prebuild(h.inventory());
+        return h;
+    }
+
+    private LoadedHost loadHost(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
         if (choice instanceof HostChoice.Lab lab) {
             Host h = Host.lab(lab.nameOrFile());
             try {
