@@ -97,7 +97,8 @@ class BenchmarksSmokeIT {
         }
         assertEquals("100", kv.get("groups"));
         assertEquals("20", kv.get("events"));
-        for (String k : List.of("load-ms", "longest-stall-ms", "rss-mb", "revocation-median-ms", "revocation-p99-ms")) {
+        for (String k : List.of("load-ms", "longest-stall-ms", "apply-stall-ms", "rss-mb", "revocation-median-ms",
+                "revocation-p99-ms")) {
             double v = Double.parseDouble(kv.get(k));
             assertTrue(v > 0 && Double.isFinite(v), k + "=" + kv.get(k) + " in " + kv);
         }
