@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.host.HostLoader;
+import org.vfioinspector.bridge.journal.ActivityLog;
 import org.vfioinspector.bridge.pciids.PciIds;
 
 /**
@@ -26,6 +27,7 @@ public final class AppContext implements AutoCloseable {
     private final ExecutorService background;
     private final AppPrefs prefs;
     private final HostLoader hostLoader;
+    private final ActivityLog activity = new ActivityLog(java.time.Clock.systemUTC());
     private volatile PciIds ids;
 
     public AppContext(AppPrefs prefs) {
@@ -57,6 +59,11 @@ public final class AppContext implements AutoCloseable {
 
     public AppPrefs prefs() {
         return prefs;
+    }
+
+    /** The session's record of hosts opened, actions with the kernel's answers, and kernel events. */
+    public ActivityLog activity() {
+        return activity;
     }
 
     public HostLoader hostLoader() {

@@ -87,6 +87,8 @@ public final class MainWindow {
     private final TryItController tryIt;
     private Theme theme;
     private boolean switching;
+    /** The current host's kernel events: recorded in the session's activity first, then shown. */
+    private final java.util.function.Consumer<org.vfioinspector.bridge.kernel.KernelEvent> events = this::onEvent;
 
     public MainWindow(AppContext ctx, Stage stage) {
         this.ctx = ctx;
@@ -241,12 +243,13 @@ public final class MainWindow {
     private void apply(LoadedHost h) {
         LoadedHost old = host.get();
         if (old != null) {
-            old.kernel().ifPresent(k -> k.events().unsubscribe(revocations));
+            old.kernel().ifPresent(k -> k.events().unsubscribe(events));
         }
         // The old host's device sessions close first, then its handle (both on vfio-io).
         tryIt.hostChanged(old, h);
         host.set(h);
-        h.kernel().ifPresent(k -> k.events().subscribe(revocations));
+        ctx.activity().host(h.choice().label(), hostFacts(h));
+        h.kernel().ifPresent(k -> k.events().subscribe(events));
         switching = true;
         if (!hostSelector.getItems().contains(h.choice())) {
             hostSelector.getItems().add(h.choice());
@@ -285,6 +288,21 @@ public final class MainWindow {
         } else if (e instanceof TreeEntry.Unreadable u) {
             device.showNothing(u.address() + " could not be read: " + u.why());
         }
+    }
+
+    private void onEvent(org.vfioinspector.bridge.kernel.KernelEvent e) {
+        ctx.activity().event(e);
+        revocations.accept(e);
+    }
+
+    private static java.util.Map<String, String> hostFacts(LoadedHost h) {
+        java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+        facts.put("key", h.choice().key());
+        facts.put("hostname", h.hostname());
+        facts.put("lab", Boolean.toString(h.isLab()));
+        h.profile().ifPresent(p -> facts.put("profile", p.name()));
+        h.kernel().ifPresent(k -> facts.put("kernel", k.describe()));
+        return facts;
     }
 
     /** What a lab scenario knows beyond sysfs: whether the rest of a sub-page BAR's page is free. */

@@ -125,6 +125,8 @@ final class TryItController {
             return;
         }
         if (a.changesDevice() && !h.isLab() && !confirm(a, r.device())) {
+            record(a.operation(), r.device().address(), r.row() == null ? -1 : r.row().region().index(),
+                    "cancelled", a.label() + " cancelled at the confirmation", Map.of());
             status.accept(a.label() + " cancelled.");
             return;
         }
@@ -162,21 +164,29 @@ final class TryItController {
     /** mmap the BAR (kept, so the revocation view follows it) and read its first dword. */
     private void tryMmap(Kernel kernel, PciDevice d, BarRow row) {
         int index = row.region().index();
-        run("Try mmap " + row.region().name(), () -> {
+        run("Try mmap " + row.region().name(), TryItPanel.Action.MMAP, d, index, () -> {
             DeviceSession s = session(kernel, d);
             RegionInfo info = s.regionInfo(index);
             Mapping m;
             try {
                 m = s.mmap(info, info.pageSpan(), Kernel.PROT_READ);
             } catch (KernelException e) {
+                record("mmap", d.address(), index, e.errnoName(), "mmap " + row.region().name() + " refused: "
+                        + e.getMessage(), Map.of("errno", Integer.toString(e.errno())));
                 return new MmapResult(Outcome.failed(e), null);
             }
             mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
+            Outcome<Integer> read;
             try {
-                return new MmapResult(Outcome.ok(m.readInt(0)), m);
+                read = Outcome.ok(m.readInt(0));
             } catch (KernelException e) {
-                return new MmapResult(Outcome.failed(e), m);
+                read = Outcome.failed(e);
             }
+            record("mmap", d.address(), index, read.result(), "mmap " + row.region().name() + " PROT_READ, "
+                    + "length " + m.length() + (read.isOk() ? String.format(", first dword 0x%08x", read.value())
+                    : ", reading it: " + read.result()), read.isOk() ? Map.of("length", Long.toString(m.length()),
+                    "value", String.format("0x%08x", read.value())) : Map.of("length", Long.toString(m.length())));
+            return new MmapResult(read, m);
         }, res -> {
             Outcome<Integer> o = res.outcome();
             String value = o.isOk() ? String.format("0x%08x", o.value()) : null;
@@ -206,14 +216,22 @@ final class TryItController {
     private void export(Kernel kernel, PciDevice d, BarRow row, long offset, long length) {
         int index = row.region().index();
         String range = String.format("[0x%x, 0x%x)", offset, offset + length);
-        run("Export dma-buf " + row.region().name(), () -> {
+        Map<String, String> asked = Map.of("offset", Long.toString(offset), "length", Long.toString(length));
+        run("Export dma-buf " + row.region().name(), TryItPanel.Action.EXPORT, d, index, () -> {
             DeviceSession s = session(kernel, d);
             try {
                 DmaBuf b = s.exportDmaBuf(index, List.of(new VfioDmaBuf.Range(offset, length)),
                         Kernel.O_RDWR | Kernel.O_CLOEXEC, null);
                 lastBuf.put(key(d.address(), index), b);
+                Map<String, String> facts = new HashMap<>(asked);
+                facts.put("inode", Long.toString(b.inode()));
+                facts.put("fd", Integer.toString(b.fd()));
+                record("export", d.address(), index, "ok", "dma-buf of " + row.region().name() + " " + range
+                        + ": fd " + b.fd() + ", inode " + b.inode(), facts);
                 return Outcome.ok(b);
             } catch (KernelException e) {
+                record("export", d.address(), index, e.errnoName(), "dma-buf export of " + row.region().name()
+                        + " " + range + " refused: " + e.getMessage(), asked);
                 return Outcome.<DmaBuf>failed(e);
             }
         }, o -> {
@@ -243,7 +261,7 @@ final class TryItController {
         }
         int index = row.region().index();
         Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
-        run("Attach " + importer, () -> {
+        run("Attach " + importer, TryItPanel.Action.ATTACH, d, index, () -> {
             DmaBuf b = lastBuf.get(key(d.address(), index));
             if (b == null || b.isClosed()) {
                 throw new IllegalStateException("Export a dma-buf of " + row.region().name() + " first: the "
@@ -257,13 +275,20 @@ final class TryItController {
                 } catch (KernelException e) {
                     mapped = "map refused: " + e.errnoName();
                 }
-                return new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
+                Attached at = new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
+                record("attach", d.address(), index, "ok", at.description(), Map.of("importer", importer,
+                        "attachment", Integer.toString(id), "inode", Long.toString(b.inode()),
+                        "mapped", Boolean.toString(mapped.startsWith("mapped"))));
+                return at;
             }
             Outcome<Long> o = session(kernel, d).importIntoIoas(b);
             if (!o.isOk()) {
                 throw o.failure().orElseThrow();
             }
-            return new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
+            Attached at = new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
+            record("attach", d.address(), index, "ok", at.description(), Map.of("importer", "iommufd",
+                    "inode", Long.toString(b.inode()), "iova", Long.toString(o.value())));
+            return at;
         }, at -> {
             revocations.track(Tracked.active(Tracked.Kind.ATTACHMENT, d.address(), index, at.buf().inode(),
                     at.description()));
@@ -282,8 +307,9 @@ final class TryItController {
     }
 
     private void deviceAction(Kernel kernel, PciDevice d, TryItPanel.Action a, SessionCall call, String done) {
-        run(a.label() + " " + d.address(), () -> {
+        run(a.label() + " " + d.address(), a, d, -1, () -> {
             call.call(session(kernel, d));
+            record(a.operation(), d.address(), -1, "ok", done, Map.of());
             return Boolean.TRUE;
         }, ok -> {
             panel.showResult(a.label().toLowerCase(java.util.Locale.ROOT) + ": ok", Badge.Tone.GREEN, done);
@@ -293,13 +319,15 @@ final class TryItController {
 
     /** Closes the device fd: mappings unmapped (dead), dma-bufs revoked for good (the kernel's cleanup event). */
     private void closeDevice(PciDevice d) {
-        run("Close device " + d.address(), () -> {
+        run("Close device " + d.address(), TryItPanel.Action.CLOSE, d, -1, () -> {
             DeviceSession s = sessions.get(d.address());
             if (s == null || s.deviceClosed()) {
+                record("close", d.address(), -1, "not-open", "no open session for " + d.address(), Map.of());
                 return Boolean.FALSE;
             }
             s.closeDevice();
             mappings.remove(d.address());
+            record("close", d.address(), -1, "ok", "device fd closed", Map.of());
             return Boolean.TRUE;
         }, closed -> {
             if (closed) {
@@ -340,10 +368,30 @@ final class TryItController {
         return a + "/" + index;
     }
 
-    private <T> void run(String title, Callable<T> work, Consumer<T> done) {
+    /** Records on the vfio-io thread, right where the kernel answered: the journal has it before the screen. */
+    private void record(String operation, PciAddress device, int region, String result, String detail,
+                        Map<String, String> facts) {
+        ctx.activity().action(operation, device, region, result, detail, facts);
+    }
+
+    /**
+     * Runs {@code work} on vfio-io. The work records its own expected answers; an exception it throws is recorded
+     * here as the action's result (its errno name, or "error") before it is shown.
+     */
+    private <T> void run(String title, TryItPanel.Action action, PciDevice d, int region, Callable<T> work,
+                         Consumer<T> done) {
         panel.setBusy(true);
         status.accept(title + "…");
-        UiTasks.call(work).title(title)
+        Callable<T> recorded = () -> {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                record(action.operation(), d.address(), region, e instanceof KernelException k ? k.errnoName()
+                        : "error", title + ": " + e.getMessage(), Map.of());
+                throw e;
+            }
+        };
+        UiTasks.call(recorded).title(title)
                 .onSuccess(done)
                 .onError(Exception.class, e -> {
                     panel.showResult("failed", Badge.Tone.RED, ErrorDetails.of(title, e).summary(),

@@ -135,6 +135,20 @@ class TryItFlowTest {
         assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> "tried: EINVAL"
                 .equals(((Label) n).getText())), "tried export result beside the predicted 'no'");
         assertTrue(window.status().getText().contains("EINVAL"), window.status().getText());
+
+        // the session's activity has every action with the kernel's answer, and the events, in order
+        List<String> activity = ctx.activity().entries().stream().map(a -> a.type() + " " + a.operation() + " "
+                + (a.type() == org.vfioinspector.bridge.journal.Activity.Type.EVENT ? "" : a.result())).toList();
+        List<String> actions = activity.stream().filter(l -> l.startsWith("ACTION")).toList();
+        assertEquals(List.of("ACTION mmap ok", "ACTION export ok", "ACTION attach ok", "ACTION reset ok",
+                "ACTION close ok", "ACTION export EINVAL"), actions, activity.toString());
+        assertEquals("HOST open ok", activity.get(0));
+        int reset = activity.indexOf("ACTION reset ok");
+        assertTrue(activity.subList(0, reset).contains("EVENT revoke ")
+                && activity.subList(0, reset).contains("EVENT restore "), "the reset's events come before its "
+                + "answer is recorded: " + activity);
+        assertEquals(Long.toString(buf.inode()), ctx.activity().entries().stream().filter(a -> "export".equals(
+                a.operation()) && a.isOk()).findFirst().orElseThrow().fact("inode").orElseThrow());
     }
 
     private void await(java.util.concurrent.Callable<Boolean> cond, FxRobot robot, List<TrackState> seen) {

@@ -70,6 +70,11 @@ public final class TryItPanel extends VBox {
             return label;
         }
 
+        /** The action's name in the session's activity record: "mmap", "export", "memory-off", ... */
+        public String operation() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
         /** Whether the action changes the device's state (a confirmation on a real host). */
         public boolean changesDevice() {
             return this == RESET || this == MEMORY_OFF || this == MEMORY_ON || this == CLOSE;
