@@ -161,7 +161,7 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 this::toggleTheme);
         stage.setTitle(InspectorApp.TITLE);
-        stage.getIcons().setAll(WindowIcons.images());
+        WindowIcons.applyTo(stage);
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);

@@ -1,7 +1,6 @@
 package org.vfioinspector.app.gui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -45,17 +44,12 @@ class InspectorAppTest {
     }
 
     @Test
-    void windowCarriesTheAppIconInEverySize(FxRobot robot) {
-        List<Integer> widths = stage.getIcons().stream()
-                .map(image -> {
-                    // decoded in the background: wait (bounded) for each to finish
-                    for (int i = 0; i < 500 && image.getProgress() < 1; i++) {
-                        WaitForAsyncUtils.sleep(10, TimeUnit.MILLISECONDS);
-                    }
-                    assertFalse(image.isError(), () -> "icon failed: " + image.getException());
-                    return (int) image.getWidth();
-                })
-                .toList();
+    void windowCarriesTheAppIconInEverySize(FxRobot robot) throws Exception {
+        // the icons are decoded in the background and set together
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !stage.getIcons().isEmpty());
+        List<Integer> widths = WaitForAsyncUtils.asyncFx(() -> stage.getIcons().stream()
+                .map(image -> (int) image.getWidth())
+                .toList()).get();
         assertEquals(AppIcon.SIZES, widths);
     }
 }
