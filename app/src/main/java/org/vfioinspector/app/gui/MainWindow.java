@@ -38,6 +38,7 @@ import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.common.Theme;
 import org.vfioinspector.app.gui.common.UiTasks;
+import org.vfioinspector.app.gui.common.WindowIcons;
 import org.vfioinspector.app.gui.device.DeviceView;
 import org.vfioinspector.app.gui.device.RulesVerdicts;
 import org.vfioinspector.app.gui.device.VerdictSource;
@@ -162,6 +163,7 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 this::toggleTheme);
         stage.setTitle(InspectorApp.TITLE);
+        WindowIcons.applyTo(stage);
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
