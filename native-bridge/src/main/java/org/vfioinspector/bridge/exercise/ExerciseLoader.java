@@ -316,10 +316,15 @@ public final class ExerciseLoader {
             if (s.isEmpty() || s.equals("!") || s.equals("$") || s.equals("!$")) {
                 throw error(path, "empty condition; expected a value, $var, !value, !$var, a|b or *");
             }
-            if (s.startsWith("$") || s.startsWith("!$")) {
-                String name = s.substring(s.indexOf('$') + 1);
-                if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
-                    throw error(path, "'" + s + "' is not a variable; expected $ and a name ($dev)");
+            for (String part : s.split("&", -1)) {
+                if (part.isEmpty()) {
+                    throw error(path, "'" + s + "': empty condition around '&'");
+                }
+                if (part.startsWith("$") || part.startsWith("!$")) {
+                    String name = part.substring(part.indexOf('$') + 1);
+                    if (!name.matches("[A-Za-z][A-Za-z0-9_]*")) {
+                        throw error(path, "'" + part + "' is not a variable; expected $ and a name ($dev)");
+                    }
                 }
             }
             return s;
