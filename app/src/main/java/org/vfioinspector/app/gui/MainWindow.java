@@ -293,8 +293,13 @@ public final class MainWindow {
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
-        device.showNothing(h.inventory().groups().isEmpty()
-                ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        if (groups.selectedProperty().get() != null) {
+            // the tree kept the selection across the rebuild (same device on the re-opened host): show it
+            showSelection(groups.selectedProperty().get());
+        } else {
+            device.showNothing(h.inventory().groups().isEmpty()
+                    ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        }
         ctx.prefs().saveLastHost(h.choice().key());
         lab.hostChanged(h);
         int nd = h.inventory().devices().size();
