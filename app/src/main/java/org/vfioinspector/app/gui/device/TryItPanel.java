@@ -146,8 +146,8 @@ public final class TryItPanel extends VBox {
                 "P2P the old way: VFIO_IOMMU_MAP_DMA of this BAR's mmap into the chosen device's type1 container; "
                 + "type1 keeps no reference on this device");
         Button unbind = button("unbindDevice", "Unbind from vfio-pci", MaterialDesignL.LINK_VARIANT_OFF,
-                "Write the device to /sys/bus/pci/drivers/vfio-pci/unbind; the kernel waits while the device is "
-                + "in use");
+                "Write the device to vfio-pci's unbind attribute (bus/pci/drivers/vfio-pci/unbind); the kernel "
+                + "waits while the device is in use");
         // in Action order
         actions = List.of(mmap, export, attach, reset, memOff, memOn, close, mapType1, unbind);
         barActions = List.of(mmap, export, attach, mapType1);

@@ -92,10 +92,15 @@ class ExerciseFlowTest {
         WaitForAsyncUtils.asyncFx(() -> lab.exportReport(report)).get().get(10, TimeUnit.SECONDS);
         String html = Files.readString(report, StandardCharsets.UTF_8);
         assertTrue(html.contains("2 of 2 steps passed") && html.contains("inspect-rule"), html);
+        // choosing it again (as after a restart) loads the progress from disk and opens the scenario fresh
         LabPane.Item same = lab.chooser().getValue();
+        long hosts = hostRecords();
         robot.interact(() -> lab.chooser().setValue(null));
         robot.interact(() -> lab.chooser().setValue(same));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> lab.run() != null && lab.run().done());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> hostRecords() > hosts && lab.run() != null
+                && lab.run().done());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("passed", text(robot, "#step-1-state"));
     }
 
     @Test
@@ -181,6 +186,11 @@ class ExerciseFlowTest {
     }
 
     // ---- helpers ----
+
+    private long hostRecords() {
+        return ctx.activity().entries().stream().filter(a -> a.type()
+                == org.vfioinspector.bridge.journal.Activity.Type.HOST).count();
+    }
 
     /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
     private LabPane begin(FxRobot robot, String exercise, String scenario) throws Exception {
