@@ -140,7 +140,8 @@ public final class ExerciseLoader {
             if (v == null || v.isBlank()) {
                 throw error(path, "missing; expected " + expected);
             }
-            return v.strip();
+            // a YAML block's line breaks are the file's, not the text's: paragraphs (blank lines) stay
+            return v.strip().replaceAll("(?<!\n)\n(?!\n)", " ");
         }
 
         Exercise validate(ExerciseFile f) throws ExerciseException {
@@ -235,7 +236,8 @@ public final class ExerciseLoader {
             for (int i = 0; i < s.check().size(); i++) {
                 expects.add(expect(s.check().get(i), p + ".check[" + i + "]", i));
             }
-            return new Exercise.Step(title, instructions, s.hint() == null ? "" : s.hint().strip(),
+            return new Exercise.Step(title, instructions, s.hint() == null ? "" : s.hint().strip()
+                    .replaceAll("(?<!\n)\n(?!\n)", " "),
                     new Check(expects, !Boolean.FALSE.equals(s.ordered())), Boolean.TRUE.equals(s.afterPrevious()));
         }
 

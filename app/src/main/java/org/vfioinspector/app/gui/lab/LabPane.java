@@ -118,7 +118,7 @@ public final class LabPane extends ScrollPane {
                 choose(b);
             }
         });
-        Button file = new Button("Exercise file…");
+        Button file = new Button("File…");
         file.setId("openExercise");
         file.setTooltip(new Tooltip("Open an exercise file (YAML, see docs/exercise-format.md)"));
         file.setOnAction(e -> chooseFile());
@@ -128,6 +128,8 @@ public final class LabPane extends ScrollPane {
                 + "on or off)"));
         profile.valueProperty().addListener((o, a, b) -> switchProfile(b));
         Label profileLabel = new Label("Kernel profile");
+        profileLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        file.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox profileRow = new HBox(6, profileLabel, profile);
         profileRow.setAlignment(Pos.CENTER_LEFT);
         where.setId("exerciseWhere");
