@@ -86,6 +86,8 @@ public final class MainWindow {
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
     private final TryItController tryIt;
+    private final org.vfioinspector.app.gui.lab.LabPane lab;
+    private final javafx.scene.control.ToggleButton exercises = new javafx.scene.control.ToggleButton("Exercises");
     private Theme theme;
     private boolean switching;
     /** The current host's kernel events: recorded in the session's activity first, then shown. */
@@ -122,7 +124,10 @@ public final class MainWindow {
         themeButton.setId("themeToggle");
         themeButton.setTooltip(new Tooltip("Switch between light and dark theme — Ctrl+T"));
         themeButton.setOnAction(e -> toggleTheme());
-        HBox controls = new HBox(6, hostSelector, snapshot, scenario, themeButton);
+        exercises.setId("toggleExercises");
+        exercises.setTooltip(new Tooltip("Guided lab exercises: steps whose checks pass as the kernel answers"));
+        exercises.selectedProperty().addListener((o, a, b) -> showExercises(b));
+        HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, themeButton);
         controls.setAlignment(Pos.CENTER_RIGHT);
         header = new HostHeader(controls);
 
@@ -137,6 +142,29 @@ public final class MainWindow {
 
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
         tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
+        device.setOnRuleInspected(this::recordRuleInspected);
+        lab = new org.vfioinspector.app.gui.lab.LabPane(new org.vfioinspector.app.gui.lab.LabPane.Host() {
+            @Override
+            public Task<LoadedHost> open(HostChoice choice) {
+                return MainWindow.this.open(choice);
+            }
+
+            @Override
+            public LoadedHost current() {
+                return host.get();
+            }
+
+            @Override
+            public java.util.concurrent.Executor background() {
+                return ctx.background();
+            }
+
+            @Override
+            public javafx.stage.Window window() {
+                return stage;
+            }
+        }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(
+                org.vfioinspector.bridge.journal.StateDir.current()), errors, status::setText);
 
         status.setId("statusBar");
         status.setText("Ready");
@@ -267,14 +295,43 @@ public final class MainWindow {
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
-        device.showNothing(h.inventory().groups().isEmpty()
-                ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        if (groups.selectedProperty().get() != null) {
+            // the tree kept the selection across the rebuild (same device on the re-opened host): show it
+            showSelection(groups.selectedProperty().get());
+        } else {
+            device.showNothing(h.inventory().groups().isEmpty()
+                    ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        }
         ctx.prefs().saveLastHost(h.choice().key());
+        lab.hostChanged(h);
         int nd = h.inventory().devices().size();
         status.setText(h.choice().label() + ": " + h.inventory().groups().size() + " IOMMU groups, " + nd
                 + " PCI devices" + (h.inventory().failed().isEmpty() ? ""
                 : ", " + h.inventory().failed().size() + " unreadable") + ", "
                 + h.diagnosis().usableGroups().size() + " usable with VFIO");
+    }
+
+    /** The exercises side panel, right of the device pane. */
+    private void showExercises(boolean show) {
+        if (show && !main.getItems().contains(lab)) {
+            double[] d = main.getDividerPositions();
+            main.getItems().add(lab);
+            main.setDividerPositions(d[0], 0.72);
+        } else if (!show) {
+            main.getItems().remove(lab);
+        }
+    }
+
+    /**
+     * The user opened the rule behind a verdict: recorded as the ACTION "inspect-rule" (on vfio-io, in order with the
+     * kernel calls, and off the FX thread since the journal writes), with the verdict and its rule as facts.
+     */
+    private void recordRuleInspected(org.vfioinspector.app.gui.device.BarRow row, String what,
+                                     org.vfioinspector.app.gui.device.Verdict v) {
+        String st = v.status().name().toLowerCase(java.util.Locale.ROOT);
+        ctx.vfioIo().execute(() -> ctx.activity().action("inspect-rule", row.device().address(),
+                row.region().index(), "ok", what + " verdict of " + row.region().name() + ": " + st + ", decided by "
+                + v.rule(), java.util.Map.of("verdict", what, "status", st, "rule", v.rule())));
     }
 
     private void showSelection(TreeEntry e) {
@@ -385,7 +442,7 @@ public final class MainWindow {
             return Optional.of(new HostChoice.Live());
         }
         if (key.startsWith("lab:")) {
-            return Optional.of(new HostChoice.Lab(key.substring("lab:".length())));
+            return Optional.of(HostChoice.Lab.fromKey(key.substring("lab:".length())));
         }
         if (key.startsWith("snapshot:")) {
             Path p = Path.of(key.substring("snapshot:".length()));
@@ -405,6 +462,15 @@ public final class MainWindow {
 
     public DeviceView device() {
         return device;
+    }
+
+    public org.vfioinspector.app.gui.lab.LabPane lab() {
+        return lab;
+    }
+
+    /** The header's toggle for the exercises panel. */
+    public javafx.scene.control.ToggleButton exercisesToggle() {
+        return exercises;
     }
 
     public RevocationModel revocations() {

@@ -63,6 +63,12 @@ final class TryItController {
     private final Map<PciAddress, List<Mapping>> mappings = new HashMap<>();
     /** vfio-io thread only: the last dma-buf exported per device and region. */
     private final Map<String, DmaBuf> lastBuf = new HashMap<>();
+    /** vfio-io thread only: type1 mappings of a device's BAR made into other devices' containers, by source. */
+    private final Map<PciAddress, List<String>> type1BySource = new HashMap<>();
+    /** vfio-io thread only: devices whose unbind waits for their users (lab: the kernel completes it on close). */
+    private final java.util.Set<PciAddress> unbindWaiting = new java.util.HashSet<>();
+    /** vfio-io thread only: the next IOVA for a type1 mapping (above 4 GiB, clear of the usual reserved ranges). */
+    private long nextIova = 1L << 32;
 
     TryItController(AppContext ctx, TryItPanel panel, RevocationModel revocations, ErrorPresenter errors,
                     Consumer<String> status, Supplier<Window> owner) {
@@ -115,6 +121,9 @@ final class TryItController {
         sessions.clear();
         mappings.clear();
         lastBuf.clear();
+        type1BySource.clear();
+        unbindWaiting.clear();
+        nextIova = 1L << 32;
     }
 
     // ---- the actions (FX thread) -------------------------------------------------------------------------------
@@ -142,7 +151,9 @@ final class TryItController {
                     + "cleared: BAR mappings fault (SIGBUS), dma-bufs are revoked until memory is on again.");
             case MEMORY_ON -> deviceAction(kernel, d, a, s -> s.setMemoryEnabled(true), "PCI_COMMAND.MEMORY set: "
                     + "dma-bufs restored; importers must re-map.");
-            case CLOSE -> closeDevice(d);
+            case CLOSE -> closeDevice(h, d);
+            case MAP_TYPE1 -> mapType1(h, kernel, d, r.row(), r.into());
+            case UNBIND -> unbind(h, kernel, d);
         }
     }
 
@@ -276,9 +287,12 @@ final class TryItController {
                     mapped = "map refused: " + e.errnoName();
                 }
                 Attached at = new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
+                String importerDevice = h.handle().flatMap(x -> x.scenario()).flatMap(sc -> sc.importers().stream()
+                        .filter(i -> i.name().equals(importer)).findFirst()).map(i -> String.valueOf(i.device()))
+                        .orElse("");
                 record("attach", d.address(), index, "ok", at.description(), Map.of("importer", importer,
                         "attachment", Integer.toString(id), "inode", Long.toString(b.inode()),
-                        "mapped", Boolean.toString(mapped.startsWith("mapped"))));
+                        "mapped", Boolean.toString(mapped.startsWith("mapped")), "importerDevice", importerDevice));
                 return at;
             }
             Outcome<Long> o = session(kernel, d).importIntoIoas(b);
@@ -287,7 +301,8 @@ final class TryItController {
             }
             Attached at = new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
             record("attach", d.address(), index, "ok", at.description(), Map.of("importer", "iommufd",
-                    "inode", Long.toString(b.inode()), "iova", Long.toString(o.value())));
+                    "inode", Long.toString(b.inode()), "iova", Long.toString(o.value()),
+                    "importerDevice", d.address().toString()));
             return at;
         }, at -> {
             revocations.track(Tracked.active(Tracked.Kind.ATTACHMENT, d.address(), index, at.buf().inode(),
@@ -318,7 +333,8 @@ final class TryItController {
     }
 
     /** Closes the device fd: mappings unmapped (dead), dma-bufs revoked for good (the kernel's cleanup event). */
-    private void closeDevice(PciDevice d) {
+    private void closeDevice(LoadedHost h, PciDevice d) {
+        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
         run("Close device " + d.address(), TryItPanel.Action.CLOSE, d, -1, () -> {
             DeviceSession s = sessions.get(d.address());
             if (s == null || s.deviceClosed()) {
@@ -328,6 +344,12 @@ final class TryItController {
             s.closeDevice();
             mappings.remove(d.address());
             record("close", d.address(), -1, "ok", "device fd closed", Map.of());
+            // the last user is gone: an unbind that waited for it completes now (vfio_unregister_group_dev)
+            if (unbindWaiting.contains(d.address()) && lab.isPresent()
+                    && lab.get().driverOf(d.address()).isEmpty()) {
+                unbindWaiting.remove(d.address());
+                recordUnbound(lab, d.address(), "unbind of " + d.address() + " completed: its last user closed it");
+            }
             return Boolean.TRUE;
         }, closed -> {
             if (closed) {
@@ -341,6 +363,95 @@ final class TryItController {
                         + ".");
             }
         });
+    }
+
+    /**
+     * P2P the old way: mmap this device's BAR, and VFIO_IOMMU_MAP_DMA that address into the type1 container of
+     * {@code into} (another group). The mapping stays, as a VMM's would.
+     */
+    private void mapType1(LoadedHost h, Kernel kernel, PciDevice d, BarRow row, PciAddress into) {
+        if (into == null) {
+            return;
+        }
+        Optional<PciDevice> target = h.inventory().device(into);
+        if (target.isEmpty()) {
+            return;
+        }
+        int index = row.region().index();
+        run("Map " + row.region().name() + " into the type1 container of " + into, TryItPanel.Action.MAP_TYPE1, d,
+                index, () -> {
+            DeviceSession source = session(kernel, d);
+            RegionInfo info = source.regionInfo(index);
+            Mapping m = source.mmap(info, info.pageSpan(), Kernel.PROT_READ | Kernel.PROT_WRITE);
+            mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
+            long iova = nextIova;
+            session(kernel, target.get()).mapDma(m.vaddr(), iova, m.length());
+            nextIova += (m.length() + (1L << 30) - 1) & ~((1L << 30) - 1);
+            String what = String.format("%s of %s mapped into the type1 container of %s at iova 0x%x, length %s",
+                    row.region().name(), d.address(), into, iova, org.vfioinspector.bridge.model.Sizes.human(
+                    m.length()));
+            type1BySource.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(what);
+            record("map-type1", d.address(), index, "ok", what, Map.of("into", into.toString(),
+                    "iova", Long.toString(iova), "length", Long.toString(m.length()),
+                    "vaddr", Long.toString(m.vaddr())));
+            return what;
+        }, what -> {
+            revocations.track(Tracked.active(Tracked.Kind.MAPPING, d.address(), index, -1, row.region().name()
+                    + " mmap for type1 P2P into " + into));
+            panel.showResult("type1: mapped", Badge.Tone.GREEN, what + ". type1 keeps no reference on "
+                    + d.address() + ".");
+            status.accept(what);
+        });
+    }
+
+    /**
+     * Unbinds the device from vfio-pci. The kernel waits while the device is in use: the lab reports that at once
+     * (and completes the unbind when the last user closes it); on a real host the app does not write while it holds
+     * the device itself, since the write would wait for the app.
+     */
+    private void unbind(LoadedHost h, Kernel kernel, PciDevice d) {
+        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
+        run("Unbind " + d.address(), TryItPanel.Action.UNBIND, d, -1, () -> {
+            DeviceSession own = sessions.get(d.address());
+            if (lab.isEmpty() && own != null && !own.deviceClosed()) {
+                record("unbind", d.address(), -1, "cancelled", "unbind not written: this app still has "
+                        + d.address() + " open and the kernel would wait for it", Map.of());
+                return "Close the device first: the kernel waits until every user of " + d.address() + " is gone.";
+            }
+            try {
+                kernel.writeAttribute("bus/pci/drivers/vfio-pci/unbind", d.address().toString());
+            } catch (org.vfioinspector.bridge.lab.LabBlockedException e) {
+                unbindWaiting.add(d.address());
+                record("unbind", d.address(), -1, e.errnoName(), "unbind waits: " + e.waitsFor(),
+                        Map.of("waitsFor", e.waitsFor()));
+                return "The unbind waits until the device's users are gone (" + e.waitsFor() + "); close the "
+                        + "device and it completes.";
+            }
+            return recordUnbound(lab, d.address(), d.address() + " unbound from vfio-pci");
+        }, message -> {
+            panel.showResult("unbind", Badge.Tone.INFO, message);
+            status.accept(message);
+        });
+    }
+
+    /** Records a completed unbind with the type1 mappings of the device's BARs that outlived it. */
+    private String recordUnbound(Optional<LabKernel> lab, PciAddress a, String what) {
+        DeviceSession s = sessions.remove(a);
+        if (s != null) {
+            try {
+                s.close();
+            } catch (KernelException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Closing the session of unbound " + a, e);
+            }
+        }
+        lastBuf.keySet().removeIf(k -> k.startsWith(a + "/"));
+        // type1 never drops a mapping by itself: the lab can show it; on a real host, the ones this app made remain
+        long stale = lab.map(k -> k.staleType1Mappings().stream().filter(m -> a.equals(m.source())).count())
+                .orElse((long) type1BySource.getOrDefault(a, List.of()).size());
+        String text = what + (stale == 0 ? "" : "; " + stale + " type1 mapping(s) still point at its BAR "
+                + "(use-after-free: nothing told the IOMMU)");
+        record("unbind", a, -1, "ok", text, Map.of("type1Stale", Long.toString(stale)));
+        return text;
     }
 
     // ---- plumbing --------------------------------------------------------------------------------------------

@@ -229,6 +229,11 @@ final class ScriptedKernel implements Kernel {
             }
 
             @Override
+            public long vaddr() {
+                return 0x7f0000000000L + id * 0x100000L;
+            }
+
+            @Override
             public int readInt(long off) throws KernelException {
                 if (!memOn) {
                     throw new SigbusException("mmap read", "BAR0");

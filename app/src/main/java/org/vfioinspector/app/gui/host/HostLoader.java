@@ -34,7 +34,9 @@ public final class HostLoader {
 
     public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
         if (choice instanceof HostChoice.Lab lab) {
-            Host h = Host.lab(lab.nameOrFile());
+            LabScenario scenario = org.vfioinspector.bridge.lab.scenario.ScenarioLoader.load(lab.nameOrFile());
+            Host h = Host.lab(lab.profile() == null ? scenario : scenario.withProfile(LabProfiles.parse(
+                    lab.profile())));
             try {
                 HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
                 LabScenario sc = h.scenario().orElseThrow();
