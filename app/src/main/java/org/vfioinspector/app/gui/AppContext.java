@@ -34,7 +34,7 @@ public final class AppContext implements AutoCloseable {
         this.prefs = prefs;
         this.vfioIo = Executors.newSingleThreadExecutor(threads("vfio-io"));
         this.background = Executors.newFixedThreadPool(2, threads("app-background"));
-        this.hostLoader = new HostLoader(this::pciIds);
+        this.hostLoader = new HostLoader(this::pciIds, org.vfioinspector.bridge.kernel.jna.JnaKernel::new);
     }
 
     private static ThreadFactory threads(String prefix) {
