@@ -34,7 +34,7 @@ class ParserFuzzTest {
         return new String(data, StandardCharsets.ISO_8859_1);
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void resource(byte[] data) {
         try {
             ResourceFile.regions("resource", text(data));
@@ -44,7 +44,7 @@ class ParserFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void reservedRegions(byte[] data) {
         try {
             ReservedRegionsFile.parse("reserved_regions", text(data));
@@ -54,7 +54,7 @@ class ParserFuzzTest {
     }
 
     /** The one-value files: vendor, device, subsystem_*, class, revision, numa_node, sriov_*, reset_method, ... */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void sysfsIds(byte[] data) {
         String t = text(data);
         call(() -> SysfsValues.id16("vendor", t));
@@ -70,7 +70,7 @@ class ParserFuzzTest {
     }
 
     /** pci.ids never fails: lines it does not understand are skipped. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void pciIds(byte[] data) {
         PciIds ids = PciIds.parse(new String(data, StandardCharsets.UTF_8).lines().toList());
         ids.vendor(0x8086);
@@ -78,7 +78,7 @@ class ParserFuzzTest {
         ids.className(0x020000);
     }
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void scenario(byte[] data) {
         try {
             ScenarioLoader.parse(new String(data, StandardCharsets.UTF_8), "fuzz.yaml");
@@ -88,19 +88,19 @@ class ParserFuzzTest {
     }
 
     /** /proc/PID/fdinfo/FD of a dma-buf: not a dma-buf is an empty answer, never an exception. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void fdinfo(byte[] data) {
         DmaBufFdInfo.parse(text(data));
     }
 
     /** debugfs dma_buf/bufinfo: lines it does not know are skipped. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void bufinfo(byte[] data) {
         DmaBufInfoTable.parse(text(data));
     }
 
     /** One line of trace_pipe: a line that is not one of ours is an empty answer. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void traceLine(byte[] data) {
         for (String line : text(data).split("\n", -1)) {
             TraceLine.parse(line);
@@ -111,7 +111,7 @@ class ParserFuzzTest {
      * The VFIO info capability chain, as the kernel fills it: the first 8 bytes choose the fixed struct size and the
      * cap_offset (little-endian), the rest is the buffer.
      */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void capabilityChain(byte[] data) {
         if (data.length < 8) {
             return;
@@ -127,7 +127,7 @@ class ParserFuzzTest {
     }
 
     /** A journal left by a crashed session: reading never fails on content. */
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void journal(byte[] data) {
         JournalReader.parse("fuzz.jsonl", new String(data, StandardCharsets.UTF_8));
     }
