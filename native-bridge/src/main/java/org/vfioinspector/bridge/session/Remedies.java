@@ -25,12 +25,12 @@ public final class Remedies {
             case EPERM:
                 // the inspector runs as an ordinary user: name the permission, never "run as root"
                 if (open && target != null && target.startsWith("vfio/")) {
-                    return "No permission on the device node /dev/" + target + ": your user needs read and write "
+                    return "No permission on the device node " + target + ": your user needs read and write "
                             + "access to it. Give it with a udev rule (SUBSYSTEM==\"vfio\", GROUP=\"vfio\", "
                             + "MODE=\"0660\") and membership of that group; the inspector does not need root.";
                 }
                 if (open && "iommu".equals(target)) {
-                    return "No permission on /dev/iommu: your user needs read and write access to it (a udev rule "
+                    return "No permission on the iommu device node: your user needs read and write access to it (a udev rule "
                             + "KERNEL==\"iommu\", GROUP=\"vfio\", MODE=\"0660\"); the inspector does not need root.";
                 }
                 return "The kernel refused " + op + " for this user: it needs a capability (CAP_SYS_RAWIO or "

@@ -25,7 +25,7 @@ class FaultMessagesTest {
         KernelException e = Remedies.attach(new KernelException("open", "vfio/7", Errno.EACCES.number(), null), 7);
         assertEquals("open on vfio/7: EACCES (Permission denied)", e.getMessage());
         String remedy = e.remedy().orElseThrow();
-        assertTrue(remedy.startsWith("No permission on the device node /dev/vfio/7: your user needs read and write "
+        assertTrue(remedy.startsWith("No permission on the device node vfio/7: your user needs read and write "
                 + "access to it."), remedy);
         // and a scripted open that fails is unwound completely
         ScriptedKernel k = new ScriptedKernel();
