@@ -126,9 +126,12 @@ public final class MainWindow {
         themeButton.setId("themeToggle");
         themeButton.setTooltip(new Tooltip("Switch between light and dark theme — Ctrl+T"));
         themeButton.setOnAction(e -> toggleTheme());
-        Button previous = new Button("Previous session…", icon(new FontIcon(MaterialDesignH.HISTORY)));
+        // icon-only like the theme toggle: the header has no room for a fourth label
+        Button previous = new Button("", icon(new FontIcon(MaterialDesignH.HISTORY)));
         previous.setId("previousSession");
-        previous.setTooltip(new Tooltip("Open the journal of the previous session (read-only) and export it"));
+        previous.setAccessibleText("Previous session…");
+        previous.setTooltip(new Tooltip("Previous session… — the journal of the last session, read-only, to "
+                + "review or export"));
         previous.setOnAction(e -> openPreviousSession());
         HBox controls = new HBox(6, hostSelector, snapshot, scenario, previous, themeButton);
         controls.setAlignment(Pos.CENTER_RIGHT);

@@ -26,9 +26,9 @@ import org.vfioinspector.bridge.journal.StateDir;
 
 /**
  * The journal survives {@code kill -9}: the app runs as a child process (headless, a lab host, try-it actions on
- * nvme), echoing each record once the journal has it; the test kills it with SIGKILL in the middle of the session
- * (right after the attach, while the reset and its events are under way) and checks that every echoed record is in
- * the journal, in order, and that the journal reads back.
+ * nvme), echoing each record once the journal has it; the test kills it with SIGKILL the moment the reset's answer
+ * is echoed (the revocation view may still be drawing its events) and checks that every echoed record — host,
+ * actions, the reset's revoke and restore events — is in the journal, in order, and that the journal reads back.
  */
 class JournalKillTest {
     private static final Pattern ECHO = Pattern.compile("vfio-inspector: activity (\\d+) (\\w+) (\\S+) (\\S+)");
@@ -45,7 +45,7 @@ class JournalKillTest {
                 "-Dtestfx.robot=glass", "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
                 "-Dprism.order=sw", "-Dprism.text=t2k", "-Dheadless.geometry=1600x1200-32",
                 "-D" + MainWindow.HOST_PROPERTY + "=lab:qemu-q35",
-                "-D" + MainWindow.SELECT_PROPERTY + "=0000:00:04.0",
+                "-D" + MainWindow.SELECT_PROPERTY + "=0000:00:07.0",
                 "-D" + MainWindow.TRY_PROPERTY + "=mmap,export,attach,reset",
                 "-D" + InspectorApp.ECHO_ACTIVITY_PROPERTY + "=true"));
         if (Runtime.version().feature() >= 22) {
@@ -68,7 +68,7 @@ class JournalKillTest {
                     Matcher m = ECHO.matcher(line);
                     if (m.matches()) {
                         echoed.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
-                        if (m.group(2).equals("ACTION") && m.group(3).equals("attach")) {
+                        if (m.group(2).equals("ACTION") && m.group(3).equals("reset")) {
                             synchronized (attached) {
                                 attached.notifyAll();
                             }
@@ -84,14 +84,14 @@ class JournalKillTest {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             synchronized (attached) {
-                while (echoed.stream().noneMatch(e -> e[2].equals("attach")) && app.isAlive()
+                while (echoed.stream().noneMatch(e -> e[2].equals("reset")) && app.isAlive()
                         && System.nanoTime() < deadline) {
                     attached.wait(200);
                 }
             }
-            if (!app.isAlive() || echoed.stream().noneMatch(e -> e[2].equals("attach"))) {
+            if (!app.isAlive() || echoed.stream().noneMatch(e -> e[2].equals("reset"))) {
                 synchronized (output) {
-                    fail("The app did not reach the attach (alive=" + app.isAlive() + "); its output:\n" + output);
+                    fail("The app did not reach the reset (alive=" + app.isAlive() + "); its output:\n" + output);
                 }
             }
         } finally {
@@ -125,9 +125,12 @@ class JournalKillTest {
                 (a, b) -> b).orElseThrow().fact("key").orElseThrow());
         List<String> actions = entries.stream().filter(a -> a.type() == Activity.Type.ACTION)
                 .map(Activity::operation).toList();
-        assertEquals(List.of("mmap", "export", "attach"), actions.subList(0, 3), actions.toString());
-        assertTrue(entries.stream().filter(a -> a.type() == Activity.Type.ACTION).limit(3).allMatch(Activity::isOk),
+        assertEquals(List.of("mmap", "export", "attach", "reset"), actions, actions.toString());
+        assertTrue(entries.stream().filter(a -> a.type() == Activity.Type.ACTION).allMatch(Activity::isOk),
                 entries.toString());
+        List<String> events = entries.stream().filter(a -> a.type() == Activity.Type.EVENT).map(Activity::operation)
+                .toList();
+        assertTrue(events.contains("revoke") && events.contains("restore"), "the reset's events: " + events);
         assertTrue(Files.size(journals.get(0)) > 0);
     }
 }
