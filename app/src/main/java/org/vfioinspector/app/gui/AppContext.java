@@ -2,6 +2,8 @@ package org.vfioinspector.app.gui;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -10,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.host.HostLoader;
 import org.vfioinspector.bridge.journal.ActivityLog;
+import org.vfioinspector.bridge.journal.Journals;
+import org.vfioinspector.bridge.journal.SessionJournal;
+import org.vfioinspector.bridge.journal.StateDir;
 import org.vfioinspector.bridge.pciids.PciIds;
 
 /**
@@ -28,13 +33,36 @@ public final class AppContext implements AutoCloseable {
     private final AppPrefs prefs;
     private final HostLoader hostLoader;
     private final ActivityLog activity = new ActivityLog(java.time.Clock.systemUTC());
+    private final Optional<SessionJournal> journal;
     private volatile PciIds ids;
 
+    /** A context whose activity is kept in memory only (tests). */
     public AppContext(AppPrefs prefs) {
+        this(prefs, Optional.empty());
+    }
+
+    /**
+     * A context whose activity is also written to a session journal under {@code stateDir}'s {@code journal/}
+     * (the app: {@link StateDir#current()}). The journal file is created on a background thread; records that come
+     * first wait for it in memory.
+     */
+    public AppContext(AppPrefs prefs, Optional<Path> stateDir) {
         this.prefs = prefs;
         this.vfioIo = Executors.newSingleThreadExecutor(threads("vfio-io"));
         this.background = Executors.newFixedThreadPool(2, threads("app-background"));
         this.hostLoader = new HostLoader(this::pciIds, org.vfioinspector.bridge.kernel.jna.JnaKernel::new);
+        this.journal = stateDir.map(d -> SessionJournal.create(Journals.dir(d), java.time.Clock.systemUTC(),
+                Journals.DEFAULT_KEEP, false));
+        journal.ifPresent(j -> {
+            activity.subscribe(j);
+            background.execute(() -> {
+                try {
+                    j.open();
+                } catch (java.io.IOException e) {
+                    LOG.log(Level.WARNING, "No session journal: cannot write " + j.file() + ": " + e, e);
+                }
+            });
+        });
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -64,6 +92,11 @@ public final class AppContext implements AutoCloseable {
     /** The session's record of hosts opened, actions with the kernel's answers, and kernel events. */
     public ActivityLog activity() {
         return activity;
+    }
+
+    /** This session's journal file, when the session has one. */
+    public Optional<SessionJournal> journal() {
+        return journal;
     }
 
     public HostLoader hostLoader() {
@@ -96,5 +129,6 @@ public final class AppContext implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         prefs.flush();
+        journal.ifPresent(SessionJournal::close);
     }
 }

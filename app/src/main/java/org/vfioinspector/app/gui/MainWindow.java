@@ -33,6 +33,7 @@ import javafx.stage.Stage;
 import org.controlsfx.control.StatusBar;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
@@ -51,6 +52,10 @@ import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.app.gui.host.HostHeader;
 import org.vfioinspector.app.gui.host.LoadedHost;
 import org.vfioinspector.app.gui.host.NoticePane;
+import org.vfioinspector.app.gui.journal.PreviousSessionView;
+import org.vfioinspector.bridge.journal.JournalReader;
+import org.vfioinspector.bridge.journal.Journals;
+import org.vfioinspector.bridge.journal.SessionJournal;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 
@@ -127,7 +132,14 @@ public final class MainWindow {
         exercises.setId("toggleExercises");
         exercises.setTooltip(new Tooltip("Guided lab exercises: steps whose checks pass as the kernel answers"));
         exercises.selectedProperty().addListener((o, a, b) -> showExercises(b));
-        HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, themeButton);
+        // icon-only like the theme toggle: the header has no room for more labels
+        Button previous = new Button("", icon(new FontIcon(MaterialDesignH.HISTORY)));
+        previous.setId("previousSession");
+        previous.setAccessibleText("Previous session…");
+        previous.setTooltip(new Tooltip("Previous session… — the journal of the last session, read-only, to "
+                + "review or export"));
+        previous.setOnAction(e -> openPreviousSession());
+        HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, previous, themeButton);
         controls.setAlignment(Pos.CENTER_RIGHT);
         header = new HostHeader(controls);
 
@@ -416,6 +428,27 @@ public final class MainWindow {
         }).title("Saving timeline")
                 .onSuccess(p -> status.setText("Saved " + events.size() + " events to " + p))
                 .onError(java.io.IOException.class, e -> errors.show("Save timeline", e))
+                .runOnce(ctx.background());
+    }
+
+    /** Reads the previous session's journal off the FX thread and shows it read-only. */
+    public Task<Optional<JournalReader.Journal>> openPreviousSession() {
+        Optional<SessionJournal> current = ctx.journal();
+        return UiTasks.call(() -> {
+            if (current.isEmpty()) {
+                return Optional.<JournalReader.Journal>empty();
+            }
+            Path dir = current.get().file().getParent();
+            Optional<Path> previous = Journals.previous(dir, current.get().file());
+            return previous.isEmpty() ? Optional.<JournalReader.Journal>empty()
+                    : Optional.of(JournalReader.read(previous.get()));
+        }).title("Reading the previous session's journal")
+                .onSuccess(j -> j.ifPresentOrElse(
+                        journal -> PreviousSessionView.show(stage, journal, ctx.background(), status::setText,
+                                errors),
+                        () -> status.setText(current.isEmpty() ? "This session keeps no journal."
+                                : "No previous session journal in " + current.get().file().getParent())))
+                .onError(java.io.IOException.class, e -> errors.show("Read the previous session's journal", e))
                 .runOnce(ctx.background());
     }
 

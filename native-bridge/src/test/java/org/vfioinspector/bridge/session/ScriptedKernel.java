@@ -40,7 +40,7 @@ final class ScriptedKernel implements Kernel {
     boolean viable = true;
     boolean memOn = true;
     boolean canReset = true;
-    private int steps;
+    int steps;
     private int nextFd = 10;
     private final List<Consumer<KernelEvent>> listeners = new CopyOnWriteArrayList<>();
 

@@ -78,9 +78,12 @@ public final class TryItPanel extends VBox {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
 
-        /** Whether the action changes the device's state (a confirmation on a real host). */
+        /**
+         * Whether the action changes the device's state (a confirmation on a real host). Export and attach do too:
+         * they create a dma-buf of the BAR that a peer can DMA to, which the kernel revokes on reset.
+         */
         public boolean changesDevice() {
-            return this == RESET || this == MEMORY_OFF || this == MEMORY_ON || this == CLOSE || this == UNBIND;
+            return this != MMAP;
         }
 
         public boolean needsBar() {
