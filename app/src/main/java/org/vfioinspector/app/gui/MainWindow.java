@@ -140,6 +140,10 @@ public final class MainWindow {
                 + "review or export"));
         previous.setOnAction(e -> openPreviousSession());
         HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, previous, themeButton);
+        // the buttons keep their labels; the host's name and tags to the left give way instead
+        controls.getChildren().forEach(n -> ((javafx.scene.layout.Region) n).setMinWidth(
+                javafx.scene.layout.Region.USE_PREF_SIZE));
+        controls.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         controls.setAlignment(Pos.CENTER_RIGHT);
         header = new HostHeader(controls);
 
