@@ -10,16 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.vfioinspector.bridge.journal.Activity;
 import org.vfioinspector.bridge.lab.scenario.LocationIndex;
+import org.vfioinspector.bridge.lab.scenario.YamlProblem;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.model.PciAddress;
 
@@ -85,40 +82,9 @@ public final class ExerciseLoader {
     }
 
     private static ExerciseException fromJackson(String file, String text, JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        int line = loc == null ? 0 : loc.getLineNr();
-        int col = loc == null ? 0 : loc.getColumnNr();
-        String path = "";
-        if (e instanceof JsonMappingException m) {
-            path = m.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName()
-                    : "[" + r.getIndex() + "]").collect(Collectors.joining());
-            path = path.startsWith(".") ? path.substring(1) : path;
-            if (!path.isEmpty()) {
-                try {
-                    int[] lc = new LocationIndex(text).at(path);
-                    if (lc[0] > 0) {
-                        line = lc[0];
-                        col = lc[1];
-                    }
-                } catch (IOException ignored) {
-                    // keep Jackson's location
-                }
-            }
-        }
-        String what;
-        if (e instanceof UnrecognizedPropertyException u) {
-            what = "unknown key '" + u.getPropertyName() + "'" + (path.isEmpty() ? "" : " at " + path)
-                    + "; expected one of " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.toList());
-        } else if (e instanceof MismatchedInputException mi) {
-            Class<?> t = mi.getTargetType();
-            String type = t == null ? "a value" : List.class.isAssignableFrom(t) ? "a list"
-                    : t.isRecord() || Map.class.isAssignableFrom(t) ? "a mapping" : "a " + t.getSimpleName();
-            what = (path.isEmpty() ? "" : path + ": ") + "wrong type; expected " + type;
-        } else {
-            what = "YAML syntax error: " + e.getOriginalMessage();
-        }
-        return new ExerciseException(file, line, col, what, e);
+        YamlProblem p = YamlProblem.of(text, e, t -> List.class.isAssignableFrom(t) ? "a list"
+                : t.isRecord() || Map.class.isAssignableFrom(t) ? "a mapping" : "a " + t.getSimpleName());
+        return new ExerciseException(file, p.line(), p.column(), p.what(), e);
     }
 
     /** The semantic checks, each naming the offending node's line and column. */
