@@ -619,8 +619,11 @@ final class TryItController {
                     }
                 })
                 .build();
-        call.start(task, waited -> panel.showWaiting("Waiting for the kernel: " + what + " for "
-                + waited.toSeconds() + " s", () -> abandon(call, action, d, region, involved, what)));
+        call.start(task, waited -> {
+            String text = "Waiting for the kernel: " + what + " for " + waited.toSeconds() + " s";
+            panel.showWaiting(text, () -> abandon(call, action, d, region, involved, what));
+            status.accept(text + " (Abandon in the try-it panel)");
+        });
     }
 
     /**

@@ -98,6 +98,9 @@ class AbandonFlowTest {
         assertEquals("nvme", filter.getText());
         robot.interact(filter::clear);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !text(robot, "#waitingText").equals(waiting));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.status().getText().startsWith("Waiting for the kernel: VFIO_DEVICE_RESET"),
+                window.status().getText());
 
         // abandon
         robot.interact(() -> robot.lookup("#abandonCall").queryAs(Button.class).fire());
