@@ -51,6 +51,10 @@ public final class TryItPanel extends VBox {
     private final Badge resultBadge = new Badge("", Badge.Tone.UNKNOWN);
     private final Label resultText = new Label();
     private final VBox result = new VBox(4);
+    private final Label waitingText = new Label();
+    private final Button abandon = new Button("Abandon");
+    private final VBox waiting = new VBox(4);
+    private Runnable onAbandon = () -> { };
     private BarRow row;
     private PciDevice device;
     private Handler handler = (a, r) -> { };
@@ -184,8 +188,22 @@ public final class TryItPanel extends VBox {
         result.getChildren().setAll(resultBadge, resultText);
         result.getStyleClass().add("try-result");
         showResult(null, null, null);
+        waiting.setId("kernelWaiting");
+        waiting.getStyleClass().add("try-result");
+        waitingText.setId("waitingText");
+        waitingText.setWrapText(true);
+        abandon.setId("abandonCall");
+        abandon.setGraphic(new FontIcon(MaterialDesignC.CANCEL));
+        Tooltip abandonTip = new Tooltip("Stop waiting for this call: the thread stuck in the kernel is left behind "
+                + "and a fresh one runs later actions; the device's state is then unknown");
+        abandonTip.setWrapText(true);
+        abandonTip.setMaxWidth(380);
+        abandon.setTooltip(abandonTip);
+        abandon.setOnAction(e -> onAbandon.run());
+        waiting.getChildren().setAll(new Badge("waiting for the kernel", Badge.Tone.WARNING), waitingText, abandon);
+        hideWaiting();
         getChildren().addAll(title, rangeTitle, range, checkBox, barButtons, importerWhy, devTitle, devActions, gate,
-                result);
+                waiting, result);
         offset.textProperty().addListener((o, a, b) -> validate());
         length.textProperty().addListener((o, a, b) -> validate());
         setRow(null);
@@ -266,6 +284,24 @@ public final class TryItPanel extends VBox {
     public void setBusy(boolean b) {
         busy = b;
         enable();
+    }
+
+    /**
+     * A call has not answered within the grace period: says what it waits for and for how long, with Abandon
+     * (which runs {@code abandonIt}).
+     */
+    public void showWaiting(String text, Runnable abandonIt) {
+        waitingText.setText(text);
+        onAbandon = abandonIt;
+        waiting.setVisible(true);
+        waiting.setManaged(true);
+    }
+
+    /** The call answered or was abandoned. */
+    public void hideWaiting() {
+        onAbandon = () -> { };
+        waiting.setVisible(false);
+        waiting.setManaged(false);
     }
 
     /** The importers the host offers, or none with the reason. */

@@ -26,14 +26,22 @@ import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 public final class HostLoader {
     private final Supplier<PciIds> ids;
     private final java.util.function.Function<HostPaths, Kernel> realKernel;
+    private final java.util.function.UnaryOperator<Kernel> labKernels;
 
     /**
      * @param ids        pci.ids, loaded on first use
      * @param realKernel this machine's kernel over the given paths (the JNA kernel; tests pass their own)
      */
     public HostLoader(Supplier<PciIds> ids, java.util.function.Function<HostPaths, Kernel> realKernel) {
+        this(ids, realKernel, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param labKernels wraps a lab host's kernel as the try-it actions see it (identity; tests make calls block) */
+    public HostLoader(Supplier<PciIds> ids, java.util.function.Function<HostPaths, Kernel> realKernel,
+                      java.util.function.UnaryOperator<Kernel> labKernels) {
         this.ids = ids;
         this.realKernel = realKernel;
+        this.labKernels = labKernels;
     }
 
     public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
@@ -45,7 +53,7 @@ public final class HostLoader {
                 HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
                 LabScenario sc = h.scenario().orElseThrow();
                 return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
-                        h.kernel(), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
+                        h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
             } catch (HostUnreadableException | RuntimeException e) {
                 h.close();
                 throw e;
