@@ -13,14 +13,9 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.journal.Activity;
@@ -36,8 +31,7 @@ import org.vfioinspector.bridge.uapi.Vfio;
  * the work to a fresh vfio-io thread (another device's mmap then succeeds there), and the late answer is recorded as
  * late without changing what the panel shows.
  */
-@ExtendWith(ApplicationExtension.class)
-class AbandonFlowTest {
+class AbandonFlowTest extends MainWindowFlow {
     private static final String NVME = "0000:00:07.0";
     private static final String EDU = "0000:00:03.0";
 
@@ -45,27 +39,18 @@ class AbandonFlowTest {
     private final CountDownLatch resetEntered = new CountDownLatch(1);
     /** The threads the wrapped kernel's mmap calls ran on. */
     private final List<String> mmapThreads = new CopyOnWriteArrayList<>();
-    private AppContext ctx;
-    private MainWindow window;
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs(), Optional.empty(), Duration.ofMillis(300), BlockingReset::new);
-        window = new MainWindow(ctx, stage);
-        window.show();
+    @Override
+    protected AppContext newContext() {
+        return new AppContext(GuiFixtures.prefs(), Optional.empty(), Duration.ofMillis(300), BlockingReset::new);
     }
 
+    /** Runs before the frame closes the window: the stuck thread gets its answer. */
     @AfterEach
-    void close() {
+    void releaseTheKernel() {
         resetAnswers.countDown();
-        window.stop();
-        ctx.close();
     }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void aResetStuckInTheKernelIsAbandonedAndLaterActionsRunOnAFreshThread(FxRobot robot) throws Exception {

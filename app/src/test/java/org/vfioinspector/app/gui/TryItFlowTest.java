@@ -12,14 +12,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.dmabuf.TimelineEntry;
@@ -32,28 +26,10 @@ import org.vfioinspector.bridge.kernel.KernelEvent;
  * The try-it panel against the lab kernel of qemu-q35: nvme BAR0 exported, an importer attached, reset (revoked
  * then restored, on the timeline), close (dead); ivshmem's sub-page BAR0 export refused with EINVAL.
  */
-@ExtendWith(ApplicationExtension.class)
-class TryItFlowTest {
-    private AppContext ctx;
-    private MainWindow window;
+class TryItFlowTest extends MainWindowFlow {
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
-    }
 
-    @AfterEach
-    void close() {
-        window.stop();
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void exportAttachResetCloseThenIvshmemRefused(FxRobot robot) throws Exception {

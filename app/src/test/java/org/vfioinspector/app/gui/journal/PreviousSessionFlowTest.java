@@ -15,19 +15,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.MainWindowFlow;
 import org.vfioinspector.app.gui.AppContext;
 import org.vfioinspector.app.gui.GuiFixtures;
-import org.vfioinspector.app.gui.MainWindow;
 import org.vfioinspector.bridge.journal.Activity;
 import org.vfioinspector.bridge.journal.ActivityLog;
 import org.vfioinspector.bridge.journal.JournalReader;
@@ -40,16 +34,13 @@ import org.vfioinspector.bridge.model.PciAddress;
  * The previous session's journal — left by a crash, its last line torn — opens read-only in its own window with
  * every record and the reader's note, and exports as JSON.
  */
-@ExtendWith(ApplicationExtension.class)
-class PreviousSessionFlowTest {
+class PreviousSessionFlowTest extends MainWindowFlow {
     @TempDir
     static Path state;
-    private AppContext ctx;
-    private MainWindow window;
     private List<Activity> previous;
 
-    @Start
-    void start(Stage stage) throws Exception {
+    @Override
+    protected AppContext newContext() throws Exception {
         // an earlier session: host, export, a revoke, and a line torn by kill -9
         Clock then = Clock.fixed(Instant.parse("2020-01-02T03:04:05Z"), ZoneOffset.UTC);
         ActivityLog log = new ActivityLog(then);
@@ -65,21 +56,10 @@ class PreviousSessionFlowTest {
                 java.nio.file.StandardOpenOption.APPEND);
         previous = log.entries();
 
-        ctx = new AppContext(GuiFixtures.prefs(), Optional.of(state));
-        window = new MainWindow(ctx, stage);
-        window.show();
+        return new AppContext(GuiFixtures.prefs(), Optional.of(state));
     }
 
-    @AfterEach
-    void close() {
-        window.stop();
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void previousSessionOpensReadOnlyWithItsNoteAndExports(FxRobot robot) throws Exception {

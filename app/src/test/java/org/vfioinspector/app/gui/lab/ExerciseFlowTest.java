@@ -12,19 +12,11 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import org.vfioinspector.app.gui.AppContext;
-import org.vfioinspector.app.gui.GuiFixtures;
-import org.vfioinspector.app.gui.MainWindow;
+import org.vfioinspector.app.gui.MainWindowFlow;
 import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.exercise.Progress;
 import org.vfioinspector.bridge.exercise.ProgressStore;
@@ -34,30 +26,12 @@ import org.vfioinspector.bridge.exercise.ProgressStore;
  * verdicts and the try-it panel, against the lab kernel. Each also takes a wrong action first and sees its check
  * stay unmet.
  */
-@ExtendWith(ApplicationExtension.class)
-class ExerciseFlowTest {
+class ExerciseFlowTest extends MainWindowFlow {
     @TempDir
     Path state;
-    private AppContext ctx;
-    private MainWindow window;
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
-    }
 
-    @AfterEach
-    void close() {
-        window.stop();
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void subPageBar(FxRobot robot) throws Exception {
