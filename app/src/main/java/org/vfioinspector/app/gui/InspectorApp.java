@@ -1,10 +1,12 @@
 package org.vfioinspector.app.gui;
 
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.vfioinspector.app.gui.common.AppPrefs;
+import org.vfioinspector.bridge.journal.StateDir;
 
 /** The desktop inspector: builds the {@link AppContext} once, shows the main window, shuts down on stop. */
 public final class InspectorApp extends Application {
@@ -15,13 +17,24 @@ public final class InspectorApp extends Application {
      * startup measurements (installers, benchmarks) read this line.
      */
     public static final String TRACE_STARTUP_PROPERTY = "vfioinspector.traceStartup";
+    /**
+     * {@code -Dvfioinspector.echoActivity=true} prints {@code vfio-inspector: activity SEQ TYPE OPERATION RESULT} on
+     * stdout after the journal has the record: the crash test kills the app and checks that each echoed record is
+     * in the journal.
+     */
+    public static final String ECHO_ACTIVITY_PROPERTY = "vfioinspector.echoActivity";
 
     private AppContext ctx;
     private MainWindow window;
 
     @Override
     public void start(Stage stage) {
-        ctx = new AppContext(AppPrefs.user());
+        ctx = new AppContext(AppPrefs.user(), Optional.of(StateDir.current()));
+        if (Boolean.getBoolean(ECHO_ACTIVITY_PROPERTY)) {
+            // subscribed after the journal, so it runs once the record is written
+            ctx.activity().subscribe(a -> System.out.println("vfio-inspector: activity " + a.seq() + " " + a.type()
+                    + " " + a.operation() + " " + a.result()));
+        }
         window = new MainWindow(ctx, stage);
         window.show();
         if (Boolean.getBoolean(TRACE_STARTUP_PROPERTY)) {

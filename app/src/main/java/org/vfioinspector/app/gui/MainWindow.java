@@ -33,11 +33,13 @@ import javafx.stage.Stage;
 import org.controlsfx.control.StatusBar;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.common.Theme;
 import org.vfioinspector.app.gui.common.UiTasks;
+import org.vfioinspector.app.gui.common.WindowIcons;
 import org.vfioinspector.app.gui.device.DeviceView;
 import org.vfioinspector.app.gui.device.RulesVerdicts;
 import org.vfioinspector.app.gui.device.VerdictSource;
@@ -50,6 +52,10 @@ import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.app.gui.host.HostHeader;
 import org.vfioinspector.app.gui.host.LoadedHost;
 import org.vfioinspector.app.gui.host.NoticePane;
+import org.vfioinspector.app.gui.journal.PreviousSessionView;
+import org.vfioinspector.bridge.journal.JournalReader;
+import org.vfioinspector.bridge.journal.Journals;
+import org.vfioinspector.bridge.journal.SessionJournal;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 
@@ -85,8 +91,12 @@ public final class MainWindow {
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
     private final TryItController tryIt;
+    private final org.vfioinspector.app.gui.lab.LabPane lab;
+    private final javafx.scene.control.ToggleButton exercises = new javafx.scene.control.ToggleButton("Exercises");
     private Theme theme;
     private boolean switching;
+    /** The current host's kernel events: recorded in the session's activity first, then shown. */
+    private final java.util.function.Consumer<org.vfioinspector.bridge.kernel.KernelEvent> events = this::onEvent;
 
     public MainWindow(AppContext ctx, Stage stage) {
         this.ctx = ctx;
@@ -119,7 +129,21 @@ public final class MainWindow {
         themeButton.setId("themeToggle");
         themeButton.setTooltip(new Tooltip("Switch between light and dark theme — Ctrl+T"));
         themeButton.setOnAction(e -> toggleTheme());
-        HBox controls = new HBox(6, hostSelector, snapshot, scenario, themeButton);
+        exercises.setId("toggleExercises");
+        exercises.setTooltip(new Tooltip("Guided lab exercises: steps whose checks pass as the kernel answers"));
+        exercises.selectedProperty().addListener((o, a, b) -> showExercises(b));
+        // icon-only like the theme toggle: the header has no room for more labels
+        Button previous = new Button("", icon(new FontIcon(MaterialDesignH.HISTORY)));
+        previous.setId("previousSession");
+        previous.setAccessibleText("Previous session…");
+        previous.setTooltip(new Tooltip("Previous session… — the journal of the last session, read-only, to "
+                + "review or export"));
+        previous.setOnAction(e -> openPreviousSession());
+        HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, previous, themeButton);
+        // the buttons keep their labels; the host's name and tags to the left give way instead
+        controls.getChildren().forEach(n -> ((javafx.scene.layout.Region) n).setMinWidth(
+                javafx.scene.layout.Region.USE_PREF_SIZE));
+        controls.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         controls.setAlignment(Pos.CENTER_RIGHT);
         header = new HostHeader(controls);
 
@@ -134,6 +158,29 @@ public final class MainWindow {
 
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
         tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
+        device.setOnRuleInspected(this::recordRuleInspected);
+        lab = new org.vfioinspector.app.gui.lab.LabPane(new org.vfioinspector.app.gui.lab.LabPane.Host() {
+            @Override
+            public Task<LoadedHost> open(HostChoice choice) {
+                return MainWindow.this.open(choice);
+            }
+
+            @Override
+            public LoadedHost current() {
+                return host.get();
+            }
+
+            @Override
+            public java.util.concurrent.Executor background() {
+                return ctx.background();
+            }
+
+            @Override
+            public javafx.stage.Window window() {
+                return stage;
+            }
+        }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(
+                org.vfioinspector.bridge.journal.StateDir.current()), errors, status::setText);
 
         status.setId("statusBar");
         status.setText("Ready");
@@ -160,6 +207,7 @@ public final class MainWindow {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 this::toggleTheme);
         stage.setTitle(InspectorApp.TITLE);
+        WindowIcons.applyTo(stage);
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
@@ -241,12 +289,13 @@ public final class MainWindow {
     private void apply(LoadedHost h) {
         LoadedHost old = host.get();
         if (old != null) {
-            old.kernel().ifPresent(k -> k.events().unsubscribe(revocations));
+            old.kernel().ifPresent(k -> k.events().unsubscribe(events));
         }
         // The old host's device sessions close first, then its handle (both on vfio-io).
         tryIt.hostChanged(old, h);
         host.set(h);
-        h.kernel().ifPresent(k -> k.events().subscribe(revocations));
+        ctx.activity().host(h.choice().label(), hostFacts(h));
+        h.kernel().ifPresent(k -> k.events().subscribe(events));
         switching = true;
         if (!hostSelector.getItems().contains(h.choice())) {
             hostSelector.getItems().add(h.choice());
@@ -262,14 +311,43 @@ public final class MainWindow {
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
-        device.showNothing(h.inventory().groups().isEmpty()
-                ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        if (groups.selectedProperty().get() != null) {
+            // the tree kept the selection across the rebuild (same device on the re-opened host): show it
+            showSelection(groups.selectedProperty().get());
+        } else {
+            device.showNothing(h.inventory().groups().isEmpty()
+                    ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+        }
         ctx.prefs().saveLastHost(h.choice().key());
+        lab.hostChanged(h);
         int nd = h.inventory().devices().size();
         status.setText(h.choice().label() + ": " + h.inventory().groups().size() + " IOMMU groups, " + nd
                 + " PCI devices" + (h.inventory().failed().isEmpty() ? ""
                 : ", " + h.inventory().failed().size() + " unreadable") + ", "
                 + h.diagnosis().usableGroups().size() + " usable with VFIO");
+    }
+
+    /** The exercises side panel, right of the device pane. */
+    private void showExercises(boolean show) {
+        if (show && !main.getItems().contains(lab)) {
+            double[] d = main.getDividerPositions();
+            main.getItems().add(lab);
+            main.setDividerPositions(d[0], 0.72);
+        } else if (!show) {
+            main.getItems().remove(lab);
+        }
+    }
+
+    /**
+     * The user opened the rule behind a verdict: recorded as the ACTION "inspect-rule" (on vfio-io, in order with the
+     * kernel calls, and off the FX thread since the journal writes), with the verdict and its rule as facts.
+     */
+    private void recordRuleInspected(org.vfioinspector.app.gui.device.BarRow row, String what,
+                                     org.vfioinspector.app.gui.device.Verdict v) {
+        String st = v.status().name().toLowerCase(java.util.Locale.ROOT);
+        ctx.vfioIo().execute(() -> ctx.activity().action("inspect-rule", row.device().address(),
+                row.region().index(), "ok", what + " verdict of " + row.region().name() + ": " + st + ", decided by "
+                + v.rule(), java.util.Map.of("verdict", what, "status", st, "rule", v.rule())));
     }
 
     private void showSelection(TreeEntry e) {
@@ -285,6 +363,21 @@ public final class MainWindow {
         } else if (e instanceof TreeEntry.Unreadable u) {
             device.showNothing(u.address() + " could not be read: " + u.why());
         }
+    }
+
+    private void onEvent(org.vfioinspector.bridge.kernel.KernelEvent e) {
+        ctx.activity().event(e);
+        revocations.accept(e);
+    }
+
+    private static java.util.Map<String, String> hostFacts(LoadedHost h) {
+        java.util.Map<String, String> facts = new java.util.LinkedHashMap<>();
+        facts.put("key", h.choice().key());
+        facts.put("hostname", h.hostname());
+        facts.put("lab", Boolean.toString(h.isLab()));
+        h.profile().ifPresent(p -> facts.put("profile", p.name()));
+        h.kernel().ifPresent(k -> facts.put("kernel", k.describe()));
+        return facts;
     }
 
     /** What a lab scenario knows beyond sysfs: whether the rest of a sub-page BAR's page is free. */
@@ -342,6 +435,27 @@ public final class MainWindow {
                 .runOnce(ctx.background());
     }
 
+    /** Reads the previous session's journal off the FX thread and shows it read-only. */
+    public Task<Optional<JournalReader.Journal>> openPreviousSession() {
+        Optional<SessionJournal> current = ctx.journal();
+        return UiTasks.call(() -> {
+            if (current.isEmpty()) {
+                return Optional.<JournalReader.Journal>empty();
+            }
+            Path dir = current.get().file().getParent();
+            Optional<Path> previous = Journals.previous(dir, current.get().file());
+            return previous.isEmpty() ? Optional.<JournalReader.Journal>empty()
+                    : Optional.of(JournalReader.read(previous.get()));
+        }).title("Reading the previous session's journal")
+                .onSuccess(j -> j.ifPresentOrElse(
+                        journal -> PreviousSessionView.show(stage, journal, ctx.background(), status::setText,
+                                errors),
+                        () -> status.setText(current.isEmpty() ? "This session keeps no journal."
+                                : "No previous session journal in " + current.get().file().getParent())))
+                .onError(java.io.IOException.class, e -> errors.show("Read the previous session's journal", e))
+                .runOnce(ctx.background());
+    }
+
     /** The app stops: the device sessions close on vfio-io before the executors shut down. */
     public void stop() {
         tryIt.stop();
@@ -365,7 +479,7 @@ public final class MainWindow {
             return Optional.of(new HostChoice.Live());
         }
         if (key.startsWith("lab:")) {
-            return Optional.of(new HostChoice.Lab(key.substring("lab:".length())));
+            return Optional.of(HostChoice.Lab.fromKey(key.substring("lab:".length())));
         }
         if (key.startsWith("snapshot:")) {
             Path p = Path.of(key.substring("snapshot:".length()));
@@ -385,6 +499,15 @@ public final class MainWindow {
 
     public DeviceView device() {
         return device;
+    }
+
+    public org.vfioinspector.app.gui.lab.LabPane lab() {
+        return lab;
+    }
+
+    /** The header's toggle for the exercises panel. */
+    public javafx.scene.control.ToggleButton exercisesToggle() {
+        return exercises;
     }
 
     public RevocationModel revocations() {

@@ -7,9 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
@@ -17,6 +23,7 @@ import javafx.stage.Window;
 import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.app.gui.common.ErrorDetails;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
+import org.vfioinspector.app.gui.common.KernelCalls;
 import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.device.TryItPanel;
@@ -42,7 +49,8 @@ import org.vfioinspector.bridge.uapi.VfioDmaBuf;
 /**
  * Wires the try-it panel to the session layer. Keeps one open {@link DeviceSession} per device (opened on the
  * first action, closed when the host changes or the app stops). Every kernel call runs on the vfio-io executor
- * through {@link UiTasks}; the session map is touched only there. On a real host a state-changing action asks
+ * through {@link UiTasks}; the session map is touched only there, in that thread's {@code IoState}. A call that
+ * waits in the kernel past the grace period can be abandoned: see {@link KernelCalls}. On a real host a state-changing action asks
  * first. What the app holds (mappings, dma-bufs, attachments) goes to the revocation model, whose kernel events
  * then move it.
  */
@@ -57,12 +65,11 @@ final class TryItController {
     private final Supplier<Window> owner;
     private LoadedHost host;
 
-    /** vfio-io thread only. */
-    private final Map<PciAddress, DeviceSession> sessions = new HashMap<>();
-    /** vfio-io thread only: the mappings the app keeps, by device. */
-    private final Map<PciAddress, List<Mapping>> mappings = new HashMap<>();
-    /** vfio-io thread only: the last dma-buf exported per device and region. */
-    private final Map<String, DmaBuf> lastBuf = new HashMap<>();
+    /**
+     * What the current vfio-io thread holds. Read by each task when it starts (on vfio-io); replaced, from the FX
+     * thread, when a stuck call is abandoned: the stuck task keeps the old one, which is then dead.
+     */
+    private volatile IoState io = new IoState(new AtomicLong(1L << 32));
 
     TryItController(AppContext ctx, TryItPanel panel, RevocationModel revocations, ErrorPresenter errors,
                     Consumer<String> status, Supplier<Window> owner) {
@@ -79,7 +86,7 @@ final class TryItController {
     void hostChanged(LoadedHost old, LoadedHost now) {
         host = now;
         ctx.vfioIo().execute(() -> {
-            closeAllSessions();
+            closeAllSessions(io);
             if (old != null) {
                 old.handle().ifPresent(org.vfioinspector.bridge.host.Host::close);
             }
@@ -98,23 +105,19 @@ final class TryItController {
     /** The app stops: closes every session on vfio-io (before the executor is shut down). */
     void stop() {
         try {
-            ctx.vfioIo().submit(this::closeAllSessions).get(2, java.util.concurrent.TimeUnit.SECONDS);
+            ctx.vfioIo().submit(() -> closeAllSessions(io)).get(2, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Closing the device sessions at stop", e);
         }
     }
 
-    private void closeAllSessions() {
-        for (DeviceSession s : sessions.values()) {
-            try {
-                s.close();
-            } catch (KernelException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Closing the session of " + s.target().bdf(), e);
-            }
-        }
-        sessions.clear();
-        mappings.clear();
-        lastBuf.clear();
+    private static void closeAllSessions(IoState st) {
+        st.close(st.sessions.keySet());
+        st.mappings.clear();
+        st.lastBuf.clear();
+        st.type1BySource.clear();
+        st.unbindWaiting.clear();
+        st.nextIova.set(1L << 32);
     }
 
     // ---- the actions (FX thread) -------------------------------------------------------------------------------
@@ -125,6 +128,8 @@ final class TryItController {
             return;
         }
         if (a.changesDevice() && !h.isLab() && !confirm(a, r.device())) {
+            record(a.operation(), r.device().address(), r.row() == null ? -1 : r.row().region().index(),
+                    "cancelled", a.label() + " cancelled at the confirmation", Map.of());
             status.accept(a.label() + " cancelled.");
             return;
         }
@@ -140,7 +145,9 @@ final class TryItController {
                     + "cleared: BAR mappings fault (SIGBUS), dma-bufs are revoked until memory is on again.");
             case MEMORY_ON -> deviceAction(kernel, d, a, s -> s.setMemoryEnabled(true), "PCI_COMMAND.MEMORY set: "
                     + "dma-bufs restored; importers must re-map.");
-            case CLOSE -> closeDevice(d);
+            case CLOSE -> closeDevice(h, d);
+            case MAP_TYPE1 -> mapType1(h, kernel, d, r.row(), r.into());
+            case UNBIND -> unbind(h, kernel, d);
         }
     }
 
@@ -162,21 +169,29 @@ final class TryItController {
     /** mmap the BAR (kept, so the revocation view follows it) and read its first dword. */
     private void tryMmap(Kernel kernel, PciDevice d, BarRow row) {
         int index = row.region().index();
-        run("Try mmap " + row.region().name(), () -> {
-            DeviceSession s = session(kernel, d);
+        run("Try mmap " + row.region().name(), TryItPanel.Action.MMAP, d, index, st -> {
+            DeviceSession s = st.session(kernel, d);
             RegionInfo info = s.regionInfo(index);
             Mapping m;
             try {
                 m = s.mmap(info, info.pageSpan(), Kernel.PROT_READ);
             } catch (KernelException e) {
+                st.record("mmap", d.address(), index, e.errnoName(), "mmap " + row.region().name() + " refused: "
+                        + e.getMessage(), Map.of("errno", Integer.toString(e.errno())));
                 return new MmapResult(Outcome.failed(e), null);
             }
-            mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
+            st.mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
+            Outcome<Integer> read;
             try {
-                return new MmapResult(Outcome.ok(m.readInt(0)), m);
+                read = Outcome.ok(m.readInt(0));
             } catch (KernelException e) {
-                return new MmapResult(Outcome.failed(e), m);
+                read = Outcome.failed(e);
             }
+            st.record("mmap", d.address(), index, read.result(), "mmap " + row.region().name() + " PROT_READ, "
+                    + "length " + m.length() + (read.isOk() ? String.format(", first dword 0x%08x", read.value())
+                    : ", reading it: " + read.result()), read.isOk() ? Map.of("length", Long.toString(m.length()),
+                    "value", String.format("0x%08x", read.value())) : Map.of("length", Long.toString(m.length())));
+            return new MmapResult(read, m);
         }, res -> {
             Outcome<Integer> o = res.outcome();
             String value = o.isOk() ? String.format("0x%08x", o.value()) : null;
@@ -206,14 +221,22 @@ final class TryItController {
     private void export(Kernel kernel, PciDevice d, BarRow row, long offset, long length) {
         int index = row.region().index();
         String range = String.format("[0x%x, 0x%x)", offset, offset + length);
-        run("Export dma-buf " + row.region().name(), () -> {
-            DeviceSession s = session(kernel, d);
+        Map<String, String> asked = Map.of("offset", Long.toString(offset), "length", Long.toString(length));
+        run("Export dma-buf " + row.region().name(), TryItPanel.Action.EXPORT, d, index, st -> {
+            DeviceSession s = st.session(kernel, d);
             try {
                 DmaBuf b = s.exportDmaBuf(index, List.of(new VfioDmaBuf.Range(offset, length)),
                         Kernel.O_RDWR | Kernel.O_CLOEXEC, null);
-                lastBuf.put(key(d.address(), index), b);
+                st.lastBuf.put(key(d.address(), index), b);
+                Map<String, String> facts = new HashMap<>(asked);
+                facts.put("inode", Long.toString(b.inode()));
+                facts.put("fd", Integer.toString(b.fd()));
+                st.record("export", d.address(), index, "ok", "dma-buf of " + row.region().name() + " " + range
+                        + ": fd " + b.fd() + ", inode " + b.inode(), facts);
                 return Outcome.ok(b);
             } catch (KernelException e) {
+                st.record("export", d.address(), index, e.errnoName(), "dma-buf export of " + row.region().name()
+                        + " " + range + " refused: " + e.getMessage(), asked);
                 return Outcome.<DmaBuf>failed(e);
             }
         }, o -> {
@@ -243,8 +266,8 @@ final class TryItController {
         }
         int index = row.region().index();
         Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
-        run("Attach " + importer, () -> {
-            DmaBuf b = lastBuf.get(key(d.address(), index));
+        run("Attach " + importer, TryItPanel.Action.ATTACH, d, index, st -> {
+            DmaBuf b = st.lastBuf.get(key(d.address(), index));
             if (b == null || b.isClosed()) {
                 throw new IllegalStateException("Export a dma-buf of " + row.region().name() + " first: the "
                         + "importer attaches to the last one exported.");
@@ -257,13 +280,24 @@ final class TryItController {
                 } catch (KernelException e) {
                     mapped = "map refused: " + e.errnoName();
                 }
-                return new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
+                Attached at = new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
+                String importerDevice = h.handle().flatMap(x -> x.scenario()).flatMap(sc -> sc.importers().stream()
+                        .filter(i -> i.name().equals(importer)).findFirst()).map(i -> String.valueOf(i.device()))
+                        .orElse("");
+                st.record("attach", d.address(), index, "ok", at.description(), Map.of("importer", importer,
+                        "attachment", Integer.toString(id), "inode", Long.toString(b.inode()),
+                        "mapped", Boolean.toString(mapped.startsWith("mapped")), "importerDevice", importerDevice));
+                return at;
             }
-            Outcome<Long> o = session(kernel, d).importIntoIoas(b);
+            Outcome<Long> o = st.session(kernel, d).importIntoIoas(b);
             if (!o.isOk()) {
                 throw o.failure().orElseThrow();
             }
-            return new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
+            Attached at = new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
+            st.record("attach", d.address(), index, "ok", at.description(), Map.of("importer", "iommufd",
+                    "inode", Long.toString(b.inode()), "iova", Long.toString(o.value()),
+                    "importerDevice", d.address().toString()));
+            return at;
         }, at -> {
             revocations.track(Tracked.active(Tracked.Kind.ATTACHMENT, d.address(), index, at.buf().inode(),
                     at.description()));
@@ -282,8 +316,9 @@ final class TryItController {
     }
 
     private void deviceAction(Kernel kernel, PciDevice d, TryItPanel.Action a, SessionCall call, String done) {
-        run(a.label() + " " + d.address(), () -> {
-            call.call(session(kernel, d));
+        run(a.label() + " " + d.address(), a, d, -1, st -> {
+            call.call(st.session(kernel, d));
+            st.record(a.operation(), d.address(), -1, "ok", done, Map.of());
             return Boolean.TRUE;
         }, ok -> {
             panel.showResult(a.label().toLowerCase(java.util.Locale.ROOT) + ": ok", Badge.Tone.GREEN, done);
@@ -292,14 +327,23 @@ final class TryItController {
     }
 
     /** Closes the device fd: mappings unmapped (dead), dma-bufs revoked for good (the kernel's cleanup event). */
-    private void closeDevice(PciDevice d) {
-        run("Close device " + d.address(), () -> {
-            DeviceSession s = sessions.get(d.address());
+    private void closeDevice(LoadedHost h, PciDevice d) {
+        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
+        run("Close device " + d.address(), TryItPanel.Action.CLOSE, d, -1, st -> {
+            DeviceSession s = st.sessions.get(d.address());
             if (s == null || s.deviceClosed()) {
+                st.record("close", d.address(), -1, "not-open", "no open session for " + d.address(), Map.of());
                 return Boolean.FALSE;
             }
             s.closeDevice();
-            mappings.remove(d.address());
+            st.mappings.remove(d.address());
+            st.record("close", d.address(), -1, "ok", "device fd closed", Map.of());
+            // the last user is gone: an unbind that waited for it completes now (vfio_unregister_group_dev)
+            if (st.unbindWaiting.contains(d.address()) && lab.isPresent()
+                    && lab.get().driverOf(d.address()).isEmpty()) {
+                st.unbindWaiting.remove(d.address());
+                recordUnbound(st, lab, d.address(), "unbind of " + d.address() + " completed: its last user closed it");
+            }
             return Boolean.TRUE;
         }, closed -> {
             if (closed) {
@@ -315,42 +359,334 @@ final class TryItController {
         });
     }
 
+    /**
+     * P2P the old way: mmap this device's BAR, and VFIO_IOMMU_MAP_DMA that address into the type1 container of
+     * {@code into} (another group). The mapping stays, as a VMM's would.
+     */
+    private void mapType1(LoadedHost h, Kernel kernel, PciDevice d, BarRow row, PciAddress into) {
+        if (into == null) {
+            return;
+        }
+        Optional<PciDevice> target = h.inventory().device(into);
+        if (target.isEmpty()) {
+            return;
+        }
+        int index = row.region().index();
+        run("Map " + row.region().name() + " into the type1 container of " + into, TryItPanel.Action.MAP_TYPE1, d,
+                index, Set.of(d.address(), into), st -> {
+            DeviceSession source = st.session(kernel, d);
+            RegionInfo info = source.regionInfo(index);
+            Mapping m = source.mmap(info, info.pageSpan(), Kernel.PROT_READ | Kernel.PROT_WRITE);
+            st.mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
+            // reserved before the call: a late answer of an abandoned one must not hand the same IOVA out again
+            long iova = st.nextIova.getAndAdd((m.length() + (1L << 30) - 1) & ~((1L << 30) - 1));
+            st.session(kernel, target.get()).mapDma(m.vaddr(), iova, m.length());
+            String what = String.format("%s of %s mapped into the type1 container of %s at iova 0x%x, length %s",
+                    row.region().name(), d.address(), into, iova, org.vfioinspector.bridge.model.Sizes.human(
+                    m.length()));
+            st.type1BySource.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(what);
+            st.record("map-type1", d.address(), index, "ok", what, Map.of("into", into.toString(),
+                    "iova", Long.toString(iova), "length", Long.toString(m.length()),
+                    "vaddr", Long.toString(m.vaddr())));
+            return what;
+        }, what -> {
+            revocations.track(Tracked.active(Tracked.Kind.MAPPING, d.address(), index, -1, row.region().name()
+                    + " mmap for type1 P2P into " + into));
+            panel.showResult("type1: mapped", Badge.Tone.GREEN, what + ". type1 keeps no reference on "
+                    + d.address() + ".");
+            status.accept(what);
+        });
+    }
+
+    /**
+     * Unbinds the device from vfio-pci. The kernel waits while the device is in use: the lab reports that at once
+     * (and completes the unbind when the last user closes it); on a real host the app does not write while it holds
+     * the device itself, since the write would wait for the app.
+     */
+    private void unbind(LoadedHost h, Kernel kernel, PciDevice d) {
+        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
+        run("Unbind " + d.address(), TryItPanel.Action.UNBIND, d, -1, st -> {
+            DeviceSession own = st.sessions.get(d.address());
+            if (lab.isEmpty() && own != null && !own.deviceClosed()) {
+                st.record("unbind", d.address(), -1, "cancelled", "unbind not written: this app still has "
+                        + d.address() + " open and the kernel would wait for it", Map.of());
+                return "Close the device first: the kernel waits until every user of " + d.address() + " is gone.";
+            }
+            try {
+                kernel.writeAttribute("bus/pci/drivers/vfio-pci/unbind", d.address().toString());
+            } catch (org.vfioinspector.bridge.lab.LabBlockedException e) {
+                st.unbindWaiting.add(d.address());
+                st.record("unbind", d.address(), -1, e.errnoName(), "unbind waits: " + e.waitsFor(),
+                        Map.of("waitsFor", e.waitsFor()));
+                return "The unbind waits until the device's users are gone (" + e.waitsFor() + "); close the "
+                        + "device and it completes.";
+            }
+            return recordUnbound(st, lab, d.address(), d.address() + " unbound from vfio-pci");
+        }, message -> {
+            panel.showResult("unbind", Badge.Tone.INFO, message);
+            status.accept(message);
+        });
+    }
+
+    /** Records a completed unbind with the type1 mappings of the device's BARs that outlived it. */
+    private String recordUnbound(IoState st, Optional<LabKernel> lab, PciAddress a, String what) {
+        DeviceSession s = st.sessions.remove(a);
+        if (s != null) {
+            try {
+                s.close();
+            } catch (KernelException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Closing the session of unbound " + a, e);
+            }
+        }
+        st.lastBuf.keySet().removeIf(k -> k.startsWith(a + "/"));
+        // type1 never drops a mapping by itself: the lab can show it; on a real host, the ones this app made remain
+        long stale = lab.map(k -> k.staleType1Mappings().stream().filter(m -> a.equals(m.source())).count())
+                .orElse((long) st.type1BySource.getOrDefault(a, List.of()).size());
+        String text = what + (stale == 0 ? "" : "; " + stale + " type1 mapping(s) still point at its BAR "
+                + "(use-after-free: nothing told the IOMMU)");
+        st.record("unbind", a, -1, "ok", text, Map.of("type1Stale", Long.toString(stale)));
+        return text;
+    }
+
     // ---- plumbing --------------------------------------------------------------------------------------------
 
-    /** The device's session (vfio-io thread): opened on first use, opened again after a close. */
-    private DeviceSession session(Kernel kernel, PciDevice d) throws KernelException {
-        DeviceSession s = sessions.get(d.address());
-        if (s != null && s.deviceClosed()) {
-            sessions.remove(d.address());
-            lastBuf.keySet().removeIf(k -> k.startsWith(d.address() + "/"));
-            s.close();
-            s = null;
+    /**
+     * What one vfio-io thread holds: the open sessions and what the app keeps of them. Only its thread touches it,
+     * except the hand-over after an abandon, which moves the entries of the devices the stuck call does not involve
+     * to the fresh thread's state (concurrent maps: the stuck thread may wake meanwhile, and touches only its own
+     * devices' entries). A dead state opens nothing, and what its late task records is marked "late".
+     */
+    private final class IoState {
+        final Map<PciAddress, DeviceSession> sessions = new ConcurrentHashMap<>();
+        /** The mappings the app keeps, by device. */
+        final Map<PciAddress, List<Mapping>> mappings = new ConcurrentHashMap<>();
+        /** The last dma-buf exported per device and region ("bdf/index"). */
+        final Map<String, DmaBuf> lastBuf = new ConcurrentHashMap<>();
+        /** type1 mappings of a device's BAR made into other devices' containers, by source. */
+        final Map<PciAddress, List<String>> type1BySource = new ConcurrentHashMap<>();
+        /** Devices whose unbind waits for their users (lab: the kernel completes it on close). */
+        final Set<PciAddress> unbindWaiting = ConcurrentHashMap.newKeySet();
+        /** The next IOVA for a type1 mapping (above 4 GiB, clear of the usual reserved ranges); shared by all. */
+        final AtomicLong nextIova;
+        /** Set when its thread was abandoned in a kernel call. */
+        volatile boolean dead;
+
+        IoState(AtomicLong nextIova) {
+            this.nextIova = nextIova;
         }
-        if (s == null) {
-            int group = d.iommuGroup().orElseThrow(() -> new IllegalStateException(d.address()
-                    + " is in no IOMMU group"));
-            s = DeviceSession.open(kernel, new DeviceTarget(d.address(), group, d.vfioDevice().orElse(null),
-                    d.driver().orElse(null)), OpenPath.AUTO);
-            sessions.put(d.address(), s);
+
+        /** The device's session: opened on first use, opened again after a close. */
+        DeviceSession session(Kernel kernel, PciDevice d) throws KernelException {
+            if (dead) {
+                throw new IllegalStateException("the vfio-io thread of this call was abandoned: it opens nothing");
+            }
+            DeviceSession s = sessions.get(d.address());
+            if (s != null && s.deviceClosed()) {
+                sessions.remove(d.address());
+                lastBuf.keySet().removeIf(k -> k.startsWith(d.address() + "/"));
+                s.close();
+                s = null;
+            }
+            if (s == null) {
+                int group = d.iommuGroup().orElseThrow(() -> new IllegalStateException(d.address()
+                        + " is in no IOMMU group"));
+                s = DeviceSession.open(kernel, new DeviceTarget(d.address(), group, d.vfioDevice().orElse(null),
+                        d.driver().orElse(null)), OpenPath.AUTO);
+                sessions.put(d.address(), s);
+            }
+            return s;
         }
-        return s;
+
+        /**
+         * Records on the vfio-io thread, right where the kernel answered: the journal has it before the screen. An
+         * answer that comes after its call was abandoned is recorded as "late", with the kernel's answer beside.
+         */
+        void record(String operation, PciAddress device, int region, String result, String detail,
+                    Map<String, String> facts) {
+            if (!dead) {
+                ctx.activity().action(operation, device, region, result, detail, facts);
+                return;
+            }
+            Map<String, String> f = new HashMap<>(facts);
+            f.put("answer", result);
+            ctx.activity().action(operation, device, region, "late", "late answer of an abandoned call ("
+                    + result + "), not applied: " + detail, f);
+        }
+
+        /** Moves every entry of the devices not in {@code keep} to {@code fresh} (on the fresh thread). */
+        void handOver(IoState fresh, Set<PciAddress> keep) {
+            moveEntries(sessions, fresh.sessions, k -> !keep.contains(k));
+            moveEntries(mappings, fresh.mappings, k -> !keep.contains(k));
+            moveEntries(type1BySource, fresh.type1BySource, k -> !keep.contains(k));
+            moveEntries(lastBuf, fresh.lastBuf, k -> keep.stream().noneMatch(a -> k.startsWith(a + "/")));
+            for (PciAddress a : List.copyOf(unbindWaiting)) {
+                if (!keep.contains(a) && unbindWaiting.remove(a)) {
+                    fresh.unbindWaiting.add(a);
+                }
+            }
+        }
+
+        /** Closes the sessions of {@code devices} (a dead state: on the thread that was stuck, once it is back). */
+        void close(Set<PciAddress> devices) {
+            for (PciAddress a : List.copyOf(devices)) {
+                DeviceSession s = sessions.remove(a);
+                if (s == null) {
+                    continue;
+                }
+                try {
+                    s.close();
+                } catch (KernelException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "Closing the session of " + s.target().bdf(), e);
+                }
+            }
+        }
+    }
+
+    private static <K, V> void moveEntries(Map<K, V> from, Map<K, V> to, java.util.function.Predicate<K> which) {
+        for (K k : List.copyOf(from.keySet())) {
+            if (which.test(k)) {
+                V v = from.remove(k);
+                if (v != null) {
+                    to.put(k, v);
+                }
+            }
+        }
     }
 
     private static String key(PciAddress a, int index) {
         return a + "/" + index;
     }
 
-    private <T> void run(String title, Callable<T> work, Consumer<T> done) {
+    /** Records from the FX thread (an action cancelled at its confirmation). */
+    private void record(String operation, PciAddress device, int region, String result, String detail,
+                        Map<String, String> facts) {
+        ctx.activity().action(operation, device, region, result, detail, facts);
+    }
+
+    /** Work for the vfio-io thread, given that thread's state. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T call(IoState st) throws Exception;
+    }
+
+    private <T> void run(String title, TryItPanel.Action action, PciDevice d, int region, Work<T> work,
+                         Consumer<T> done) {
+        run(title, action, d, region, Set.of(d.address()), work, done);
+    }
+
+    /**
+     * Runs {@code work} on vfio-io. The work records its own expected answers; an exception it throws is recorded
+     * here as the action's result (its errno name, or "error") before it is shown. When it has not answered after
+     * the grace period the panel says what it waits for, with Abandon; {@code involved} are the devices whose
+     * sessions the call may touch (left with the stuck thread when it is abandoned).
+     */
+    private <T> void run(String title, TryItPanel.Action action, PciDevice d, int region, Set<PciAddress> involved,
+                         Work<T> work, Consumer<T> done) {
         panel.setBusy(true);
         status.accept(title + "…");
-        UiTasks.call(work).title(title)
-                .onSuccess(done)
-                .onError(Exception.class, e -> {
-                    panel.showResult("failed", Badge.Tone.RED, ErrorDetails.of(title, e).summary(),
-                            ErrorDetails.of(title, e));
-                    errors.show(title, e);
+        KernelCalls.Call call = ctx.kernelCalls().newCall();
+        AtomicReference<IoState> used = new AtomicReference<>();
+        Callable<T> recorded = () -> {
+            IoState st = io;
+            used.set(st);
+            try {
+                return work.call(st);
+            } catch (Exception e) {
+                st.record(action.operation(), d.address(), region, e instanceof KernelException k ? k.errnoName()
+                        : "error", title + ": " + e.getMessage(), Map.of());
+                throw e;
+            }
+        };
+        String what = kernelCall(action, d, region) + " on " + d.address();
+        Task<T> task = UiTasks.call(call.guard(recorded, late -> lateAnswer(title, used.get(), involved, late)))
+                .title(title)
+                .onSuccess(v -> {
+                    if (!call.isAbandoned()) {
+                        done.accept(v);
+                    }
                 })
-                .andFinally(() -> panel.setBusy(false))
-                .runOnce(ctx.vfioIo());
+                .onError(Exception.class, e -> {
+                    if (!call.isAbandoned()) {
+                        panel.showResult("failed", Badge.Tone.RED, ErrorDetails.of(title, e).summary(),
+                                ErrorDetails.of(title, e));
+                        errors.show(title, e);
+                    }
+                })
+                .andFinally(() -> {
+                    if (!call.isAbandoned()) {
+                        panel.hideWaiting();
+                        panel.setBusy(false);
+                    }
+                })
+                .build();
+        call.start(task, waited -> {
+            String text = "Waiting for the kernel: " + what + " for " + waited.toSeconds() + " s";
+            panel.showWaiting(text, () -> abandon(call, action, d, region, involved, what));
+            status.accept(text + " (Abandon in the try-it panel)");
+        });
+    }
+
+    /**
+     * Abandon (FX thread): the stuck thread keeps its state, now dead, with the sessions of the devices the call
+     * involves (their fds are in its hands); a fresh thread takes the other devices' sessions and every later call.
+     */
+    private void abandon(KernelCalls.Call call, TryItPanel.Action action, PciDevice d, int region,
+                         Set<PciAddress> involved, String what) {
+        IoState old = io;
+        IoState fresh = new IoState(old.nextIova);
+        long waited = call.elapsed().toSeconds();
+        String meaning = "the call may still complete or fail in the kernel; the state of " + d.address()
+                + " is unknown; the app no longer uses its session (its fds stay with the stuck thread until the "
+                + "call returns); close the app to release it for sure";
+        boolean gaveUp = call.abandon(() -> {
+            old.dead = true;
+            io = fresh;
+        }, () -> {
+            old.handOver(fresh, involved);
+            ctx.activity().action(action.operation(), d.address(), region, "abandoned", "abandoned " + what
+                    + " after " + waited + " s: " + meaning, Map.of("waitedSeconds", Long.toString(waited),
+                    "thread", "left behind in the kernel"));
+        });
+        if (!gaveUp) {
+            return; // it answered meanwhile: its result is on its way
+        }
+        panel.hideWaiting();
+        panel.setBusy(false);
+        panel.showResult("abandoned", Badge.Tone.WARNING, "Abandoned " + what + " after " + waited + " s: "
+                + meaning + ". Later actions run on a fresh thread.");
+        status.accept("Abandoned " + what + ": the call may still complete or fail in the kernel; the device's "
+                + "state is unknown.");
+    }
+
+    /**
+     * The answer of an abandoned call came after all (on the thread that was stuck): it was recorded as "late" by
+     * the work; the thread now closes the sessions it kept, and the status bar says so (the panel keeps what it
+     * shows: the answer is not current).
+     */
+    private void lateAnswer(String title, IoState st, Set<PciAddress> involved, KernelCalls.LateAnswer<?> late) {
+        String answer = late.isOk() ? "ok" : late.error() instanceof KernelException k ? k.errnoName()
+                : late.error().toString();
+        LOG.log(Level.WARNING, "Late answer of the abandoned call '" + title + "' after "
+                + late.elapsed().toMillis() + " ms: " + answer);
+        if (st != null) {
+            st.close(involved);
+        }
+        Platform.runLater(() -> status.accept("Late answer of the abandoned call " + title + ": " + answer
+                + " (recorded, not applied)."));
+    }
+
+    /** The kernel call an action waits on, for the waiting message. */
+    private static String kernelCall(TryItPanel.Action a, PciDevice d, int region) {
+        String bar = region < 0 ? "" : " of region " + region;
+        return switch (a) {
+            case MMAP -> "mmap" + bar;
+            case EXPORT -> "VFIO_DEVICE_FEATURE(DMA_BUF)" + bar;
+            case ATTACH -> "the importer's attach" + bar;
+            case RESET -> "VFIO_DEVICE_RESET";
+            case MEMORY_OFF, MEMORY_ON -> "the PCI_COMMAND write";
+            case CLOSE -> "close of the device fd";
+            case MAP_TYPE1 -> "VFIO_IOMMU_MAP_DMA" + bar;
+            case UNBIND -> "the vfio-pci unbind write";
+        };
     }
 }

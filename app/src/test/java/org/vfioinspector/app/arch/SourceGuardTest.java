@@ -88,4 +88,30 @@ class SourceGuardTest {
         assertFalse(Files.readString(REPO.resolve("native-bridge/pom.xml")).contains("openjfx"),
                 "native-bridge must not depend on OpenJFX");
     }
+
+    /**
+     * Nothing builds a shell command from text it read: main code starts no process at all (no ProcessBuilder, no
+     * Runtime.exec, no shell). A real need goes into {@link #PROCESS_ALLOWED} after review, with its reason.
+     */
+    private static final List<String> PROCESS_ALLOWED = List.of();
+    private static final Pattern PROCESS = Pattern.compile("\\bProcessBuilder\\b|\\.exec\\s*\\(|\\bRuntime\\s*\\.\\s*getRuntime"
+            + "|\"/bin/(?:ba)?sh\"");
+
+    @Test
+    void mainCodeStartsNoProcess() throws IOException {
+        assertTrue(PROCESS.matcher("new ProcessBuilder(\"sh\")").find());
+        assertTrue(PROCESS.matcher("Runtime.getRuntime().exec(cmd)").find());
+        assertFalse(PROCESS.matcher("ProcessHandle.current().pid()").find());
+        List<String> offenders = new ArrayList<>();
+        for (Path root : List.of(REPO.resolve("native-bridge/src/main/java"), REPO.resolve("app/src/main/java"))) {
+            for (Path f : javaFiles(root)) {
+                String code = COMMENT.matcher(Files.readString(f)).replaceAll("");
+                String name = REPO.relativize(f).toString();
+                if (PROCESS.matcher(code).find() && !PROCESS_ALLOWED.contains(name)) {
+                    offenders.add(name);
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "main code must not start processes (see PROCESS_ALLOWED)");
+    }
 }

@@ -6,41 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.device.Verdict;
 import org.vfioinspector.app.gui.host.HostChoice;
 
 /** The lab scenario qemu-q35: marked as a lab, verdicts from the linux-7.2 rules, the sub-page BAR divergence. */
-@ExtendWith(ApplicationExtension.class)
-class LabFlowTest {
-    private AppContext ctx;
-    private MainWindow window;
+class LabFlowTest extends MainWindowFlow {
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
-    }
 
-    @AfterEach
-    void close() {
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void ivshmemSubPageBarShowsMmapYesExportNoAndTheWarning(FxRobot robot) throws Exception {

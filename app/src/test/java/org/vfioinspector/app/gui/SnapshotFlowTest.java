@@ -11,15 +11,10 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.app.gui.device.BarRow;
@@ -28,23 +23,18 @@ import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.model.PciAddress;
 
 /** Main flows on the real Linux 7.2 q35 sysfs snapshot as the host. */
-@ExtendWith(ApplicationExtension.class)
-class SnapshotFlowTest {
+class SnapshotFlowTest extends MainWindowFlow {
     @TempDir
     static Path tmp;
     private static Path root;
 
-    private AppContext ctx;
-    private MainWindow window;
 
-    @Start
-    void start(Stage stage) throws Exception {
+    @Override
+    protected AppContext newContext() throws Exception {
         if (root == null) {
             root = GuiFixtures.snapshot(tmp);
         }
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
+        return super.newContext();
     }
 
     @BeforeEach
@@ -54,15 +44,7 @@ class SnapshotFlowTest {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    @AfterEach
-    void close() {
-        ctx.close();
-    }
 
-    @org.junit.jupiter.api.AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     private List<TreeItem<TreeEntry>> groups() {
         return window.groups().tree().getRoot().getChildren();

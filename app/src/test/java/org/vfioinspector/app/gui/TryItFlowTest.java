@@ -12,14 +12,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.dmabuf.TimelineEntry;
@@ -32,28 +26,10 @@ import org.vfioinspector.bridge.kernel.KernelEvent;
  * The try-it panel against the lab kernel of qemu-q35: nvme BAR0 exported, an importer attached, reset (revoked
  * then restored, on the timeline), close (dead); ivshmem's sub-page BAR0 export refused with EINVAL.
  */
-@ExtendWith(ApplicationExtension.class)
-class TryItFlowTest {
-    private AppContext ctx;
-    private MainWindow window;
+class TryItFlowTest extends MainWindowFlow {
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
-    }
 
-    @AfterEach
-    void close() {
-        window.stop();
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     @Test
     void exportAttachResetCloseThenIvshmemRefused(FxRobot robot) throws Exception {
@@ -135,6 +111,20 @@ class TryItFlowTest {
         assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> "tried: EINVAL"
                 .equals(((Label) n).getText())), "tried export result beside the predicted 'no'");
         assertTrue(window.status().getText().contains("EINVAL"), window.status().getText());
+
+        // the session's activity has every action with the kernel's answer, and the events, in order
+        List<String> activity = ctx.activity().entries().stream().map(a -> a.type() + " " + a.operation() + " "
+                + (a.type() == org.vfioinspector.bridge.journal.Activity.Type.EVENT ? "" : a.result())).toList();
+        List<String> actions = activity.stream().filter(l -> l.startsWith("ACTION")).toList();
+        assertEquals(List.of("ACTION mmap ok", "ACTION export ok", "ACTION attach ok", "ACTION reset ok",
+                "ACTION close ok", "ACTION export EINVAL"), actions, activity.toString());
+        assertEquals("HOST open ok", activity.get(0));
+        int reset = activity.indexOf("ACTION reset ok");
+        assertTrue(activity.subList(0, reset).contains("EVENT revoke ")
+                && activity.subList(0, reset).contains("EVENT restore "), "the reset's events come before its "
+                + "answer is recorded: " + activity);
+        assertEquals(Long.toString(buf.inode()), ctx.activity().entries().stream().filter(a -> "export".equals(
+                a.operation()) && a.isOk()).findFirst().orElseThrow().fact("inode").orElseThrow());
     }
 
     private void await(java.util.concurrent.Callable<Boolean> cond, FxRobot robot, List<TrackState> seen) {

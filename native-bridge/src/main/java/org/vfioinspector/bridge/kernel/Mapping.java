@@ -8,6 +8,9 @@ public interface Mapping extends AutoCloseable {
     /** Length of the mapping in bytes. */
     long length();
 
+    /** The mapping's start address in the process (what VFIO_IOMMU_MAP_DMA takes as vaddr). */
+    long vaddr();
+
     /** Reads the little-endian dword at {@code offset} (relative to the start of the mapping). */
     int readInt(long offset) throws KernelException;
 

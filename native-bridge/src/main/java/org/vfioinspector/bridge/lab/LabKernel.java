@@ -960,6 +960,7 @@ public final class LabKernel implements Kernel {
         }
 
         /** The user virtual address the lab gave this mapping (for VFIO_IOMMU_MAP_DMA of P2P the old way). */
+        @Override
         public long vaddr() {
             return vaddr;
         }

@@ -43,6 +43,8 @@ public final class DeviceSession implements AutoCloseable {
     private int iommuFd = -1;
     private int ioasId = -1;
     private boolean deviceClosed;
+    /** The type1 container on the legacy path (own or shared), null on the cdev path. */
+    private VfioContainer container;
 
     private DeviceSession(Kernel kernel, DeviceTarget target) {
         this.kernel = kernel;
@@ -96,6 +98,7 @@ public final class DeviceSession implements AutoCloseable {
             resources.push("container", c::close);
         }
         VfioContainer cc = c;
+        container = c;
         int group = target.group();
         int gfd = cc.attachGroup(group);
         resources.push("group", () -> cc.releaseGroup(group));
@@ -457,6 +460,30 @@ public final class DeviceSession implements AutoCloseable {
             return Outcome.ok(Iommufd.IoasMapFile.decode(map).iova());
         } catch (KernelException e) {
             return Outcome.failed(Remedies.attach(e, target.group()));
+        }
+    }
+
+    /**
+     * VFIO_IOMMU_MAP_DMA of {@code size} bytes at process address {@code vaddr} into this device's type1 container at
+     * {@code iova} (read and write). When vaddr is an mmap of another device's BAR this is peer-to-peer the old way:
+     * type1 reads the PFN from the VM_PFNMAP vma and holds no reference on that device (facts §7).
+     */
+    public void mapDma(long vaddr, long iova, long size) throws KernelException {
+        requireOpen();
+        if (container == null) {
+            throw new SessionException("VFIO_IOMMU_MAP_DMA", where(), "the device was opened through iommufd, not a "
+                    + "type1 container", "Open it on the legacy path (VFIO group and container) to use type1.");
+        }
+        byte[] arg = new byte[32];
+        VfioBytes.put32(arg, 0, 32);
+        VfioBytes.put32(arg, 4, Vfio.VFIO_DMA_MAP_FLAG_READ | Vfio.VFIO_DMA_MAP_FLAG_WRITE);
+        VfioBytes.put64(arg, 8, vaddr);
+        VfioBytes.put64(arg, 16, iova);
+        VfioBytes.put64(arg, 24, size);
+        try {
+            kernel.ioctl(container.fd(), Vfio.VFIO_IOMMU_MAP_DMA, arg);
+        } catch (KernelException e) {
+            throw named(e, "VFIO_IOMMU_MAP_DMA", where());
         }
     }
 

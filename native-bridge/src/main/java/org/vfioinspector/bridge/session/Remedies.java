@@ -23,15 +23,19 @@ public final class Remedies {
         switch (e) {
             case EACCES:
             case EPERM:
+                // the inspector runs as an ordinary user: name the permission, never "run as root"
                 if (open && target != null && target.startsWith("vfio/")) {
-                    return "No permission on the device node " + target + ": run as root, or give your user access "
-                            + "with a udev rule (SUBSYSTEM==\"vfio\", OWNER=\"you\") or membership of the group that "
-                            + "owns it.";
+                    return "No permission on the device node " + target + ": your user needs read and write "
+                            + "access to it. Give it with a udev rule (SUBSYSTEM==\"vfio\", GROUP=\"vfio\", "
+                            + "MODE=\"0660\") and membership of that group; the inspector does not need root.";
                 }
                 if (open && "iommu".equals(target)) {
-                    return "No permission on the iommu device node: run as root or add a udev rule for it.";
+                    return "No permission on the iommu device node: your user needs read and write access to it (a udev rule "
+                            + "KERNEL==\"iommu\", GROUP=\"vfio\", MODE=\"0660\"); the inspector does not need root.";
                 }
-                return "The operation needs more privilege: run as root (CAP_SYS_RAWIO / CAP_SYS_ADMIN).";
+                return "The kernel refused " + op + " for this user: it needs a capability (CAP_SYS_RAWIO or "
+                        + "CAP_SYS_ADMIN) or the device's owner to allow it. The inspector does not need root for "
+                        + "inspection; grant only this permission if you need the operation.";
             case ENOENT:
                 if (open && "vfio/vfio".equals(target)) {
                     return "There is no VFIO container node: load the modules (modprobe vfio-pci) and make sure "

@@ -69,7 +69,8 @@ public final class HostScanner {
             } catch (SysfsFormatException e) {
                 return new ReadFailure(name, e.file(), Optional.of(e.text()), e.getMessage());
             } catch (IOException e) {
-                return new ReadFailure(name, fileOf(e, name), Optional.empty(), describe(e));
+                return new ReadFailure(name, fileOf(e, name), Optional.empty(), gone(name)
+                        ? GONE + " (" + describe(e) + ")" : describe(e));
             }
         }).toList();
         for (Object r : read) {
@@ -184,6 +185,15 @@ public final class HostScanner {
             }
         }
         return new Viability(blockers);
+    }
+
+    /** What a failure says when the device vanished between the listing and the reads. */
+    public static final String GONE = "the device is gone: it was removed (hot-unplug, SR-IOV VFs disabled) while it "
+            + "was being read";
+
+    /** Whether the device's directory no longer exists (its bus/pci/devices link dangles or is gone). */
+    private boolean gone(String name) {
+        return !Files.isDirectory(paths.sys(PciDeviceReader.PCI_DEVICES + "/" + name));
     }
 
     private String fileOf(IOException e, String name) {

@@ -33,6 +33,9 @@ public final class Vfio {
     public static final long VFIO_DEVICE_PCI_HOT_RESET = io(VFIO_BASE + 13);
     public static final long VFIO_IOMMU_MAP_DMA = io(VFIO_BASE + 13);
     public static final long VFIO_IOMMU_UNMAP_DMA = io(VFIO_BASE + 14);
+    /** struct vfio_iommu_type1_dma_map flags: the device may read / write the mapping. */
+    public static final int VFIO_DMA_MAP_FLAG_READ = 1 << 0;
+    public static final int VFIO_DMA_MAP_FLAG_WRITE = 1 << 1;
     public static final long VFIO_DEVICE_FEATURE = io(VFIO_BASE + 17);
     public static final long VFIO_DEVICE_BIND_IOMMUFD = io(VFIO_BASE + 18);
     public static final long VFIO_DEVICE_ATTACH_IOMMUFD_PT = io(VFIO_BASE + 19);

@@ -40,7 +40,7 @@ final class ScriptedKernel implements Kernel {
     boolean viable = true;
     boolean memOn = true;
     boolean canReset = true;
-    private int steps;
+    int steps;
     private int nextFd = 10;
     private final List<Consumer<KernelEvent>> listeners = new CopyOnWriteArrayList<>();
 
@@ -226,6 +226,11 @@ final class ScriptedKernel implements Kernel {
             @Override
             public long length() {
                 return length;
+            }
+
+            @Override
+            public long vaddr() {
+                return 0x7f0000000000L + id * 0x100000L;
             }
 
             @Override

@@ -157,6 +157,28 @@ class HostScannerTreeTest {
     }
 
     @Test
+    void aDeviceThatVanishesMidScanIsReportedGoneAndTheRestIsListed() throws Exception {
+        FakeSysfs.Group g = fs.group(3);
+        fs.device("0000:00:04.0").driver("vfio-pci").group(g);
+        fs.device("0000:00:05.0").driver("vfio-pci").group(g);
+        fs.device("0000:00:06.0").driver("e1000");
+        // the listing still names 0000:00:05.0, but its directory is gone (removed between readdir and the reads)
+        Path dir = fs.sys("bus/pci/devices/0000:00:05.0").toRealPath();
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        HostInventory h = scan();
+        assertEquals(List.of(a("0000:00:04.0"), a("0000:00:06.0")), h.devices().stream().map(d -> d.address())
+                .toList());
+        assertEquals(1, h.failed().size());
+        assertEquals("0000:00:05.0", h.failed().get(0).subject());
+        assertTrue(h.failed().get(0).message().startsWith(HostScanner.GONE), h.failed().get(0).message());
+        assertEquals(3, h.groups().get(0).number());
+    }
+
+    @Test
     void nonViableGroupNamesBlockers() throws Exception {
         FakeSysfs.Group g = fs.group(10);
         fs.device("0000:00:1f.0").classCode("0x060100").driver("lpc_ich").group(g);

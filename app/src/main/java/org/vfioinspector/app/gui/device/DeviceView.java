@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.ColumnConstraints;
@@ -35,6 +36,22 @@ public final class DeviceView extends ScrollPane {
     private final TryItPanel tryIt = new TryItPanel();
     private VerdictSource verdicts = VerdictSource.NONE;
     private Optional<String> actionGate = Optional.of("No host.");
+    private RuleInspected onRuleInspected = (row, what, v) -> { };
+
+    /** The user opened the rule behind a verdict (recorded in the session's activity: exercises look for it). */
+    @FunctionalInterface
+    public interface RuleInspected {
+        /**
+         * @param row  the BAR
+         * @param what "mmap", "dma-buf" or "p2p"
+         * @param v    the verdict whose rule was shown
+         */
+        void inspected(BarRow row, String what, Verdict v);
+    }
+
+    public void setOnRuleInspected(RuleInspected l) {
+        this.onRuleInspected = l;
+    }
 
     public DeviceView() {
         getStyleClass().add("device-view");
@@ -169,6 +186,9 @@ public final class DeviceView extends ScrollPane {
         HBox.setHgrow(tryIt, Priority.ALWAYS);
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
         tryIt.setDevice(d);
+        tryIt.setType1Targets(inv.devices().stream().filter(o -> !o.address().equals(d.address())
+                && o.driver().filter("vfio-pci"::equals).isPresent() && o.iommuGroup().isPresent()
+                && !o.iommuGroup().equals(d.iommuGroup())).map(PciDevice::address).toList());
         tryIt.setGate(d.driver().filter("vfio-pci"::equals).isPresent()
                 ? (d.iommuGroup().isEmpty() ? Optional.of("The device is in no IOMMU group: VFIO cannot open it.")
                 : actionGate)
@@ -192,9 +212,9 @@ public final class DeviceView extends ScrollPane {
             details.getChildren().add(new Label("No BAR selected."));
             return;
         }
-        details.getChildren().add(verdictLine("mmap", row.predicted().mmap()));
-        details.getChildren().add(verdictLine("dma-buf export", row.predicted().export()));
-        details.getChildren().add(verdictLine("P2P", row.predicted().p2p()));
+        details.getChildren().add(verdictLine(row, "mmap", "mmap", row.predicted().mmap()));
+        details.getChildren().add(verdictLine(row, "dma-buf export", "dma-buf", row.predicted().export()));
+        details.getChildren().add(verdictLine(row, "P2P", "p2p", row.predicted().p2p()));
         String div = row.divergence();
         if (!div.isEmpty()) {
             Badge w = new Badge("mmap and dma-buf disagree", Badge.Tone.WARNING);
@@ -204,7 +224,8 @@ public final class DeviceView extends ScrollPane {
         }
     }
 
-    private static VBox verdictLine(String what, Verdict v) {
+    /** A verdict's badge; its deciding rule opens on "Which rule?" (so that looking at it is a recorded act). */
+    private VBox verdictLine(BarRow row, String what, String key, Verdict v) {
         Badge b = new Badge(what + ": " + switch (v.status()) {
             case YES -> "yes";
             case NO -> "no";
@@ -213,13 +234,29 @@ public final class DeviceView extends ScrollPane {
         Label rule = new Label(v.rule());
         rule.getStyleClass().add("mono-small");
         rule.setWrapText(true);
-        VBox box = new VBox(2, b, rule);
+        rule.setId("rule-" + key);
+        VBox why = new VBox(2, rule);
         if (!v.detail().equals(v.rule())) {
             Label d = new Label(v.detail());
             d.setWrapText(true);
-            box.getChildren().add(d);
+            why.getChildren().add(d);
         }
-        return box;
+        why.setVisible(false);
+        why.setManaged(false);
+        Hyperlink open = new Hyperlink("Which rule?");
+        open.setId("why-" + key);
+        open.setOnAction(e -> {
+            boolean show = !why.isVisible();
+            why.setVisible(show);
+            why.setManaged(show);
+            open.setText(show ? "Hide the rule" : "Which rule?");
+            if (show) {
+                onRuleInspected.inspected(row, key, v);
+            }
+        });
+        HBox head = new HBox(8, b, open);
+        head.setAlignment(Pos.CENTER_LEFT);
+        return new VBox(2, head, why);
     }
 
     private static GridPane grid() {

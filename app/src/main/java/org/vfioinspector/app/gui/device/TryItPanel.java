@@ -23,6 +23,7 @@ import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.app.gui.common.ErrorDetails;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.dmabuf.RangeCheck;
+import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.Sizes;
 import org.vfioinspector.bridge.session.RegionInfo;
@@ -45,10 +46,15 @@ public final class TryItPanel extends VBox {
     private final List<Button> actions;
     private final List<Button> barActions;
     private final ComboBox<String> importer = new ComboBox<>();
+    private final ComboBox<PciAddress> type1Into = new ComboBox<>();
     private final Label importerWhy = new Label();
     private final Badge resultBadge = new Badge("", Badge.Tone.UNKNOWN);
     private final Label resultText = new Label();
     private final VBox result = new VBox(4);
+    private final Label waitingText = new Label();
+    private final Button abandon = new Button("Abandon");
+    private final VBox waiting = new VBox(4);
+    private Runnable onAbandon = () -> { };
     private BarRow row;
     private PciDevice device;
     private Handler handler = (a, r) -> { };
@@ -58,7 +64,8 @@ public final class TryItPanel extends VBox {
     /** What the user asked for. */
     public enum Action {
         MMAP("Try mmap"), EXPORT("Export dma-buf"), ATTACH("Attach importer"), RESET("Reset"),
-        MEMORY_OFF("Memory off"), MEMORY_ON("Memory on"), CLOSE("Close device");
+        MEMORY_OFF("Memory off"), MEMORY_ON("Memory on"), CLOSE("Close device"), MAP_TYPE1("Map into type1"),
+        UNBIND("Unbind from vfio-pci");
 
         private final String label;
 
@@ -70,13 +77,21 @@ public final class TryItPanel extends VBox {
             return label;
         }
 
-        /** Whether the action changes the device's state (a confirmation on a real host). */
+        /** The action's name in the session's activity record: "mmap", "export", "memory-off", ... */
+        public String operation() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * Whether the action changes the device's state (a confirmation on a real host). Export and attach do too:
+         * they create a dma-buf of the BAR that a peer can DMA to, which the kernel revokes on reset.
+         */
         public boolean changesDevice() {
-            return this == RESET || this == MEMORY_OFF || this == MEMORY_ON || this == CLOSE;
+            return this != MMAP;
         }
 
         public boolean needsBar() {
-            return this == MMAP || this == EXPORT || this == ATTACH;
+            return this == MMAP || this == EXPORT || this == ATTACH || this == MAP_TYPE1;
         }
     }
 
@@ -88,8 +103,10 @@ public final class TryItPanel extends VBox {
      * @param offset   range offset (EXPORT), parsed from the editor
      * @param length   range length (EXPORT)
      * @param importer the chosen importer (ATTACH), or null
+     * @param into     the device whose type1 container the BAR is mapped into (MAP_TYPE1), or null
      */
-    public record Request(PciDevice device, BarRow row, long offset, long length, String importer) {
+    public record Request(PciDevice device, BarRow row, long offset, long length, String importer,
+                          PciAddress into) {
     }
 
     /** Receives the panel's requests (FX thread). */
@@ -132,23 +149,33 @@ public final class TryItPanel extends VBox {
                 "Set PCI_COMMAND.MEMORY again: dma-bufs restored (importers must re-map)");
         Button close = button("closeDevice", "Close device", MaterialDesignC.CLOSE_CIRCLE_OUTLINE,
                 "Close the device fd (the last user): its dma-bufs are revoked for good");
-        actions = List.of(mmap, export, attach, reset, memOff, memOn, close);
-        barActions = List.of(mmap, export, attach);
+        Button mapType1 = button("mapType1", "Map into type1", MaterialDesignL.LAN_CONNECT,
+                "P2P the old way: VFIO_IOMMU_MAP_DMA of this BAR's mmap into the chosen device's type1 container; "
+                + "type1 keeps no reference on this device");
+        Button unbind = button("unbindDevice", "Unbind from vfio-pci", MaterialDesignL.LINK_VARIANT_OFF,
+                "Write the device to vfio-pci's unbind attribute (bus/pci/drivers/vfio-pci/unbind); the kernel "
+                + "waits while the device is in use");
+        // in Action order
+        actions = List.of(mmap, export, attach, reset, memOff, memOn, close, mapType1, unbind);
+        barActions = List.of(mmap, export, attach, mapType1);
         Action[] kinds = Action.values();
         for (int i = 0; i < kinds.length; i++) {
             Action a = kinds[i];
             actions.get(i).setOnAction(e -> fire(a));
         }
+        type1Into.setId("type1Into");
+        type1Into.setPromptText("type1 container of");
+        type1Into.setTooltip(new Tooltip("The device (another IOMMU group) whose type1 container gets the mapping"));
         importer.setId("importerChoice");
         importer.setPromptText("importer");
         importer.setTooltip(new Tooltip("Which importer attaches to the last dma-buf exported from this BAR"));
         importerWhy.setId("importerWhy");
         importerWhy.getStyleClass().add("muted");
         importerWhy.setWrapText(true);
-        FlowPane barButtons = new FlowPane(6, 6, mmap, export, importer, attach);
+        FlowPane barButtons = new FlowPane(6, 6, mmap, export, importer, attach, type1Into, mapType1);
         Label devTitle = new Label("Device");
         devTitle.getStyleClass().add("subsection-title");
-        FlowPane devActions = new FlowPane(6, 6, reset, memOff, memOn, close);
+        FlowPane devActions = new FlowPane(6, 6, reset, memOff, memOn, close, unbind);
         gate.setId("actionGate");
         gate.getStyleClass().add("muted");
         gate.setWrapText(true);
@@ -161,8 +188,22 @@ public final class TryItPanel extends VBox {
         result.getChildren().setAll(resultBadge, resultText);
         result.getStyleClass().add("try-result");
         showResult(null, null, null);
+        waiting.setId("kernelWaiting");
+        waiting.getStyleClass().add("try-result");
+        waitingText.setId("waitingText");
+        waitingText.setWrapText(true);
+        abandon.setId("abandonCall");
+        abandon.setGraphic(new FontIcon(MaterialDesignC.CANCEL));
+        Tooltip abandonTip = new Tooltip("Stop waiting for this call: the thread stuck in the kernel is left behind "
+                + "and a fresh one runs later actions; the device's state is then unknown");
+        abandonTip.setWrapText(true);
+        abandonTip.setMaxWidth(380);
+        abandon.setTooltip(abandonTip);
+        abandon.setOnAction(e -> onAbandon.run());
+        waiting.getChildren().setAll(new Badge("waiting for the kernel", Badge.Tone.WARNING), waitingText, abandon);
+        hideWaiting();
         getChildren().addAll(title, rangeTitle, range, checkBox, barButtons, importerWhy, devTitle, devActions, gate,
-                result);
+                waiting, result);
         offset.textProperty().addListener((o, a, b) -> validate());
         length.textProperty().addListener((o, a, b) -> validate());
         setRow(null);
@@ -216,6 +257,17 @@ public final class TryItPanel extends VBox {
         } else {
             barActions.get(2).setDisable(true);
         }
+        type1Into.setDisable(off || row == null || type1Into.getItems().isEmpty());
+        barActions.get(3).setDisable(off || row == null || type1Into.getItems().isEmpty());
+    }
+
+    /** The devices (vfio-pci, in another IOMMU group) whose type1 container a BAR of this device can be mapped into. */
+    public void setType1Targets(List<PciAddress> targets) {
+        type1Into.getItems().setAll(targets);
+        if (!targets.isEmpty()) {
+            type1Into.getSelectionModel().selectFirst();
+        }
+        enable();
     }
 
     /** The device the device actions act on. */
@@ -232,6 +284,24 @@ public final class TryItPanel extends VBox {
     public void setBusy(boolean b) {
         busy = b;
         enable();
+    }
+
+    /**
+     * A call has not answered within the grace period: says what it waits for and for how long, with Abandon
+     * (which runs {@code abandonIt}).
+     */
+    public void showWaiting(String text, Runnable abandonIt) {
+        waitingText.setText(text);
+        onAbandon = abandonIt;
+        waiting.setVisible(true);
+        waiting.setManaged(true);
+    }
+
+    /** The call answered or was abandoned. */
+    public void hideWaiting() {
+        onAbandon = () -> { };
+        waiting.setVisible(false);
+        waiting.setManaged(false);
     }
 
     /** The importers the host offers, or none with the reason. */
@@ -284,7 +354,7 @@ public final class TryItPanel extends VBox {
             off = o.get();
             len = l.get();
         }
-        handler.act(a, new Request(device, row, off, len, importer.getValue()));
+        handler.act(a, new Request(device, row, off, len, importer.getValue(), type1Into.getValue()));
     }
 
     /** Performs an action as if its button were pressed (demos and screenshots: {@code -Dvfioinspector.try}). */

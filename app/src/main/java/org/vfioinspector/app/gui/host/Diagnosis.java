@@ -65,7 +65,7 @@ public record Diagnosis(List<IommuGroup> usableGroups, List<Problem> problems) {
             if (denied.size() == usable.size()) {
                 problems.add(new Problem("You have no permission to open the VFIO group nodes " + denied
                         .stream().map(n -> org.vfioinspector.bridge.sysfs.HostPaths.live().dev("vfio/" + n).toString()).toList() + ".",
-                        "Run the inspector as root, or give your user the nodes: a udev rule "
+                        "Give your user read and write access to the nodes (the inspector does not need root): a udev rule "
                                 + "SUBSYSTEM==\"vfio\", GROUP=\"kvm\", MODE=\"0660\" and membership in kvm"));
             }
         }

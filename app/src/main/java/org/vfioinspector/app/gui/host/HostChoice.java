@@ -70,16 +70,32 @@ public sealed interface HostChoice permits HostChoice.Live, HostChoice.Snapshot,
         }
     }
 
-    /** A lab scenario: built-in name (qemu-q35, gpu-server, ...) or a scenario file. */
-    record Lab(String nameOrFile) implements HostChoice {
+    /**
+     * A lab scenario: built-in name (qemu-q35, gpu-server, ...) or a scenario file; {@code profile}, when not null,
+     * runs it under another kernel profile ("linux-7.2 +p2pdmaRefusesNonMappableBars", see {@link LabProfiles}).
+     */
+    record Lab(String nameOrFile, String profile) implements HostChoice {
+        /** Separates the scenario from the profile in a key. */
+        public static final String PROFILE_KEY = "|profile=";
+
+        public Lab(String nameOrFile) {
+            this(nameOrFile, null);
+        }
+
         @Override
         public String key() {
-            return "lab:" + nameOrFile;
+            return "lab:" + nameOrFile + (profile == null ? "" : PROFILE_KEY + profile);
         }
 
         @Override
         public String label() {
-            return "Lab: " + nameOrFile;
+            return "Lab: " + nameOrFile + (profile == null ? "" : " (" + profile + ")");
+        }
+
+        /** The choice from a key's part after "lab:". */
+        public static Lab fromKey(String rest) {
+            int p = rest.indexOf(PROFILE_KEY);
+            return p < 0 ? new Lab(rest) : new Lab(rest.substring(0, p), rest.substring(p + PROFILE_KEY.length()));
         }
 
         @Override

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.vfioinspector.app.gui.groups.GroupsPane;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.model.HostInventory;
@@ -24,13 +25,24 @@ import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 
 /** Loads a {@link HostChoice}: scans its sysfs, diagnoses it. Blocking; runs on the background executor only. */
 public final class HostLoader {
-    /** Why no kernel backend is attached, until the real backend and the lab land in this build. */
-    static final String NO_BACKEND = "the try-it actions on this machine are not wired to the JNA kernel yet";
-
     private final Supplier<PciIds> ids;
+    private final java.util.function.Function<HostPaths, Kernel> realKernel;
+    private final java.util.function.UnaryOperator<Kernel> labKernels;
 
-    public HostLoader(Supplier<PciIds> ids) {
+    /**
+     * @param ids        pci.ids, loaded on first use
+     * @param realKernel this machine's kernel over the given paths (the JNA kernel; tests pass their own)
+     */
+    public HostLoader(Supplier<PciIds> ids, java.util.function.Function<HostPaths, Kernel> realKernel) {
+        this(ids, realKernel, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param labKernels wraps a lab host's kernel as the try-it actions see it (identity; tests make calls block) */
+    public HostLoader(Supplier<PciIds> ids, java.util.function.Function<HostPaths, Kernel> realKernel,
+                      java.util.function.UnaryOperator<Kernel> labKernels) {
         this.ids = ids;
+        this.realKernel = realKernel;
+        this.labKernels = labKernels;
     }
 
     public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
@@ -42,12 +54,14 @@ public final class HostLoader {
 
     private LoadedHost loadHost(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
         if (choice instanceof HostChoice.Lab lab) {
-            Host h = Host.lab(lab.nameOrFile());
+            LabScenario scenario = org.vfioinspector.bridge.lab.scenario.ScenarioLoader.load(lab.nameOrFile());
+            Host h = Host.lab(lab.profile() == null ? scenario : scenario.withProfile(LabProfiles.parse(
+                    lab.profile())));
             try {
                 HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
                 LabScenario sc = h.scenario().orElseThrow();
                 return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
-                        h.kernel(), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
+                        h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
             } catch (HostUnreadableException | RuntimeException e) {
                 h.close();
                 throw e;
@@ -73,12 +87,25 @@ public final class HostLoader {
         if (KernelInfo.UNKNOWN_RELEASE.equals(release) && choice instanceof HostChoice.Snapshot s) {
             release = readFirstLine(s.root().resolve("uname-r.txt")).orElse(release);
         }
-        String why = live ? NO_BACKEND : "a snapshot has no kernel to call: it is read-only";
+        String why = "a snapshot has no kernel to call: it is read-only";
+        Optional<Host> handle = Optional.empty();
+        Optional<Kernel> kernel = Optional.empty();
+        if (live) {
+            // This machine's kernel: the try-it actions call it (after a confirmation, on vfio-pci devices only).
+            try {
+                Host h = Host.local(() -> realKernel.apply(p));
+                kernel = h.kernel();
+                handle = Optional.of(h);
+                why = "";
+            } catch (LinkageError | RuntimeException e) {
+                why = "the kernel backend could not be loaded (" + e + "); listing still works";
+            }
+        }
         KernelProfiles.Choice pc = KernelProfiles.forRelease(release);
         Optional<KernelProfile> profile = KernelInfo.UNKNOWN_RELEASE.equals(release) ? Optional.empty()
                 : Optional.of(pc.profile());
-        return new LoadedHost(choice, hostname, release, inv, d, Optional.empty(), why, profile,
-                profile.isPresent() ? pc.reason() : "the kernel release is unknown", Optional.empty());
+        return new LoadedHost(choice, hostname, release, inv, d, kernel, why, profile,
+                profile.isPresent() ? pc.reason() : "the kernel release is unknown", handle);
     }
 
     private static Optional<String> readFirstLine(Path f) {

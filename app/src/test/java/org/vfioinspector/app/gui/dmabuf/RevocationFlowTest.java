@@ -8,19 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import org.vfioinspector.app.gui.AppContext;
-import org.vfioinspector.app.gui.GuiFixtures;
-import org.vfioinspector.app.gui.MainWindow;
+import org.vfioinspector.app.gui.MainWindowFlow;
 import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.bridge.kernel.KernelEvent;
 import org.vfioinspector.bridge.model.PciAddress;
@@ -30,29 +22,12 @@ import org.vfioinspector.bridge.model.PciAddress;
  * real Linux 7.2 kernel traced for VFIO_DEVICE_RESET and close (facts §9). The events are records handed to the
  * model exactly as a {@code KernelEvents} stream hands them; no kernel is faked.
  */
-@ExtendWith(ApplicationExtension.class)
-class RevocationFlowTest {
+class RevocationFlowTest extends MainWindowFlow {
     private static final PciAddress NVME = PciAddress.parse("0000:00:07.0");
 
-    private AppContext ctx;
-    private MainWindow window;
 
-    @Start
-    void start(Stage stage) {
-        ctx = new AppContext(GuiFixtures.prefs());
-        window = new MainWindow(ctx, stage);
-        window.show();
-    }
 
-    @AfterEach
-    void close() {
-        ctx.close();
-    }
 
-    @AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
 
     private static KernelEvent ev(KernelEvent.Kind k, String fn, long ino) {
         return new KernelEvent(System.nanoTime(), k, fn, NVME, ino, fn);

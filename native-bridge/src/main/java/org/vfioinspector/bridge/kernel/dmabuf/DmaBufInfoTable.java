@@ -54,24 +54,27 @@ public record DmaBufInfoTable(List<Buffer> buffers, long totalObjects, long tota
         boolean inAttached = false;
         for (String line : text.split("\n")) {
             Matcher row = ROW.matcher(line);
-            if (row.matches()) {
+            Buffer parsed = row.matches() ? row(row) : null;
+            if (parsed != null) {
                 if (cur != null) {
                     out.add(withAttached(cur, attached));
                 }
                 attached = new ArrayList<>();
                 inAttached = false;
-                String name = row.group(7).trim();
-                cur = new Buffer(Long.parseLong(row.group(1)), (int) Long.parseLong(row.group(2), 16),
-                        (int) Long.parseLong(row.group(3), 16), Long.parseLong(row.group(4)), row.group(5),
-                        Long.parseLong(row.group(6)), name.equals("<none>") || name.isEmpty() ? null : name,
-                        List.of());
+                cur = parsed;
                 continue;
             }
             String t = line.trim();
             Matcher total = TOTAL.matcher(t);
             if (total.matches()) {
-                objects = Long.parseLong(total.group(1));
-                bytes = Long.parseLong(total.group(2));
+                try {
+                    objects = Long.parseLong(total.group(1));
+                    bytes = Long.parseLong(total.group(2));
+                } catch (NumberFormatException e) {
+                    // a count no kernel prints (found by fuzzing): the trailer is unknown
+                    objects = -1;
+                    bytes = -1;
+                }
                 inAttached = false;
                 continue;
             }
@@ -87,6 +90,27 @@ public record DmaBufInfoTable(List<Buffer> buffers, long totalObjects, long tota
             out.add(withAttached(cur, attached));
         }
         return new DmaBufInfoTable(out, objects, bytes);
+    }
+
+    /** A buffer row, or null when a number does not fit its field (then it is a line this parser does not know). */
+    private static Buffer row(Matcher row) {
+        try {
+            String name = row.group(7).trim();
+            return new Buffer(Long.parseLong(row.group(1)), u32(row.group(2)),
+                    u32(row.group(3)), Long.parseLong(row.group(4)), row.group(5),
+                    Long.parseLong(row.group(6)), name.equals("<none>") || name.isEmpty() ? null : name, List.of());
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** A 32-bit field printed in hex (%08x); more than 32 bits is not one. */
+    private static int u32(String hex) {
+        long v = Long.parseLong(hex, 16);
+        if ((v & ~0xffffffffL) != 0) {
+            throw new ArithmeticException(hex + " does not fit 32 bits");
+        }
+        return (int) v;
     }
 
     private static Buffer withAttached(Buffer b, List<String> attached) {

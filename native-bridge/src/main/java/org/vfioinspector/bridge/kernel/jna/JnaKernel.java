@@ -15,6 +15,7 @@ import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.kernel.KernelException;
 import org.vfioinspector.bridge.kernel.Mapping;
+import org.vfioinspector.bridge.kernel.SysfsWrites;
 import org.vfioinspector.bridge.kernel.trace.TraceFsEvents;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.uapi.IoctlNames;
@@ -204,11 +205,25 @@ public final class JnaKernel implements Kernel {
         }
     }
 
+    /** The driver a device is bound to, from the driver link's name. */
+    private Optional<String> driverOf(org.vfioinspector.bridge.model.PciAddress bdf) {
+        try {
+            return Optional.of(Files.readSymbolicLink(paths.sys("bus/pci/devices/" + bdf
+                    + "/driver")).getFileName().toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public void writeAttribute(String sysPath, String value) throws KernelException {
         if (sysPath == null || sysPath.startsWith("/") || sysPath.contains("..")) {
             throw new KernelException("write", String.valueOf(sysPath), Errno.EINVAL.number(),
                     "Attribute paths are relative to the sysfs root, e.g. bus/pci/drivers/vfio-pci/unbind.");
+        }
+        Optional<String> refused = SysfsWrites.refusal(sysPath, value, this::driverOf);
+        if (refused.isPresent()) {
+            throw new KernelException("write", sysPath, Errno.EPERM.number(), refused.get());
         }
         String path = paths.sys(sysPath).toString();
         LibC c = LibC.get();

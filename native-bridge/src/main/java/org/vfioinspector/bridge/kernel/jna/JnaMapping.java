@@ -32,6 +32,11 @@ final class JnaMapping implements Mapping {
     }
 
     @Override
+    public long vaddr() {
+        return Pointer.nativeValue(address);
+    }
+
+    @Override
     public long length() {
         return length;
     }

@@ -95,11 +95,13 @@ public final class TraceFsEvents implements KernelEvents {
         List<String> missing = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return new Availability(false, List.of("tracefs is not mounted at " + root),
-                    "Mount it as root: mount -t tracefs nodev " + root + " (and run the inspector as root).");
+                    "An administrator mounts it once: mount -t tracefs nodev " + root + "; live events also need read "
+                            + "and write access to it for your user (or CAP_SYS_ADMIN). Everything else works without.");
         }
         if (!Files.isReadable(root)) {
             return new Availability(false, List.of("no read access to " + root),
-                    "Run the inspector as root (tracefs needs root or CAP_SYS_ADMIN).");
+                    "Live events need read access to tracefs for your user (mount it with gid=GROUP,mode=0750 and join "
+                            + "GROUP) or CAP_SYS_ADMIN; everything else works without.");
         }
         Path dyn = root.resolve("dynamic_events");
         if (!Files.exists(dyn)) {
@@ -108,11 +110,13 @@ public final class TraceFsEvents implements KernelEvents {
         }
         if (!Files.isWritable(dyn)) {
             return new Availability(false, List.of("no write access to " + dyn),
-                    "Run the inspector as root (installing probes needs root or CAP_SYS_ADMIN).");
+                    "Live events need write access to dynamic_events (tracefs mounted with gid=GROUP,mode=0770 for "
+                            + "your group) or CAP_SYS_ADMIN; everything else works without.");
         }
         Set<String> functions = availableFunctions(root, missing);
         if (functions == null) {
-            return new Availability(false, missing, "Run the inspector as root.");
+            return new Availability(false, missing, "Live events need read access to tracefs's "
+                    + "available_filter_functions (tracefs group access or CAP_SYS_ADMIN).");
         }
         boolean ok = true;
         for (TraceProbe p : TraceProbe.ALL) {
@@ -159,7 +163,8 @@ public final class TraceFsEvents implements KernelEvents {
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "tracefs: could not install the revocation probes", e);
                     availability = new Availability(false, List.of("installing probes failed: " + e.getMessage()),
-                            "Run the inspector as root; check dmesg for the trace_probe error.");
+                            "Installing probes needs write access to tracefs (or CAP_SYS_ADMIN); check dmesg for the "
+                            + "trace_probe error.");
                     teardown();
                 }
             }

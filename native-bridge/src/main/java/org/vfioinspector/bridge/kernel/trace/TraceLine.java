@@ -45,11 +45,16 @@ public record TraceLine(String task, int pid, int cpu, long timestampNanos, Stri
         }
         String frac = m.group(5);
         long nanos;
+        int pid;
+        int cpu;
         try {
             long sec = Long.parseLong(m.group(4));
             String f9 = (frac + "000000000").substring(0, 9);
-            nanos = sec * 1_000_000_000L + Long.parseLong(f9);
-        } catch (NumberFormatException e) {
+            nanos = Math.addExact(Math.multiplyExact(sec, 1_000_000_000L), Long.parseLong(f9));
+            pid = Integer.parseInt(m.group(2));
+            cpu = Integer.parseInt(m.group(3));
+        } catch (NumberFormatException | ArithmeticException e) {
+            // numbers no kernel prints (found by fuzzing): not an event line
             return Optional.empty();
         }
         String rest = m.group(7);
@@ -68,8 +73,7 @@ public record TraceLine(String task, int pid, int cpu, long timestampNanos, Stri
             }
             args.put(a.group(1), v);
         }
-        return Optional.of(new TraceLine(m.group(1).trim(), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                nanos, m.group(6), function, args));
+        return Optional.of(new TraceLine(m.group(1).trim(), pid, cpu, nanos, m.group(6), function, args));
     }
 
     /** An argument as a number (decimal, or hex with 0x), or empty when absent or not a number. */

@@ -24,6 +24,11 @@ public record LabScenario(String name, String description, String source, Kernel
         importers = List.copyOf(importers);
     }
 
+    /** The same host under another kernel profile (a lab host's "switch the kernel": same devices, other rules). */
+    public LabScenario withProfile(KernelProfile other) {
+        return new LabScenario(name, description, source, other, release, hostBridge, groups, devices, importers);
+    }
+
     public record HostBridge(PciAddress bdf, String id, boolean p2pWhitelisted) {
     }
 

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 /** Line and column of every node of a YAML document, by path ("devices[2].bars[0].size"), for semantic errors. */
-final class LocationIndex {
+public final class LocationIndex {
     private final Map<String, int[]> where = new HashMap<>();
 
-    LocationIndex(String text) throws IOException {
+    public LocationIndex(String text) throws IOException {
         try (JsonParser p = ScenarioLoader.yamlFactory().createParser(text)) {
             Deque<String> path = new ArrayDeque<>();
             Deque<int[]> arrayIdx = new ArrayDeque<>();
@@ -59,7 +59,7 @@ final class LocationIndex {
     }
 
     /** {line, column} of the node at {@code path}, or of its nearest ancestor; {0, 0} when unknown. */
-    int[] at(String path) {
+    public int[] at(String path) {
         String p = path;
         while (true) {
             int[] w = where.get(p);

@@ -14,15 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.RegionKind;
@@ -109,44 +103,8 @@ public final class ScenarioLoader {
     }
 
     private static ScenarioException fromJackson(String file, String text, JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        int line = loc == null ? 0 : loc.getLineNr();
-        int col = loc == null ? 0 : loc.getColumnNr();
-        String path = "";
-        if (e instanceof JsonMappingException m) {
-            path = m.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName()
-                    : "[" + r.getIndex() + "]").collect(Collectors.joining());
-            if (path.startsWith(".")) {
-                path = path.substring(1);
-            }
-            if (!path.isEmpty()) {
-                try {
-                    int[] lc = new LocationIndex(text).at(path);
-                    if (lc[0] > 0) {
-                        line = lc[0];
-                        col = lc[1];
-                    }
-                } catch (IOException ignored) {
-                    // keep Jackson's location
-                }
-            }
-        }
-        String what;
-        if (e instanceof UnrecognizedPropertyException u) {
-            what = "unknown key '" + u.getPropertyName() + "'" + (path.isEmpty() ? "" : " at " + path)
-                    + "; expected one of " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
-                    .collect(Collectors.toList());
-        } else if (e instanceof ValueInstantiationException v && v.getCause() != null) {
-            what = path + ": " + v.getCause().getMessage();
-        } else if (e instanceof InvalidFormatException f) {
-            what = path + ": '" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName();
-        } else if (e instanceof MismatchedInputException mi) {
-            String type = mi.getTargetType() == null ? "value" : describe(mi.getTargetType());
-            what = (path.isEmpty() ? "" : path + ": ") + "wrong type; expected " + type;
-        } else {
-            what = "YAML syntax error: " + e.getOriginalMessage();
-        }
-        return new ScenarioException(file, line, col, what, e);
+        YamlProblem p = YamlProblem.of(text, e, ScenarioLoader::describe);
+        return new ScenarioException(file, p.line(), p.column(), p.what(), e);
     }
 
     private static String describe(Class<?> t) {

@@ -142,13 +142,26 @@ class JnaKernelTest {
 
     @Test
     void attributesAndFdinfo() throws Exception {
-        Files.createDirectories(tmp.resolve("sys/bus/pci"));
-        Files.writeString(tmp.resolve("sys/bus/pci/attr"), "");
+        Files.createDirectories(tmp.resolve("sys/bus/pci/drivers/vfio-pci"));
+        Files.writeString(tmp.resolve("sys/bus/pci/drivers/vfio-pci/unbind"), "");
+        Path nic = Files.createDirectories(tmp.resolve("sys/bus/pci/devices/0000:00:06.0"));
+        Files.createDirectories(tmp.resolve("sys/bus/pci/drivers/e1000"));
+        Files.createSymbolicLink(nic.resolve("driver"), tmp.resolve("sys/bus/pci/drivers/e1000"));
+        Files.writeString(nic.resolve("remove"), "");
         try (JnaKernel k = kernelOver(tmp)) {
-            k.writeAttribute("bus/pci/attr", "vfio-pci");
-            assertEquals("vfio-pci", Files.readString(tmp.resolve("sys/bus/pci/attr")));
-            KernelException e = assertThrows(KernelException.class, () -> k.writeAttribute("bus/nope", "x"));
+            k.writeAttribute("bus/pci/drivers/vfio-pci/unbind", "0000:00:07.0");
+            assertEquals("0000:00:07.0", Files.readString(tmp.resolve("sys/bus/pci/drivers/vfio-pci/unbind")));
+            KernelException e = assertThrows(KernelException.class,
+                    () -> k.writeAttribute("bus/pci/drivers/vfio-pci/new_id", "x"));
             assertEquals(Errno.ENOENT.number(), e.errno());
+            // a device bound to another driver is never written to, whatever the attribute
+            KernelException refused = assertThrows(KernelException.class,
+                    () -> k.writeAttribute("bus/pci/devices/0000:00:06.0/remove", "1"));
+            assertEquals(Errno.EPERM.number(), refused.errno());
+            assertTrue(refused.remedy().orElseThrow().contains("bound to e1000, not vfio-pci"), refused.remedy().toString());
+            assertEquals("", Files.readString(nic.resolve("remove")), "untouched");
+            assertEquals(Errno.EPERM.number(), assertThrows(KernelException.class,
+                    () -> k.writeAttribute("bus/pci/rescan", "1")).errno());
             assertTrue(k.fdinfo(3).isEmpty());
             assertTrue(k.dmaBufInfo().isEmpty());
             assertTrue(!k.isLab());

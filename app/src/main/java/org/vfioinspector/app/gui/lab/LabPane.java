@@ -1,0 +1,380 @@
+package org.vfioinspector.app.gui.lab;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.common.ErrorPresenter;
+import org.vfioinspector.app.gui.common.UiTasks;
+import org.vfioinspector.app.gui.host.HostChoice;
+import org.vfioinspector.app.gui.host.LabProfiles;
+import org.vfioinspector.app.gui.host.LoadedHost;
+import org.vfioinspector.bridge.exercise.Exercise;
+import org.vfioinspector.bridge.exercise.ExerciseException;
+import org.vfioinspector.bridge.exercise.ExerciseLoader;
+import org.vfioinspector.bridge.exercise.ExerciseReport;
+import org.vfioinspector.bridge.exercise.ExerciseRun;
+import org.vfioinspector.bridge.exercise.HostFit;
+import org.vfioinspector.bridge.exercise.Progress;
+import org.vfioinspector.bridge.exercise.ProgressStore;
+import org.vfioinspector.bridge.journal.Activity;
+import org.vfioinspector.bridge.journal.ActivityLog;
+
+/**
+ * Guided exercises: choose one (built in or a file), follow its steps, see each check pass as the session's activity
+ * meets it (what the student did and what the kernel answered), reset the scenario, export a report. Progress is
+ * kept in the state directory. The checks run on the FX thread over a copy of the activity (no I/O); loading and
+ * saving run on the background executor.
+ */
+public final class LabPane extends ScrollPane {
+    /** What the pane needs from the window. */
+    public interface Host {
+        /** Opens a host (a lab scenario, possibly under another profile). */
+        Task<LoadedHost> open(HostChoice choice);
+
+        /** The host shown now, or null. */
+        LoadedHost current();
+
+        /** Runs blocking work (file reads and writes). */
+        java.util.concurrent.Executor background();
+
+        Window window();
+    }
+
+    private final Host host;
+    private final ActivityLog activity;
+    private final ErrorPresenter errors;
+    private final Consumer<String> status;
+    private ProgressStore store;
+    private final VBox content = new VBox(10);
+    private final ComboBox<Item> chooser = new ComboBox<>();
+    private final ComboBox<String> profile = new ComboBox<>();
+    private final Label where = new Label();
+    private final Label intro = new Label();
+    private final Label summary = new Label();
+    private final VBox steps = new VBox(8);
+    private final Button reset = new Button("Reset scenario");
+    private final Button export = new Button("Export report…");
+    private ExerciseRun run;
+    private boolean switchingProfile;
+    private final Consumer<Activity> listener = a -> Platform.runLater(this::evaluate);
+
+    /** An exercise in the chooser: built-in name or file. */
+    public record Item(String nameOrFile, String title) {
+    }
+
+    public LabPane(Host host, ActivityLog activity, ProgressStore store, ErrorPresenter errors,
+                   Consumer<String> status) {
+        this.host = host;
+        this.activity = activity;
+        this.store = store;
+        this.errors = errors;
+        this.status = status;
+        setId("labPane");
+        getStyleClass().add("lab-pane");
+        setFitToWidth(true);
+        setPrefWidth(380);
+        setMinWidth(300);
+        content.setPadding(new Insets(12));
+        setContent(content);
+        Label title = new Label("Lab exercises");
+        title.getStyleClass().add("view-title");
+        chooser.setId("exerciseChoice");
+        chooser.setPromptText("choose an exercise");
+        chooser.setMaxWidth(Double.MAX_VALUE);
+        chooser.setCellFactory(l -> new ItemCell());
+        chooser.setButtonCell(new ItemCell());
+        for (String n : ExerciseLoader.BUILT_IN) {
+            try {
+                chooser.getItems().add(new Item(n, ExerciseLoader.builtIn(n).title()));
+            } catch (ExerciseException e) {
+                // a broken built-in is a build error; the loader test catches it
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        chooser.valueProperty().addListener((o, a, b) -> {
+            if (b != null) {
+                choose(b);
+            }
+        });
+        Button file = new Button("File…");
+        file.setId("openExercise");
+        file.setTooltip(new Tooltip("Open an exercise file (YAML, see docs/exercise-format.md)"));
+        file.setOnAction(e -> chooseFile());
+        profile.setId("labProfile");
+        profile.getItems().setAll(LabProfiles.choices());
+        profile.setTooltip(new Tooltip("Re-open this lab scenario under another kernel profile (an upstream fix "
+                + "on or off)"));
+        profile.valueProperty().addListener((o, a, b) -> switchProfile(b));
+        Label profileLabel = new Label("Kernel profile");
+        profileLabel.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        file.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox profileRow = new HBox(6, profileLabel, profile);
+        profileRow.setAlignment(Pos.CENTER_LEFT);
+        where.setId("exerciseWhere");
+        where.setWrapText(true);
+        where.getStyleClass().add("muted");
+        intro.setId("exerciseIntro");
+        intro.setWrapText(true);
+        summary.setId("exerciseSummary");
+        summary.getStyleClass().add("section-title");
+        reset.setId("resetExercise");
+        reset.setTooltip(new Tooltip("Open the exercise's scenario fresh and start its steps again"));
+        reset.setOnAction(e -> resetExercise());
+        export.setId("exportReport");
+        export.setTooltip(new Tooltip("Save the steps, checks and timeline of this session as HTML"));
+        export.setOnAction(e -> chooseReportFile());
+        FlowPane buttons = new FlowPane(6, 6, reset, export);
+        content.getChildren().setAll(title, new HBox(6, chooser, file), profileRow, where, intro, summary, steps,
+                buttons);
+        HBox.setHgrow(chooser, javafx.scene.layout.Priority.ALWAYS);
+        activity.subscribe(listener);
+        refresh();
+    }
+
+    /** Where progress is kept (tests use a temporary directory). */
+    public void setStore(ProgressStore store) {
+        this.store = store;
+    }
+
+    public ComboBox<Item> chooser() {
+        return chooser;
+    }
+
+    public ComboBox<String> profileChoice() {
+        return profile;
+    }
+
+    /** The exercise being worked on, or null. */
+    public ExerciseRun run() {
+        return run;
+    }
+
+    /** A new host was opened (FX thread): the profile choice and the real-host fit follow it. */
+    public void hostChanged(LoadedHost h) {
+        switchingProfile = true;
+        profile.setDisable(h == null || !h.isLab());
+        profile.setValue(h == null ? null : h.profile().map(p -> p.name()).orElse(null));
+        switchingProfile = false;
+        refresh();
+    }
+
+    /** Loads the exercise and its saved progress (background), then opens its scenario unless a real host fits. */
+    public void choose(Item item) {
+        long start = lastSeq();
+        ProgressStore s = store;
+        UiTasks.call(() -> {
+            Exercise ex = ExerciseLoader.load(item.nameOrFile());
+            Progress p = s.load(ex.name()).orElse(Progress.fresh(ex.name()));
+            return new ExerciseRun(ex, p, start);
+        }).title("Loading exercise " + item.title())
+                .onSuccess(r -> {
+                    run = r;
+                    LoadedHost h = host.current();
+                    boolean realFits = h != null && !h.isLab() && h.kernel().isPresent()
+                            && HostFit.check(r.exercise().realHost(), h.inventory()).fits();
+                    if (!realFits) {
+                        host.open(new HostChoice.Lab(r.exercise().scenario()));
+                    }
+                    refresh();
+                    evaluate();
+                })
+                .onError(Exception.class, e -> errors.show("Load exercise " + item.nameOrFile(), e))
+                .runOnce(host.background());
+    }
+
+    private void chooseFile() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open an exercise");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Exercise (YAML)", "*.yaml", "*.yml"));
+        File f = fc.showOpenDialog(host.window());
+        if (f != null) {
+            Item it = new Item(f.getAbsolutePath(), f.getName());
+            chooser.getItems().add(it);
+            chooser.setValue(it);
+        }
+    }
+
+    private void switchProfile(String spec) {
+        LoadedHost h = host.current();
+        if (switchingProfile || spec == null || h == null || !(h.choice() instanceof HostChoice.Lab lab)
+                || h.profile().map(p -> p.name()).filter(spec::equals).isPresent()) {
+            return;
+        }
+        host.open(new HostChoice.Lab(lab.nameOrFile(), spec));
+    }
+
+    /** Starts the exercise again: no step passed, the scenario opened fresh, earlier records no longer count. */
+    public void resetExercise() {
+        if (run == null) {
+            return;
+        }
+        run.reset(lastSeq());
+        String name = run.exercise().name();
+        ProgressStore s = store;
+        UiTasks.call(() -> {
+            s.clear(name);
+            return name;
+        }).title("Clearing progress").onError(Exception.class, e -> errors.show("Clear exercise progress", e))
+                .runOnce(host.background());
+        host.open(new HostChoice.Lab(run.exercise().scenario()));
+        refresh();
+        status.accept("Exercise " + run.exercise().title() + " reset: its scenario is opened fresh.");
+    }
+
+    private long lastSeq() {
+        List<Activity> all = activity.entries();
+        return all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
+    }
+
+    /** Re-checks the pending steps on the activity so far (FX thread); saves and shows what passed. */
+    void evaluate() {
+        if (run == null) {
+            return;
+        }
+        List<Progress.StepPass> now = run.update(activity.entries());
+        if (!now.isEmpty()) {
+            Progress p = run.progress();
+            ProgressStore s = store;
+            UiTasks.call(() -> {
+                s.save(p);
+                return p;
+            }).title("Saving exercise progress").onError(Exception.class, e -> errors.show("Save exercise progress",
+                    e)).runOnce(host.background());
+            status.accept("Exercise step passed: " + now.get(now.size() - 1).title());
+            refresh();
+        }
+    }
+
+    private void refresh() {
+        reset.setDisable(run == null);
+        export.setDisable(run == null);
+        LoadedHost h = host.current();
+        if (run == null) {
+            where.setText("Choose an exercise: it opens its lab scenario. Exercises also run on a real host whose "
+                    + "devices fit.");
+            intro.setText("");
+            summary.setText("");
+            steps.getChildren().clear();
+            return;
+        }
+        Exercise ex = run.exercise();
+        HostFit.Fit fit = h == null || h.isLab() ? null : HostFit.check(ex.realHost(), h.inventory());
+        where.setText("Lab scenario: " + ex.scenario() + ". On a real host it needs " + ex.realHost().needs() + "."
+                + (fit == null ? "" : " This host: " + fit.why() + "."));
+        intro.setText(ex.intro());
+        int current = run.current();
+        summary.setText(run.done() ? "All " + ex.steps().size() + " steps passed"
+                : "Step " + (current + 1) + " of " + ex.steps().size());
+        List<javafx.scene.Node> nodes = new ArrayList<>();
+        for (int i = 0; i < ex.steps().size(); i++) {
+            nodes.add(stepNode(i, ex.steps().get(i), run.progress().pass(i).orElse(null), i == current));
+        }
+        steps.getChildren().setAll(nodes);
+    }
+
+    private VBox stepNode(int i, Exercise.Step s, Progress.StepPass pass, boolean current) {
+        Badge b = pass != null ? new Badge("passed", Badge.Tone.GREEN)
+                : current ? new Badge("to do", Badge.Tone.WARNING) : new Badge("later", Badge.Tone.UNKNOWN);
+        b.setId("step-" + i + "-state");
+        Label t = new Label((i + 1) + ". " + s.title());
+        t.getStyleClass().add("subsection-title");
+        t.setWrapText(true);
+        HBox head = new HBox(8, b, t);
+        head.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(4, head);
+        box.getStyleClass().add("card");
+        box.setPadding(new Insets(8));
+        box.setId("step-" + i);
+        if (pass != null || current) {
+            Label text = new Label(s.instructions());
+            text.setWrapText(true);
+            box.getChildren().add(text);
+        }
+        if (pass == null && current && !s.hint().isEmpty()) {
+            Label hint = new Label("Hint: " + s.hint());
+            hint.setId("step-" + i + "-hintText");
+            hint.setWrapText(true);
+            hint.getStyleClass().add("muted");
+            hint.setVisible(false);
+            hint.setManaged(false);
+            Hyperlink show = new Hyperlink("Show a hint");
+            show.setId("step-" + i + "-hint");
+            show.setOnAction(e -> {
+                hint.setVisible(true);
+                hint.setManaged(true);
+                show.setVisible(false);
+                show.setManaged(false);
+            });
+            box.getChildren().addAll(show, hint);
+        }
+        if (pass != null) {
+            Label ev = new Label("Passed " + pass.at() + " by:\n" + String.join("\n", pass.evidence()));
+            ev.setId("step-" + i + "-evidence");
+            ev.setWrapText(true);
+            ev.getStyleClass().add("mono-small");
+            box.getChildren().add(ev);
+        }
+        return box;
+    }
+
+    private void chooseReportFile() {
+        if (run == null) {
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Save the exercise report");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("HTML", "*.html"));
+        fc.setInitialFileName("exercise-" + run.exercise().name() + ".html");
+        File f = fc.showSaveDialog(host.window());
+        if (f != null) {
+            exportReport(f.toPath());
+        }
+    }
+
+    /** Writes the report to {@code file} off the FX thread (tests call this directly). */
+    public Task<Path> exportReport(Path file) {
+        Exercise ex = run.exercise();
+        Progress p = run.progress();
+        List<Activity> timeline = run.window(activity.entries());
+        LoadedHost h = host.current();
+        String hostLabel = h == null ? "" : h.hostname() + " (" + h.choice().label() + ")";
+        return UiTasks.call(() -> {
+            Files.writeString(file, ExerciseReport.html(ex, p, timeline, hostLabel, Instant.now()),
+                    StandardCharsets.UTF_8);
+            return file;
+        }).title("Saving exercise report")
+                .onSuccess(f -> status.accept("Saved the exercise report to " + f))
+                .onError(java.io.IOException.class, e -> errors.show("Save exercise report", e))
+                .runOnce(host.background());
+    }
+
+    private static final class ItemCell extends ListCell<Item> {
+        @Override
+        protected void updateItem(Item item, boolean empty) {
+            super.updateItem(item, empty);
+            setText(empty || item == null ? null : item.title());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package org.vfioinspector.app.gui.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.MainWindowFlow;
+import org.vfioinspector.app.gui.host.HostChoice;
+import org.vfioinspector.bridge.exercise.Progress;
+import org.vfioinspector.bridge.exercise.ProgressStore;
+
+/**
+ * Every built-in exercise solved the way a student would: clicks in the exercises panel, the device tree, the
+ * verdicts and the try-it panel, against the lab kernel. Each also takes a wrong action first and sees its check
+ * stay unmet.
+ */
+class ExerciseFlowTest extends MainWindowFlow {
+    @TempDir
+    Path state;
+
+
+
+
+    @Test
+    void subPageBar(FxRobot robot) throws Exception {
+        LabPane lab = begin(robot, "sub-page-bar", "qemu-q35");
+        device(robot, "0000:00:05.0", 1);
+        // wrong: BAR2 (8 MiB) maps and exports: not the BAR asked for
+        press(robot, "#tryMmap");
+        press(robot, "#exportDmabuf");
+        assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
+        settle();
+        assertUnmet(robot, lab, 0);
+        device(robot, "0000:00:05.0", 0);
+        press(robot, "#tryMmap");
+        press(robot, "#exportDmabuf");
+        assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"));
+        assertPassed(robot, lab, 0);
+        assertTrue(text(robot, "#step-0-evidence").contains("ACTION export 0000:00:05.0 BAR0 → EINVAL"));
+        // the hint is on demand
+        assertFalse(robot.lookup("#step-1-hintText").query().isVisible());
+        robot.interact(() -> robot.lookup("#step-1-hint").queryAs(Hyperlink.class).fire());
+        assertTrue(robot.lookup("#step-1-hintText").query().isVisible());
+        // wrong: the mmap verdict's rule is not the one that refuses the export
+        why(robot, "#why-mmap");
+        assertUnmet(robot, lab, 1);
+        why(robot, "#why-dma-buf");
+        assertPassed(robot, lab, 1);
+        assertEquals("All 2 steps passed", text(robot, "#exerciseSummary"));
+        // kept across restarts, and the report
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> new ProgressStore(state).load("sub-page-bar")
+                .map(p -> p.passed().size() == 2).orElse(false));
+        Path report = state.resolve("report.html");
+        WaitForAsyncUtils.asyncFx(() -> lab.exportReport(report)).get().get(10, TimeUnit.SECONDS);
+        String html = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(html.contains("2 of 2 steps passed") && html.contains("inspect-rule"), html);
+        // choosing it again (as after a restart) loads the progress from disk and opens the scenario fresh
+        LabPane.Item same = lab.chooser().getValue();
+        long hosts = hostRecords();
+        robot.interact(() -> lab.chooser().setValue(null));
+        robot.interact(() -> lab.chooser().setValue(same));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> hostRecords() > hosts && lab.run() != null
+                && lab.run().done());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("passed", text(robot, "#step-1-state"));
+    }
+
+    @Test
+    void unmappableBar(FxRobot robot) throws Exception {
+        LabPane lab = begin(robot, "unmappable-bar", "s390-ism");
+        device(robot, "0001:00:00.0", 0);
+        press(robot, "#tryMmap");
+        press(robot, "#exportDmabuf");
+        assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 0);
+        // wrong: trying again on the same kernel profile
+        press(robot, "#tryMmap");
+        press(robot, "#exportDmabuf");
+        settle();
+        assertUnmet(robot, lab, 1);
+        @SuppressWarnings("unchecked")
+        ComboBox<String> profile = robot.lookup("#labProfile").queryAs(ComboBox.class);
+        String fixed = "linux-7.2 +p2pdmaRefusesNonMappableBars";
+        assertTrue(profile.getItems().contains(fixed), profile.getItems().toString());
+        robot.interact(() -> profile.setValue(fixed));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get().profile()
+                .map(p -> p.name().equals(fixed)).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+        device(robot, "0001:00:00.0", 0);
+        press(robot, "#tryMmap");
+        press(robot, "#exportDmabuf");
+        assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 1);
+    }
+
+    @Test
+    void revocationLifecycle(FxRobot robot) throws Exception {
+        LabPane lab = begin(robot, "revocation-lifecycle", "qemu-q35");
+        device(robot, "0000:00:07.0", 0);
+        press(robot, "#exportDmabuf");
+        // wrong: reset before attaching
+        press(robot, "#resetDevice");
+        press(robot, "#attachImporter");
+        assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        settle();
+        assertUnmet(robot, lab, 0);
+        press(robot, "#resetDevice");
+        assertPassed(robot, lab, 0);
+        press(robot, "#memoryOff");
+        press(robot, "#tryMmap");
+        assertEquals("mmap: SIGBUS", text(robot, "#tryResultBadge"));
+        assertPassed(robot, lab, 1);
+        press(robot, "#closeDevice");
+        assertPassed(robot, lab, 2);
+        assertTrue(lab.run().done());
+    }
+
+    @Test
+    void type1P2pHazard(FxRobot robot) throws Exception {
+        LabPane lab = begin(robot, "type1-p2p-hazard", "type1-p2p-hazard");
+        device(robot, "0000:00:03.0", 1);
+        // wrong: unbinding A with nothing mapped the old way
+        press(robot, "#closeDevice");
+        press(robot, "#unbindDevice");
+        settle();
+        assertUnmet(robot, lab, 0);
+        robot.interact(() -> robot.lookup("#resetExercise").queryAs(Button.class).fire());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null
+                && window.hostProperty().get().inventory().device(org.vfioinspector.bridge.model.PciAddress
+                .parse("0000:00:03.0")).flatMap(d -> d.driver()).isPresent()
+                && ctx.activity().entries().get(ctx.activity().entries().size() - 1).type()
+                == org.vfioinspector.bridge.journal.Activity.Type.HOST);
+        WaitForAsyncUtils.waitForFxEvents();
+        device(robot, "0000:00:03.0", 1);
+        assertEquals("0000:00:04.0", robot.lookup("#type1Into").queryAs(ComboBox.class).getValue().toString());
+        press(robot, "#mapType1");
+        assertEquals("type1: mapped", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 0);
+        press(robot, "#exportDmabuf");
+        press(robot, "#attachImporter");
+        assertPassed(robot, lab, 1);
+        press(robot, "#closeDevice");
+        press(robot, "#unbindDevice");
+        assertTrue(text(robot, "#tryResultText").contains("1 type1 mapping(s) still point"),
+                text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 2);
+        assertPassed(robot, lab, 3);
+    }
+
+    // ---- helpers ----
+
+    private long hostRecords() {
+        return ctx.activity().entries().stream().filter(a -> a.type()
+                == org.vfioinspector.bridge.journal.Activity.Type.HOST).count();
+    }
+
+    /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
+    private LabPane begin(FxRobot robot, String exercise, String scenario) throws Exception {
+        LabPane lab = window.lab();
+        lab.setStore(new ProgressStore(state));
+        robot.clickOn("#toggleExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#labPane").tryQuery().isPresent());
+        LabPane.Item item = lab.chooser().getItems().stream().filter(i -> i.nameOrFile().equals(exercise))
+                .findFirst().orElseThrow();
+        robot.interact(() -> lab.chooser().setValue(item));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> lab.run() != null && window.hostProperty().get() != null
+                && window.hostProperty().get().choice().equals(new HostChoice.Lab(scenario)));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("to do", text(robot, "#step-0-state"));
+        return lab;
+    }
+
+    /** Selects the device in the tree and the BAR in the table. */
+    private void device(FxRobot robot, String bdf, int barRow) {
+        robot.interact(() -> window.groups().select(org.vfioinspector.bridge.model.PciAddress.parse(bdf)));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> window.device().barTable().getSelectionModel().select(barRow));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void why(FxRobot robot, String id) throws Exception {
+        robot.interact(() -> robot.lookup(id).queryAs(Hyperlink.class).fire());
+        settle();
+    }
+
+    /** Presses an action button (fired: it may lie below the fold) and waits until the call is done. */
+    private static void press(FxRobot robot, String id) throws Exception {
+        Button b = robot.lookup(id).queryAs(Button.class);
+        assertFalse(b.isDisabled(), id + " is enabled");
+        robot.interact(b::fire);
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Lets records made on vfio-io reach the panel. */
+    private void settle() throws Exception {
+        ctx.vfioIo().submit(() -> { }).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private void assertPassed(FxRobot robot, LabPane lab, int step) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lab.run().progress().passed(step));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("step " + step + " not passed; activity: " + ctx.activity().entries().stream()
+                    .map(org.vfioinspector.bridge.exercise.ExerciseRun::evidence).toList() + " facts "
+                    + ctx.activity().entries().stream().map(a -> a.facts()).toList(), e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("passed", text(robot, "#step-" + step + "-state"));
+    }
+
+    private void assertUnmet(FxRobot robot, LabPane lab, int step) {
+        Progress p = lab.run().progress();
+        assertFalse(p.passed(step), "step " + step + " must stay unmet: " + p);
+        assertEquals("to do", text(robot, "#step-" + step + "-state"));
+    }
+
+    private static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+}

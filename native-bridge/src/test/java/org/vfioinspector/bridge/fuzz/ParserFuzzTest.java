@@ -1,0 +1,153 @@
+package org.vfioinspector.bridge.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.vfioinspector.bridge.journal.JournalReader;
+import org.vfioinspector.bridge.kernel.dmabuf.DmaBufFdInfo;
+import org.vfioinspector.bridge.kernel.dmabuf.DmaBufInfoTable;
+import org.vfioinspector.bridge.kernel.trace.TraceLine;
+import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
+import org.vfioinspector.bridge.pciids.PciIds;
+import org.vfioinspector.bridge.sysfs.ReservedRegionsFile;
+import org.vfioinspector.bridge.sysfs.ResourceFile;
+import org.vfioinspector.bridge.sysfs.SysfsFormatException;
+import org.vfioinspector.bridge.sysfs.SysfsValues;
+import org.vfioinspector.bridge.uapi.CapabilityChain;
+
+/**
+ * Fuzz targets for every parser of text or bytes the app did not write itself. Each target allows only the
+ * parser's documented format error; anything else (NullPointerException, IndexOutOfBounds, NumberFormatException,
+ * an endless loop, running out of memory) fails the target.
+ *
+ * <p>Without {@code JAZZER_FUZZ} (every {@code mvn test}) each target runs once per input of its committed corpus,
+ * {@code src/test/resources/org/vfioinspector/bridge/fuzz/ParserFuzzTestInputs/<target>/}, seeded from the real
+ * fixtures. With {@code JAZZER_FUZZ=1} and {@code -Dtest=ParserFuzzTest#<target>} Jazzer fuzzes that one target for
+ * {@code maxDuration} (the {@code fuzz} executions in this module's pom, docs/fuzzing.md).
+ */
+class ParserFuzzTest {
+    /** Inputs are bytes from a file: ISO-8859-1 keeps every byte (a sysfs read is bytes, not UTF-8). */
+    private static String text(byte[] data) {
+        return new String(data, StandardCharsets.ISO_8859_1);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void resource(byte[] data) {
+        try {
+            ResourceFile.regions("resource", text(data));
+        } catch (SysfsFormatException expected) {
+            // the documented error: names the file, the text and what was expected
+            requireMessage(expected);
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void reservedRegions(byte[] data) {
+        try {
+            ReservedRegionsFile.parse("reserved_regions", text(data));
+        } catch (SysfsFormatException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /** The one-value files: vendor, device, subsystem_*, class, revision, numa_node, sriov_*, reset_method, ... */
+    @FuzzTest(maxDuration = "10s")
+    void sysfsIds(byte[] data) {
+        String t = text(data);
+        call(() -> SysfsValues.id16("vendor", t));
+        call(() -> SysfsValues.classCode("class", t));
+        call(() -> SysfsValues.revision("revision", t));
+        call(() -> SysfsValues.numaNode("numa_node", t));
+        call(() -> SysfsValues.count("sriov_numvfs", t));
+        call(() -> SysfsValues.resetMethods("reset_method", t));
+        call(() -> SysfsValues.driverOverride("driver_override", t));
+        call(() -> SysfsValues.groupType("type", t));
+        call(() -> SysfsValues.groupNumber("iommu_group", t));
+        call(() -> SysfsValues.osRelease("osrelease", t));
+    }
+
+    /** pci.ids never fails: lines it does not understand are skipped. */
+    @FuzzTest(maxDuration = "10s")
+    void pciIds(byte[] data) {
+        PciIds ids = PciIds.parse(new String(data, StandardCharsets.UTF_8).lines().toList());
+        ids.vendor(0x8086);
+        ids.device(0x8086, 0x100e);
+        ids.className(0x020000);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void scenario(byte[] data) {
+        try {
+            ScenarioLoader.parse(new String(data, StandardCharsets.UTF_8), "fuzz.yaml");
+        } catch (ScenarioException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /** /proc/PID/fdinfo/FD of a dma-buf: not a dma-buf is an empty answer, never an exception. */
+    @FuzzTest(maxDuration = "10s")
+    void fdinfo(byte[] data) {
+        DmaBufFdInfo.parse(text(data));
+    }
+
+    /** debugfs dma_buf/bufinfo: lines it does not know are skipped. */
+    @FuzzTest(maxDuration = "10s")
+    void bufinfo(byte[] data) {
+        DmaBufInfoTable.parse(text(data));
+    }
+
+    /** One line of trace_pipe: a line that is not one of ours is an empty answer. */
+    @FuzzTest(maxDuration = "10s")
+    void traceLine(byte[] data) {
+        for (String line : text(data).split("\n", -1)) {
+            TraceLine.parse(line);
+        }
+    }
+
+    /**
+     * The VFIO info capability chain, as the kernel fills it: the first 8 bytes choose the fixed struct size and the
+     * cap_offset (little-endian), the rest is the buffer.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void capabilityChain(byte[] data) {
+        if (data.length < 8) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int fixedSize = b.getInt(0);
+        int capOffset = b.getInt(4);
+        try {
+            CapabilityChain.read(Arrays.copyOfRange(data, 8, data.length), fixedSize, capOffset);
+        } catch (CapabilityChain.MalformedChainException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /** A journal left by a crashed session: reading never fails on content. */
+    @FuzzTest(maxDuration = "10s")
+    void journal(byte[] data) {
+        JournalReader.parse("fuzz.jsonl", new String(data, StandardCharsets.UTF_8));
+    }
+
+    private interface Call {
+        Object run();
+    }
+
+    private static void call(Call c) {
+        try {
+            c.run();
+        } catch (SysfsFormatException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /** The documented error must say something: a blank message is as bad as a crash. */
+    private static void requireMessage(Exception e) {
+        if (e.getMessage() == null || e.getMessage().isBlank()) {
+            throw new AssertionError("format error without a message", e);
+        }
+    }
+}

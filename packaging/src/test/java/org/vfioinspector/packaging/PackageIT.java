@@ -1,0 +1,263 @@
+package org.vfioinspector.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The installers as a user gets them: the app-image's runtime, the .rpm's metadata, and the .deb installed with dpkg,
+ * started from its menu entry under Xvfb, used as the {@code vfio-inspector} command, and removed again. Installing
+ * needs root (CI runs as root); elsewhere the install test fails unless VFIO_INSPECTOR_SKIP_PACKAGE_TEST=1.
+ */
+class PackageIT {
+    private static final String SKIP = "VFIO_INSPECTOR_SKIP_PACKAGE_TEST";
+    private static final String NAME = "vfio-inspector";
+    private static final String APP_ID = "org.vfioinspector.VfioInspector";
+    private static final List<Integer> ICON_SIZES = List.of(16, 22, 24, 32, 48, 64, 128, 256, 512);
+    private static final Path DIR = Path.of(System.getProperty("package.dir", "target/jpackage"));
+
+    @Test
+    void appImageRuntimeCarriesJavafxWithItsNativesAndACdsArchive() throws Exception {
+        Path image = DIR.resolve(NAME);
+        Path runtime = image.resolve("lib/runtime");
+        for (String lib : List.of("libglass.so", "libglassgtk3.so", "libprism_es2.so", "libjavafx_font.so")) {
+            assertTrue(Files.isRegularFile(runtime.resolve("lib").resolve(lib)), lib + " missing from the runtime's lib/");
+        }
+        assertTrue(Files.isRegularFile(runtime.resolve("lib/server/classes.jsa")), "no CDS archive in the runtime");
+        String release = Files.readString(runtime.resolve("release"));
+        assertTrue(release.contains("javafx.controls"), "runtime modules: " + release);
+        // nothing for JavaFX to unpack: the module image holds no .so
+        Result jimage = run(Duration.ofMinutes(1), Map.of(),
+                Path.of(System.getProperty("java.home"), "bin", "jimage").toString(), "list",
+                runtime.resolve("lib/modules").toString());
+        assertEquals(0, jimage.exit, jimage.output);
+        assertFalse(jimage.output.contains(".so"), "native libraries inside lib/modules");
+        try (Stream<Path> jars = Files.list(image.resolve("lib/app"))) {
+            List<String> javafxJars = jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("javafx")).toList();
+            assertEquals(List.of(), javafxJars, "JavaFX must come from the runtime, not from jars on the class path");
+        }
+    }
+
+    @Test
+    void rpmCarriesTheAppDesktopFilesAndRequiresTheLibrariesJavafxLinks() throws Exception {
+        Path rpm = single("*.rpm");
+        Result info = tool("rpm", "-qip", rpm.toString());
+        assertTrue(info.output.matches("(?s).*Name\\s*: vfio-inspector\\b.*"), info.output);
+        assertTrue(info.output.matches("(?s).*Version\\s*: 0\\.1\\.0\\b.*"), info.output);
+
+        Result files = tool("rpm", "-qlp", rpm.toString());
+        List<String> expected = new ArrayList<>(List.of(
+                "/opt/vfio-inspector/bin/vfio-inspector",
+                "/opt/vfio-inspector/lib/desktop-integration.sh",
+                "/opt/vfio-inspector/lib/share/applications/" + APP_ID + ".desktop",
+                "/opt/vfio-inspector/lib/share/metainfo/" + APP_ID + ".metainfo.xml",
+                "/opt/vfio-inspector/lib/share/doc/vfio-inspector/70-vfio-inspector.rules",
+                "/opt/vfio-inspector/lib/runtime/lib/libglassgtk3.so",
+                "/opt/vfio-inspector/lib/runtime/lib/server/classes.jsa"));
+        ICON_SIZES.forEach(s -> expected.add("/opt/vfio-inspector/lib/share/icons/hicolor/" + s + "x" + s + "/apps/vfio-inspector.png"));
+        List<String> listed = files.output.lines().toList();
+        for (String path : expected) {
+            assertTrue(listed.contains(path), path + " not in the .rpm");
+        }
+
+        Result requires = tool("rpm", "-qp", "--requires", rpm.toString());
+        for (String soname : List.of("libgtk-3.so.0", "libgdk-3.so.0", "libGL.so.1", "libX11.so.6", "libXtst.so.6",
+                "libXxf86vm.so.1", "libpangoft2-1.0.so.0", "libfreetype.so.6", "libc.so.6")) {
+            assertTrue(requires.output.contains(soname + "()(64bit)"), soname + " not required:\n" + requires.output);
+        }
+        // the runtime's own libraries are inside the package, not requirements
+        assertFalse(requires.output.contains("libjvm.so"), requires.output);
+        assertFalse(requires.output.contains("libjava.so"), requires.output);
+
+        Result scripts = tool("rpm", "-qp", "--scripts", rpm.toString());
+        assertTrue(scripts.output.contains("desktop-integration.sh install"), scripts.output);
+        assertTrue(scripts.output.contains("desktop-integration.sh remove"), scripts.output);
+    }
+
+    @Test
+    void debInstallsStartsFromItsMenuEntryRunsAsACommandAndRemovesCleanly() throws Exception {
+        Path deb = single("*.deb");
+        Result depends = tool("dpkg-deb", "-f", deb.toString(), "Depends");
+        for (String pkg : List.of("libgtk-3-0", "libgl1", "libx11-6", "libxtst6", "libxxf86vm1", "libpangoft2-1.0-0",
+                "libfreetype6", "libc6")) {
+            assertTrue(Pattern.compile("(^|[ ,])" + Pattern.quote(pkg) + "([ ,(]|$)").matcher(depends.output.trim()).find(),
+                    pkg + " not in Depends: " + depends.output);
+        }
+
+        Assumptions.assumeFalse("1".equals(System.getenv(SKIP)), SKIP + "=1: the .deb is not installed");
+        if (!"0".equals(tool("id", "-u").output.trim())) {
+            fail("installing the .deb needs root (dpkg -i); run as root, or set " + SKIP + "=1 to skip this test");
+        }
+        if (tool("dpkg-query", "-W", "-f", "${Status}", NAME).output.contains("install ok installed")) {
+            fail(NAME + " is already installed on this machine; remove it (dpkg -r " + NAME + ") or set " + SKIP + "=1");
+        }
+        Result install = run(Duration.ofMinutes(3), Map.of(), "dpkg", "-i", deb.toString());
+        try {
+            assertEquals(0, install.exit, "dpkg -i failed (are the Depends installed?):\n" + install.output);
+            checkInstalled();
+        } finally {
+            Result remove = run(Duration.ofMinutes(3), Map.of(), "dpkg", "-r", NAME);
+            assertEquals(0, remove.exit, "dpkg -r failed:\n" + remove.output);
+        }
+        for (Path gone : List.of(Path.of("/usr/bin", NAME), Path.of("/usr/share/applications", APP_ID + ".desktop"),
+                Path.of("/usr/share/metainfo", APP_ID + ".metainfo.xml"),
+                Path.of("/usr/share/icons/hicolor/48x48/apps", NAME + ".png"), Path.of("/opt", NAME))) {
+            assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is left after dpkg -r");
+        }
+    }
+
+    private static void checkInstalled() throws Exception {
+        Path desktop = Path.of("/usr/share/applications", APP_ID + ".desktop");
+        Path metainfo = Path.of("/usr/share/metainfo", APP_ID + ".metainfo.xml");
+        for (Path p : List.of(Path.of("/usr/bin", NAME), desktop, metainfo,
+                Path.of("/usr/share/doc", NAME, "70-vfio-inspector.rules"))) {
+            assertTrue(Files.exists(p), p + " not installed");
+        }
+        for (int size : ICON_SIZES) {
+            Path icon = Path.of("/usr/share/icons/hicolor", size + "x" + size, "apps", NAME + ".png");
+            assertTrue(Files.isRegularFile(icon), icon + " not installed");
+        }
+        Result appstream = tool("appstreamcli", "validate", "--no-net", metainfo.toString());
+        assertEquals(0, appstream.exit, appstream.output);
+        Result desktopValid = tool("desktop-file-validate", desktop.toString());
+        assertEquals(0, desktopValid.exit, desktopValid.output);
+
+        // the command on PATH is the CLI
+        Result list = run(Duration.ofMinutes(2), Map.of(), NAME, "list", "--host", "lab:qemu-q35");
+        assertEquals(0, list.exit, list.output);
+        assertTrue(list.output.startsWith("LAB host"), list.output);
+        assertTrue(list.output.contains("0000:00:"), list.output);
+
+        String entry = Files.readString(desktop);
+        String exec = field(entry, "Exec");
+        String wmClass = field(entry, "StartupWMClass");
+        startFromMenuEntry(exec, wmClass);
+    }
+
+    /** Starts Exec under a fresh Xvfb with an empty HOME; the main window must appear with the entry's WM class. */
+    private static void startFromMenuEntry(String exec, String wmClass) throws Exception {
+        Path home = Files.createTempDirectory("vfio-inspector-home");
+        Path log = Files.createTempFile("vfio-inspector-gui", ".log");
+        Process xvfb = new ProcessBuilder(tool("sh", "-c", "command -v Xvfb").output.trim(), "-displayfd", "1",
+                "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process app = null;
+        try {
+            String display;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(xvfb.getInputStream(), StandardCharsets.UTF_8))) {
+                String n = r.readLine();
+                if (n == null) {
+                    fail("Xvfb did not start (install xvfb)");
+                }
+                display = ":" + n.trim();
+            }
+            ProcessBuilder pb = new ProcessBuilder(exec.split(" "))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("DISPLAY", display);
+            pb.environment().put("HOME", home.toString());
+            pb.environment().put("JAVA_TOOL_OPTIONS", "-Dvfioinspector.traceStartup=true");
+            app = pb.start();
+
+            Map<String, String> x = Map.of("DISPLAY", display);
+            Pattern window = Pattern.compile("(0x[0-9a-f]+) \"VFIO Inspector\"");
+            String id = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (id == null && System.nanoTime() < deadline && app.isAlive()) {
+                Matcher m = window.matcher(run(Duration.ofSeconds(30), x, "xwininfo", "-root", "-tree").output);
+                if (m.find()) {
+                    id = m.group(1);
+                } else {
+                    Thread.sleep(250);
+                }
+            }
+            String out = Files.readString(log);
+            if (id == null) {
+                fail("no \"VFIO Inspector\" window within 120 s (app " + (app.isAlive() ? "running" : "exited") + "):\n" + out);
+            }
+            Result cls = run(Duration.ofSeconds(30), x, "xprop", "-id", id, "WM_CLASS");
+            assertTrue(cls.output.contains("\"" + wmClass + "\""), "StartupWMClass " + wmClass + " but " + cls.output);
+
+            long frameDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!out.contains("first-frame-ms=") && System.nanoTime() < frameDeadline) {
+                Thread.sleep(100);
+                out = Files.readString(log);
+            }
+            assertTrue(out.contains("first-frame-ms="), "no first frame traced:\n" + out);
+            System.out.println("PackageIT: installed app " + out.lines().filter(l -> l.contains("first-frame-ms=")).findFirst().orElseThrow());
+            assertFalse(out.contains("Unsupported JavaFX configuration"), out);
+            assertFalse(out.contains("Exception"), out);
+            assertFalse(Files.exists(home.resolve(".openjfx")), "JavaFX unpacked its natives into ~/.openjfx");
+        } finally {
+            if (app != null) {
+                app.destroy();
+                if (!app.waitFor(20, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+            xvfb.destroy();
+            xvfb.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String field(String desktopEntry, String key) {
+        Matcher m = Pattern.compile("(?m)^" + key + "=(.*)$").matcher(desktopEntry);
+        assertTrue(m.find(), "no " + key + "= in the desktop entry:\n" + desktopEntry);
+        return m.group(1).trim();
+    }
+
+    private static Path single(String glob) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (var stream = Files.newDirectoryStream(DIR, glob)) {
+            stream.forEach(found::add);
+        }
+        assertEquals(1, found.size(), "expected one " + glob + " in " + DIR + " (built by mvn package): " + found);
+        return found.get(0);
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    /** Runs a tool that must exist; a missing tool fails with the package to install. */
+    private static Result tool(String... cmd) throws Exception {
+        Result r = run(Duration.ofMinutes(2), Map.of(), cmd);
+        assertNotEquals(127, r.exit, cmd[0] + " is missing (sudo .ci/install-packages)");
+        return r;
+    }
+
+    private static Result run(Duration timeout, Map<String, String> env, String... cmd) throws Exception {
+        Path out = Files.createTempFile("package-it", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec \"$@\"", "sh");
+            pb.command().addAll(List.of(cmd));
+            pb.environment().putAll(env);
+            Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", cmd) + " did not finish within " + timeout + ":\n" + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
