@@ -1,10 +1,16 @@
 package org.vfioinspector.app.gui;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -38,6 +44,25 @@ public abstract class MainWindowFlow {
     protected void stopWindow() {
         window.stop();
         ctx.close();
+    }
+
+    /** Presses an action button (fired, not clicked: it may lie below the device pane's fold). */
+    protected static void press(FxRobot robot, String id) {
+        Button b = robot.lookup(id).queryAs(Button.class);
+        assertFalse(b.isDisabled(), id + " is enabled");
+        robot.interact(b::fire);
+    }
+
+    /** The vfio-io call and its FX callbacks are done when the try-it buttons are on again. */
+    protected static void waitUntilIdle(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    protected static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
     }
 
     @AfterAll

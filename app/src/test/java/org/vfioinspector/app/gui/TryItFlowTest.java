@@ -28,9 +28,6 @@ import org.vfioinspector.bridge.kernel.KernelEvent;
  */
 class TryItFlowTest extends MainWindowFlow {
 
-
-
-
     @Test
     void exportAttachResetCloseThenIvshmemRefused(FxRobot robot) throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
@@ -149,22 +146,4 @@ class TryItFlowTest extends MainWindowFlow {
                 .map(n -> ((Label) n).getText()).toList();
     }
 
-    /** Presses an action button (it may lie below the device pane's fold, so it is fired rather than clicked). */
-    private static void press(FxRobot robot, String id) {
-        Button b = robot.lookup(id).queryAs(Button.class);
-        assertFalse(b.isDisabled(), id + " is enabled");
-        robot.interact(b::fire);
-    }
-
-    private static String text(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class).getText();
-    }
-
-    /** The vfio-io call and its FX callbacks are done when the buttons are on again. */
-    private static void waitUntilIdle(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Hyperlink;
-import javafx.scene.control.Label;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -30,22 +29,19 @@ class ExerciseFlowTest extends MainWindowFlow {
     @TempDir
     Path state;
 
-
-
-
     @Test
     void subPageBar(FxRobot robot) throws Exception {
         LabPane lab = begin(robot, "sub-page-bar", "qemu-q35");
         device(robot, "0000:00:05.0", 1);
         // wrong: BAR2 (8 MiB) maps and exports: not the BAR asked for
-        press(robot, "#tryMmap");
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
         settle();
         assertUnmet(robot, lab, 0);
         device(robot, "0000:00:05.0", 0);
-        press(robot, "#tryMmap");
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"));
         assertPassed(robot, lab, 0);
         assertTrue(text(robot, "#step-0-evidence").contains("ACTION export 0000:00:05.0 BAR0 → EINVAL"));
@@ -81,13 +77,13 @@ class ExerciseFlowTest extends MainWindowFlow {
     void unmappableBar(FxRobot robot) throws Exception {
         LabPane lab = begin(robot, "unmappable-bar", "s390-ism");
         device(robot, "0001:00:00.0", 0);
-        press(robot, "#tryMmap");
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         assertPassed(robot, lab, 0);
         // wrong: trying again on the same kernel profile
-        press(robot, "#tryMmap");
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
         settle();
         assertUnmet(robot, lab, 1);
         @SuppressWarnings("unchecked")
@@ -99,8 +95,8 @@ class ExerciseFlowTest extends MainWindowFlow {
                 .map(p -> p.name().equals(fixed)).orElse(false));
         WaitForAsyncUtils.waitForFxEvents();
         device(robot, "0001:00:00.0", 0);
-        press(robot, "#tryMmap");
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         assertPassed(robot, lab, 1);
     }
@@ -109,20 +105,20 @@ class ExerciseFlowTest extends MainWindowFlow {
     void revocationLifecycle(FxRobot robot) throws Exception {
         LabPane lab = begin(robot, "revocation-lifecycle", "qemu-q35");
         device(robot, "0000:00:07.0", 0);
-        press(robot, "#exportDmabuf");
+        pressAndWait(robot, "#exportDmabuf");
         // wrong: reset before attaching
-        press(robot, "#resetDevice");
-        press(robot, "#attachImporter");
+        pressAndWait(robot, "#resetDevice");
+        pressAndWait(robot, "#attachImporter");
         assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         settle();
         assertUnmet(robot, lab, 0);
-        press(robot, "#resetDevice");
+        pressAndWait(robot, "#resetDevice");
         assertPassed(robot, lab, 0);
-        press(robot, "#memoryOff");
-        press(robot, "#tryMmap");
+        pressAndWait(robot, "#memoryOff");
+        pressAndWait(robot, "#tryMmap");
         assertEquals("mmap: SIGBUS", text(robot, "#tryResultBadge"));
         assertPassed(robot, lab, 1);
-        press(robot, "#closeDevice");
+        pressAndWait(robot, "#closeDevice");
         assertPassed(robot, lab, 2);
         assertTrue(lab.run().done());
     }
@@ -132,8 +128,8 @@ class ExerciseFlowTest extends MainWindowFlow {
         LabPane lab = begin(robot, "type1-p2p-hazard", "type1-p2p-hazard");
         device(robot, "0000:00:03.0", 1);
         // wrong: unbinding A with nothing mapped the old way
-        press(robot, "#closeDevice");
-        press(robot, "#unbindDevice");
+        pressAndWait(robot, "#closeDevice");
+        pressAndWait(robot, "#unbindDevice");
         settle();
         assertUnmet(robot, lab, 0);
         robot.interact(() -> robot.lookup("#resetExercise").queryAs(Button.class).fire());
@@ -145,14 +141,14 @@ class ExerciseFlowTest extends MainWindowFlow {
         WaitForAsyncUtils.waitForFxEvents();
         device(robot, "0000:00:03.0", 1);
         assertEquals("0000:00:04.0", robot.lookup("#type1Into").queryAs(ComboBox.class).getValue().toString());
-        press(robot, "#mapType1");
+        pressAndWait(robot, "#mapType1");
         assertEquals("type1: mapped", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         assertPassed(robot, lab, 0);
-        press(robot, "#exportDmabuf");
-        press(robot, "#attachImporter");
+        pressAndWait(robot, "#exportDmabuf");
+        pressAndWait(robot, "#attachImporter");
         assertPassed(robot, lab, 1);
-        press(robot, "#closeDevice");
-        press(robot, "#unbindDevice");
+        pressAndWait(robot, "#closeDevice");
+        pressAndWait(robot, "#unbindDevice");
         assertTrue(text(robot, "#tryResultText").contains("1 type1 mapping(s) still point"),
                 text(robot, "#tryResultText"));
         assertPassed(robot, lab, 2);
@@ -197,14 +193,9 @@ class ExerciseFlowTest extends MainWindowFlow {
     }
 
     /** Presses an action button (fired: it may lie below the fold) and waits until the call is done. */
-    private static void press(FxRobot robot, String id) throws Exception {
-        Button b = robot.lookup(id).queryAs(Button.class);
-        assertFalse(b.isDisabled(), id + " is enabled");
-        robot.interact(b::fire);
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
-        WaitForAsyncUtils.waitForFxEvents();
+    private static void pressAndWait(FxRobot robot, String id) throws Exception {
+        press(robot, id);
+        waitUntilIdle(robot);
     }
 
     /** Lets records made on vfio-io reach the panel. */
@@ -232,7 +223,4 @@ class ExerciseFlowTest extends MainWindowFlow {
         assertEquals("to do", text(robot, "#step-" + step + "-state"));
     }
 
-    private static String text(FxRobot robot, String id) {
-        return robot.lookup(id).queryAs(Label.class).getText();
-    }
 }
