@@ -29,7 +29,10 @@ public final class ExerciseLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // "[~]" or an empty "- " in a list is an entry with nothing in it: refused here, with its line
+            .setDefaultSetterInfo(com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(
+                    com.fasterxml.jackson.annotation.Nulls.FAIL));
 
     private ExerciseLoader() {
     }

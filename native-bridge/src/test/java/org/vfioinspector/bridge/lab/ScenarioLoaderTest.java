@@ -56,6 +56,8 @@ class ScenarioLoaderTest {
         "bad number | format: 1\\nname: t\\nprofile: linux-7.2\\ndevices:\\n  - {bdf: x, bars: [{size: lots}]}\\n | 5 | not a number",
         "wrong format | format: 2\\nname: t\\nprofile: linux-7.2\\n | 1 | format 2 is not supported",
         "unknown profile | format: 1\\nname: t\\nprofile: linux-9.9\\ndevices: []\\n | 3 | unknown profile 'linux-9.9'",
+        "empty reset method (fuzzer) | format: 1\\nname: t\\nprofile: linux-7.2\\ndevices:\\n  - {bdf: \"0000:00:03.0\", resetMethods: [flr, ~]}\\n | 5 | an empty entry; expected a value",
+        "empty device entry | format: 1\\nname: t\\nprofile: linux-7.2\\ndevices:\\n  -\\n | 5 | is not a valid Device",
     })
     void badFiles(String what, String text, int line, String message) {
         ScenarioException e = assertThrows(ScenarioException.class,

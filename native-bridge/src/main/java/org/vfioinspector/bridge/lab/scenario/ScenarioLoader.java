@@ -39,7 +39,10 @@ public final class ScenarioLoader {
     private static final ObjectMapper YAML = new ObjectMapper(yamlFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // "[~]" or an empty "- " in a list is an entry with nothing in it: refused here, with its line
+            .setDefaultSetterInfo(com.fasterxml.jackson.annotation.JsonSetter.Value.forContentNulls(
+                    com.fasterxml.jackson.annotation.Nulls.FAIL));
 
     private ScenarioLoader() {
     }

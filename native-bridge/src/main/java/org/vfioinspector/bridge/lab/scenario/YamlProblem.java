@@ -55,6 +55,8 @@ public record YamlProblem(int line, int column, String what) {
             what = path + ": " + v.getCause().getMessage();
         } else if (e instanceof InvalidFormatException f) {
             what = path + ": '" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName();
+        } else if (e instanceof com.fasterxml.jackson.databind.exc.InvalidNullException) {
+            what = (path.isEmpty() ? "" : path + ": ") + "an empty entry; expected a value";
         } else if (e instanceof MismatchedInputException mi) {
             String type = mi.getTargetType() == null ? "a value" : typeName.apply(mi.getTargetType());
             what = (path.isEmpty() ? "" : path + ": ") + "wrong type; expected " + type;
