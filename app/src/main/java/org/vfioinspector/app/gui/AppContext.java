@@ -41,6 +41,7 @@ public final class AppContext implements AutoCloseable {
     private final AppPrefs prefs;
     private final HostLoader hostLoader;
     private final ActivityLog activity = new ActivityLog(java.time.Clock.systemUTC());
+    private final Optional<Path> stateDir;
     private final Optional<SessionJournal> journal;
     private volatile PciIds ids;
 
@@ -51,7 +52,7 @@ public final class AppContext implements AutoCloseable {
 
     /**
      * A context whose activity is also written to a session journal under {@code stateDir}'s {@code journal/}
-     * (the app: {@link StateDir#current()}). The journal file is created on a background thread; records that come
+     * (the app: {@link StateDir#current()}); exercise progress is kept there too. The journal file is created on a background thread; records that come
      * first wait for it in memory.
      */
     public AppContext(AppPrefs prefs, Optional<Path> stateDir) {
@@ -64,6 +65,7 @@ public final class AppContext implements AutoCloseable {
      */
     public AppContext(AppPrefs prefs, Optional<Path> stateDir, Duration grace, UnaryOperator<Kernel> labKernels) {
         this.prefs = prefs;
+        this.stateDir = stateDir;
         this.vfioIo = new KernelCalls(threads("vfio-io"), grace, Platform::runLater);
         this.background = Executors.newFixedThreadPool(2, threads("app-background"));
         this.hostLoader = new HostLoader(this::pciIds, org.vfioinspector.bridge.kernel.jna.JnaKernel::new,
@@ -111,6 +113,11 @@ public final class AppContext implements AutoCloseable {
     }
 
     /** This session's journal file, when the session has one. */
+    /** Where the journal and exercise progress are kept; empty for an in-memory context. */
+    public Optional<Path> stateDir() {
+        return stateDir;
+    }
+
     public Optional<SessionJournal> journal() {
         return journal;
     }

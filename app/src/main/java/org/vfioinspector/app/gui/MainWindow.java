@@ -179,8 +179,8 @@ public final class MainWindow {
             public javafx.stage.Window window() {
                 return stage;
             }
-        }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(
-                org.vfioinspector.bridge.journal.StateDir.current()), errors, status::setText);
+        }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(ctx.stateDir().orElseGet(
+                org.vfioinspector.bridge.journal.StateDir::current)), errors, status::setText);
 
         status.setId("statusBar");
         status.setText("Ready");

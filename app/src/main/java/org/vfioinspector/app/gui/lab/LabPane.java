@@ -66,7 +66,7 @@ public final class LabPane extends ScrollPane {
     private final ActivityLog activity;
     private final ErrorPresenter errors;
     private final Consumer<String> status;
-    private ProgressStore store;
+    private final ProgressStore store;
     private final VBox content = new VBox(10);
     private final ComboBox<Item> chooser = new ComboBox<>();
     private final ComboBox<String> profile = new ComboBox<>();
@@ -151,11 +151,6 @@ public final class LabPane extends ScrollPane {
         HBox.setHgrow(chooser, javafx.scene.layout.Priority.ALWAYS);
         activity.subscribe(listener);
         refresh();
-    }
-
-    /** Where progress is kept (tests use a temporary directory). */
-    public void setStore(ProgressStore store) {
-        this.store = store;
     }
 
     public ComboBox<Item> chooser() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.AppContext;
+import org.vfioinspector.app.gui.GuiFixtures;
 import org.vfioinspector.app.gui.MainWindowFlow;
 import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.exercise.Progress;
@@ -28,6 +31,12 @@ import org.vfioinspector.bridge.exercise.ProgressStore;
 class ExerciseFlowTest extends MainWindowFlow {
     @TempDir
     Path state;
+
+    /** Progress (and the journal) go to this test's state directory. */
+    @Override
+    protected AppContext newContext() {
+        return new AppContext(GuiFixtures.prefs(), Optional.of(state));
+    }
 
     @Test
     void subPageBar(FxRobot robot) throws Exception {
@@ -165,7 +174,6 @@ class ExerciseFlowTest extends MainWindowFlow {
     /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
     private LabPane begin(FxRobot robot, String exercise, String scenario) throws Exception {
         LabPane lab = window.lab();
-        lab.setStore(new ProgressStore(state));
         robot.clickOn("#toggleExercises");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#labPane").tryQuery().isPresent());
