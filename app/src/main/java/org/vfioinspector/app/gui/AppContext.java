@@ -112,12 +112,12 @@ public final class AppContext implements AutoCloseable {
         return activity;
     }
 
-    /** This session's journal file, when the session has one. */
     /** Where the journal and exercise progress are kept; empty for an in-memory context. */
     public Optional<Path> stateDir() {
         return stateDir;
     }
 
+    /** This session's journal file, when the session has one. */
     public Optional<SessionJournal> journal() {
         return journal;
     }
