@@ -52,6 +52,14 @@ class PackageIT {
                 runtime.resolve("lib/modules").toString());
         assertEquals(0, jimage.exit, jimage.output);
         assertFalse(jimage.output.contains(".so"), "native libraries inside lib/modules");
+        // the launcher starts the JVM with the memory options (a big host's heap is given back)
+        String cfg = Files.readString(image.resolve("lib/app/" + NAME + ".cfg"));
+        String memory = System.getProperty("package.memoryOptions", "");
+        assertFalse(memory.isBlank(), "package.memoryOptions not passed to the test");
+        for (String option : memory.trim().split("\\s+")) {
+            assertTrue(cfg.lines().anyMatch(l -> l.equals("java-options=" + option)),
+                    option + " not in the launcher's cfg:\n" + cfg);
+        }
         try (Stream<Path> jars = Files.list(image.resolve("lib/app"))) {
             List<String> javafxJars = jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("javafx")).toList();
             assertEquals(List.of(), javafxJars, "JavaFX must come from the runtime, not from jars on the class path");

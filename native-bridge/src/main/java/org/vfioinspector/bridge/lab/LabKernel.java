@@ -94,7 +94,8 @@ public final class LabKernel implements Kernel {
     private final class Dev {
         final LabScenario.Device sd;
         final DeviceFacts facts;
-        final byte[] config;
+        /** Built on first use: a 10,000-function host would otherwise keep 40 MB of config space nobody reads. */
+        private byte[] config;
         String driver;
         int openCount;
         boolean unbindPending;
@@ -104,7 +105,17 @@ public final class LabKernel implements Kernel {
             this.sd = sd;
             this.facts = sd.facts();
             this.driver = sd.driver();
-            this.config = new byte[sd.configSize()];
+        }
+
+        byte[] config() {
+            if (config == null) {
+                config = initialConfig();
+            }
+            return config;
+        }
+
+        private byte[] initialConfig() {
+            byte[] config = new byte[sd.configSize()];
             VfioBytes.put16(config, 0, sd.vendor());
             VfioBytes.put16(config, 2, sd.device());
             VfioBytes.put16(config, 6, 0x0010);
@@ -138,6 +149,7 @@ public final class LabKernel implements Kernel {
                 VfioBytes.put16(config, PCIE_CAP + 2, 0x0002);
                 VfioBytes.put32(config, PCIE_CAP + 4, sd.resetMethods().contains("flr") ? 1 << 28 : 0);
             }
+            return config;
         }
 
         boolean vfio() {
@@ -145,7 +157,7 @@ public final class LabKernel implements Kernel {
         }
 
         int command() {
-            return VfioBytes.u16(config, Vfio.PCI_COMMAND);
+            return config == null ? 0 : VfioBytes.u16(config, Vfio.PCI_COMMAND); // reset value until touched
         }
 
         boolean memoryEnabled() {
@@ -153,7 +165,7 @@ public final class LabKernel implements Kernel {
         }
 
         boolean d3() {
-            return (VfioBytes.u16(config, PM_CAP + 4) & 3) == 3;
+            return config != null && (VfioBytes.u16(config, PM_CAP + 4) & 3) == 3;
         }
 
         long liveMmaps() {
@@ -384,8 +396,8 @@ public final class LabKernel implements Kernel {
         d.dmabufs.clear();
         emit(KernelEvent.Kind.RESTORE, "vfio_pci_dma_buf_move", bdf, -1,
                 "revoked=0 with no dma-buf left on the device (not a restore)");
-        VfioBytes.put16(d.config, Vfio.PCI_COMMAND, 0);
-        VfioBytes.put16(d.config, PM_CAP + 4, 0);
+        VfioBytes.put16(d.config(), Vfio.PCI_COMMAND, 0);
+        VfioBytes.put16(d.config(), PM_CAP + 4, 0);
         if (d.unbindPending) {
             d.unbindPending = false;
             d.driver = null;
@@ -539,8 +551,8 @@ public final class LabKernel implements Kernel {
         for (LabScenario.Bar b : d.sd.bars()) {
             cmd |= b.kind() == RegionKind.IO ? 1 : Vfio.PCI_COMMAND_MEMORY;
         }
-        VfioBytes.put16(d.config, Vfio.PCI_COMMAND, cmd | (d.sd.rom() != null ? Vfio.PCI_COMMAND_MEMORY : 0));
-        VfioBytes.put16(d.config, PM_CAP + 4, 0);
+        VfioBytes.put16(d.config(), Vfio.PCI_COMMAND, cmd | (d.sd.rom() != null ? Vfio.PCI_COMMAND_MEMORY : 0));
+        VfioBytes.put16(d.config(), PM_CAP + 4, 0);
     }
 
     private int deviceIoctl(Dev d, long request, byte[] arg) throws KernelException {
@@ -636,7 +648,7 @@ public final class LabKernel implements Kernel {
                     v.rule().describe());
         }
         revoke(d, "VFIO_DEVICE_RESET");
-        VfioBytes.put16(d.config, PM_CAP + 4, 0);
+        VfioBytes.put16(d.config(), PM_CAP + 4, 0);
         restoreIfEnabled(d);
         return 0;
     }
@@ -845,10 +857,10 @@ public final class LabKernel implements Kernel {
             return buf.length;
         }
         if (index == Vfio.VFIO_PCI_CONFIG_REGION_INDEX) {
-            if (pos + buf.length > d.config.length) {
+            if (pos + buf.length > d.config().length) {
                 throw new KernelException("pread", target, Errno.EINVAL);
             }
-            System.arraycopy(d.config, (int) pos, buf, 0, buf.length);
+            System.arraycopy(d.config(), (int) pos, buf, 0, buf.length);
             return buf.length;
         }
         throw new KernelException("pread", target, Errno.EINVAL);
@@ -882,22 +894,22 @@ public final class LabKernel implements Kernel {
             }
             return buf.length;
         }
-        if (index != Vfio.VFIO_PCI_CONFIG_REGION_INDEX || pos + buf.length > d.config.length) {
+        if (index != Vfio.VFIO_PCI_CONFIG_REGION_INDEX || pos + buf.length > d.config().length) {
             throw new KernelException("pwrite", target, Errno.EINVAL);
         }
         boolean memBefore = d.memoryEnabled();
-        byte[] before = d.config.clone();
+        byte[] before = d.config().clone();
         for (int i = 0; i < buf.length; i++) {
             int at = (int) pos + i;
             if (at >= 0x10 && at < 0x28 || at < 4) {
                 continue;   // IDs and BARs: virtualised, not modelled as writable
             }
-            d.config[at] = buf[i];
+            d.config()[at] = buf[i];
         }
         boolean flr = d.sd.configSize() > 256 && pos <= PCIE_CAP + 9 && pos + buf.length > PCIE_CAP + 9
-                && (VfioBytes.u16(d.config, PCIE_CAP + 8) & 0x8000) != 0;
+                && (VfioBytes.u16(d.config(), PCIE_CAP + 8) & 0x8000) != 0;
         if (flr) {
-            VfioBytes.put16(d.config, PCIE_CAP + 8, VfioBytes.u16(d.config, PCIE_CAP + 8) & 0x7fff);
+            VfioBytes.put16(d.config(), PCIE_CAP + 8, VfioBytes.u16(d.config(), PCIE_CAP + 8) & 0x7fff);
             if (d.sd.resetMethods().contains("flr")) {
                 revoke(d, "vfio_exp_config_write: PCIe FLR");
                 restoreIfEnabled(d);
