@@ -62,6 +62,25 @@ class SnapshotFlowTest extends MainWindowFlow {
     }
 
     @Test
+    void reopeningTheSameHostShowsTheNewScanAndKeepsTheSelection(FxRobot robot) throws Exception {
+        robot.clickOn("0000:00:05.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        var first = window.hostProperty().get();
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Snapshot(root))).get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.hostProperty().get() != first);
+        WaitForAsyncUtils.waitForFxEvents();
+        var inv = window.hostProperty().get().inventory();
+        assertEquals(first.inventory(), inv, "the same host scans to an equal inventory");
+        // The tree shows the new scan's objects (an equal inventory used to leave the old tree up), and the
+        // selection survives the rebuild.
+        PciAddress a = PciAddress.parse("0000:00:05.0");
+        TreeItem<TreeEntry> selected = window.groups().tree().getSelectionModel().getSelectedItem();
+        assertTrue(selected.getValue() instanceof TreeEntry.Device d && d.device() == inv.device(a).orElseThrow(),
+                "selected: " + selected.getValue().searchText());
+        assertTrue(robot.lookup("Red Hat Inter-VM shared memory").tryQuery().isPresent());
+    }
+
+    @Test
     void selectingGroupShowsMembersAndBlockers(FxRobot robot) {
         robot.clickOn("Group 6");
         WaitForAsyncUtils.waitForFxEvents();

@@ -51,6 +51,8 @@ public final class Badge extends Label {
     public void setTip(String text) {
         if (text == null || text.isBlank()) {
             setTooltip(null);
+        } else if (getTooltip() != null) {
+            getTooltip().setText(text); // a badge in a reused cell: no new popup per update
         } else {
             Tooltip tip = new Tooltip(text);
             tip.setShowDelay(Duration.millis(250));

@@ -68,7 +68,10 @@ public final class GroupsPane extends VBox {
         VBox.setVgrow(tree, Priority.ALWAYS);
 
         filter.textProperty().addListener((o, a, b) -> rebuild());
-        inventory.addListener((o, a, b) -> rebuild());
+        // An invalidation listener: a change listener compares old and new with equals(), and two scans of the
+        // same host are equal records, so a re-opened host was never shown (its prebuilt tree stayed in the slot)
+        // and the deep comparison alone took ~100 ms of the FX thread on a 10,000-function host.
+        inventory.addListener(o -> rebuild());
         filter.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ESCAPE) {
                 filter.clear();
@@ -215,7 +218,39 @@ public final class GroupsPane extends VBox {
     }
 
     /** One row: icon, BDF, names, driver chip; a group row with its viability badge. */
+    /**
+     * One row of the tree. Its nodes are built once per cell and refilled on every update: building a fresh row
+     * per update cost style lookups and layout for every visible row each time a host was opened or the tree
+     * scrolled (most of the FX-thread stall after opening a 10,000-function host, BENCHMARKS.md).
+     */
     private static final class EntryCell extends TreeCell<TreeEntry> {
+        private final FontIcon groupIcon = DeviceIcons.icon(MaterialDesignS.SHIELD_CHECK);
+        private final Label groupTitle = label("group-title");
+        private final Label groupType = label("muted");
+        private final Badge viability = new Badge("", Badge.Tone.GREEN);
+        private final Label blockerDrivers = label("muted");
+        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, blockerDrivers);
+
+        private final FontIcon deviceIcon = DeviceIcons.icon(MaterialDesignS.SOURCE_BRANCH);
+        private final Label bdf = label("mono");
+        private final Label bridge = label("chip", "chip-other");
+        private final Label driver = label("chip");
+        private final Label name = label();
+        private final HBox deviceRow = row(deviceIcon, bdf, bridge, driver, name);
+        private final Tooltip deviceTip = new Tooltip();
+
+        private final FontIcon unreadableIcon = DeviceIcons.icon(MaterialDesignA.ALERT);
+        private final Label unreadableBdf = label("mono");
+        private final Label unreadableWhy = label("muted");
+        private final HBox unreadableRow = row(unreadableIcon, unreadableBdf, unreadableWhy);
+
+        EntryCell() {
+            bridge.setText("bridge");
+            name.setMinWidth(40);
+            name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+            unreadableIcon.getStyleClass().add("icon-bad");
+        }
+
         @Override
         protected void updateItem(TreeEntry item, boolean empty) {
             super.updateItem(item, empty);
@@ -223,81 +258,82 @@ public final class GroupsPane extends VBox {
             setTooltip(null);
             if (empty || item == null) {
                 setGraphic(null);
-                return;
-            }
-            if (item instanceof TreeEntry.Group g) {
-                setGraphic(groupRow(g.group()));
+            } else if (item instanceof TreeEntry.Group g) {
+                fillGroup(g.group());
+                setGraphic(groupRow);
             } else if (item instanceof TreeEntry.Device d) {
-                setGraphic(deviceRow(d));
+                fillDevice(d);
+                setGraphic(deviceRow);
+                setTooltip(deviceTip);
             } else if (item instanceof TreeEntry.Unreadable u) {
-                setGraphic(unreadableRow(u));
+                unreadableBdf.setText(u.address().toString());
+                unreadableWhy.setText("unreadable: " + u.why());
+                setGraphic(unreadableRow);
             }
         }
 
-        private HBox groupRow(IommuGroup g) {
-            FontIcon icon = new FontIcon(g.viability().viable() ? MaterialDesignS.SHIELD_CHECK
-                    : MaterialDesignS.SHIELD_ALERT);
-            icon.getStyleClass().addAll("icon", g.viability().viable() ? "icon-ok" : "icon-bad");
-            Label title = new Label("Group " + g.number());
-            title.getStyleClass().add("group-title");
-            Label type = new Label(g.type().orElse("?"));
-            type.getStyleClass().add("muted");
-            Badge b;
-            if (g.viability().viable()) {
-                b = new Badge("viable", Badge.Tone.GREEN, "Every member is bound to vfio-pci, pci-stub or no "
-                        + "driver (bridges excepted): VFIO can take this group.");
+        private void fillGroup(IommuGroup g) {
+            boolean viable = g.viability().viable();
+            groupIcon.setIconCode(viable ? MaterialDesignS.SHIELD_CHECK : MaterialDesignS.SHIELD_ALERT);
+            toggle(groupIcon, viable, "icon-ok", "icon-bad");
+            groupTitle.setText("Group " + g.number());
+            groupType.setText(g.type().orElse("?"));
+            if (viable) {
+                viability.setText("viable");
+                viability.setTone(Badge.Tone.GREEN);
+                viability.setTip("Every member is bound to vfio-pci, pci-stub or no driver (bridges excepted): "
+                        + "VFIO can take this group.");
             } else {
                 String blockers = g.viability().blockers().stream()
                         .map(x -> x.address() + " (" + x.driver() + ")").collect(Collectors.joining(", "));
-                b = new Badge("blocked by " + g.viability().blockers().size(), Badge.Tone.RED,
-                        "Not viable: these members are bound to other drivers: " + blockers
-                                + ". Unbind them or bind them to vfio-pci.");
-            }
-            b.setId("viability-" + g.number());
-            HBox row = new HBox(6, icon, title, type, b);
-            if (!g.viability().viable()) {
-                Label bl = new Label(g.viability().blockers().stream().map(Blocker::driver).distinct()
+                viability.setText("blocked by " + g.viability().blockers().size());
+                viability.setTone(Badge.Tone.RED);
+                viability.setTip("Not viable: these members are bound to other drivers: " + blockers
+                        + ". Unbind them or bind them to vfio-pci.");
+                blockerDrivers.setText(g.viability().blockers().stream().map(Blocker::driver).distinct()
                         .collect(Collectors.joining(", ")));
-                bl.getStyleClass().add("muted");
-                row.getChildren().add(bl);
             }
-            row.setAlignment(Pos.CENTER_LEFT);
-            return row;
+            viability.setId("viability-" + g.number());
+            show(blockerDrivers, !viable);
         }
 
-        private HBox deviceRow(TreeEntry.Device e) {
+        private void fillDevice(TreeEntry.Device e) {
             PciDevice d = e.device();
-            FontIcon icon = DeviceIcons.icon(DeviceIcons.forClass(d.classCode()));
-            Label bdf = new Label(d.address().toString());
-            bdf.getStyleClass().add("mono");
-            Label name = new Label((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
-            name.setMinWidth(40);
-            name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
-            Label drv = new Label(d.driver().orElse("no driver"));
-            drv.getStyleClass().addAll("chip", d.driver().filter("vfio-pci"::equals).isPresent() ? "chip-vfio"
-                    : "chip-other");
-            HBox row = new HBox(6, icon, bdf, drv, name);
-            if (d.isBridge()) {
-                Label br = new Label("bridge");
-                br.getStyleClass().addAll("chip", "chip-other");
-                row.getChildren().add(2, br);
-            }
+            deviceIcon.setIconCode(DeviceIcons.forClass(d.classCode()));
+            bdf.setText(d.address().toString());
+            show(bridge, d.isBridge());
+            driver.setText(d.driver().orElse("no driver"));
+            toggle(driver, d.driver().filter("vfio-pci"::equals).isPresent(), "chip-vfio", "chip-other");
+            name.setText((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
+            deviceTip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + e.title() + "\n"
+                    + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none"));
+        }
+
+        private static Label label(String... styleClasses) {
+            Label l = new Label();
+            l.getStyleClass().addAll(styleClasses);
+            return l;
+        }
+
+        private static HBox row(javafx.scene.Node... children) {
+            HBox row = new HBox(6, children);
             row.setAlignment(Pos.CENTER_LEFT);
-            setTooltip(new Tooltip(d.address() + "  " + DeviceText.ids(d) + "\n" + e.title() + "\n"
-                    + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none")));
             return row;
         }
 
-        private HBox unreadableRow(TreeEntry.Unreadable u) {
-            FontIcon icon = new FontIcon(MaterialDesignA.ALERT);
-            icon.getStyleClass().addAll("icon", "icon-bad");
-            Label bdf = new Label(u.address().toString());
-            bdf.getStyleClass().add("mono");
-            Label why = new Label("unreadable: " + u.why());
-            why.getStyleClass().add("muted");
-            HBox row = new HBox(6, icon, bdf, why);
-            row.setAlignment(Pos.CENTER_LEFT);
-            return row;
+        private static void show(javafx.scene.Node n, boolean shown) {
+            n.setVisible(shown);
+            n.setManaged(shown);
+        }
+
+        /** Sets style class {@code on} or {@code off}, never both. */
+        private static void toggle(javafx.scene.Node n, boolean which, String on, String off) {
+            String add = which ? on : off;
+            String remove = which ? off : on;
+            if (!n.getStyleClass().contains(add)) {
+                n.getStyleClass().add(add);
+            }
+            n.getStyleClass().remove(remove);
         }
     }
 }
