@@ -81,6 +81,22 @@ class SnapshotFlowTest extends MainWindowFlow {
     }
 
     @Test
+    void treeRowsShareOneHeightThatFitsEveryRow() {
+        javafx.scene.control.TreeView<TreeEntry> tree = window.groups().tree();
+        double fixed = tree.getFixedCellSize();
+        assertTrue(fixed > 0, "the tree measures its rows: fixed cell size " + fixed);
+        int rows = 0;
+        for (javafx.scene.Node n : tree.lookupAll(".tree-cell")) {
+            if (n instanceof javafx.scene.control.TreeCell<?> c && c.getGraphic() != null && c.isVisible()) {
+                double need = c.getGraphic().prefHeight(-1) + c.getInsets().getTop() + c.getInsets().getBottom();
+                assertTrue(need <= fixed + 0.5, c.getItem() + " needs " + need + " px, rows get " + fixed);
+                rows++;
+            }
+        }
+        assertTrue(rows >= 13, "rows checked: " + rows);
+    }
+
+    @Test
     void selectingGroupShowsMembersAndBlockers(FxRobot robot) {
         robot.clickOn("Group 6");
         WaitForAsyncUtils.waitForFxEvents();

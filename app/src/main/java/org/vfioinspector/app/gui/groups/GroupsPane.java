@@ -12,6 +12,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
@@ -21,6 +22,7 @@ import javafx.scene.control.TreeView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
@@ -142,6 +144,7 @@ public final class GroupsPane extends VBox {
             return;
         }
         String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+        fixRowHeight(inv);
         Built ready = PREBUILT.get();
         Built b = ready != null && ready.inventory() == inv && ready.query().equals(q)
                 && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
@@ -150,6 +153,43 @@ public final class GroupsPane extends VBox {
                 + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
         if (before != null) {
             reselect(b.root(), before);
+        }
+    }
+
+    /**
+     * Gives the tree one row height, so its flow never measures rows: on a 10,000-group host, measuring rows and
+     * re-estimating the list's length were a third of the FX-thread stall after opening it. Every row is one line;
+     * the height is the taller of a group row and a device row, measured once, with the window's stylesheets, on
+     * an offscreen tree holding the first host's first group and device.
+     */
+    private void fixRowHeight(HostInventory inv) {
+        if (tree.getFixedCellSize() > 0 || tree.getScene() == null) {
+            return;
+        }
+        Optional<IommuGroup> group = inv.groups().stream().filter(g -> !g.devices().isEmpty()).findFirst();
+        Optional<PciDevice> device = group.flatMap(g -> inv.device(g.devices().get(0)));
+        if (device.isEmpty()) {
+            return;
+        }
+        TreeItem<TreeEntry> gi = new TreeItem<>(new TreeEntry.Group(group.get()));
+        gi.getChildren().add(new TreeItem<>(new TreeEntry.Device(device.get(), "")));
+        gi.setExpanded(true);
+        TreeItem<TreeEntry> root = new TreeItem<>();
+        root.getChildren().add(gi);
+        TreeView<TreeEntry> probe = new TreeView<>(root);
+        probe.setShowRoot(false);
+        probe.setCellFactory(tree.getCellFactory());
+        StackPane box = new StackPane(probe);
+        Scene scene = new Scene(box, 800, 200);
+        scene.getStylesheets().setAll(tree.getScene().getStylesheets());
+        box.getStyleClass().setAll(tree.getParent() == null ? List.of() : tree.getParent().getStyleClass());
+        box.applyCss();
+        box.layout();
+        double h = probe.lookupAll(".tree-cell").stream()
+                .filter(n -> n instanceof TreeCell<?> c && c.getItem() != null)
+                .mapToDouble(n -> ((TreeCell<?>) n).prefHeight(-1)).max().orElse(-1);
+        if (h > 0) {
+            tree.setFixedCellSize(Math.ceil(h));
         }
     }
 
