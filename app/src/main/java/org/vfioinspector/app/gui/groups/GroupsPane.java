@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -68,6 +69,11 @@ public final class GroupsPane extends VBox {
         tree.getSelectionModel().selectedItemProperty()
                 .addListener((o, a, b) -> selected.set(b == null ? null : b.getValue()));
         VBox.setVgrow(tree, Priority.ALWAYS);
+        tree.sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null && tree.getFixedCellSize() <= 0) {
+                Platform.runLater(this::fixRowHeight);
+            }
+        });
 
         filter.textProperty().addListener((o, a, b) -> rebuild());
         // An invalidation listener: a change listener compares old and new with equals(), and two scans of the
@@ -144,7 +150,6 @@ public final class GroupsPane extends VBox {
             return;
         }
         String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
-        fixRowHeight(inv);
         Built ready = PREBUILT.get();
         Built b = ready != null && ready.inventory() == inv && ready.query().equals(q)
                 && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
@@ -159,30 +164,32 @@ public final class GroupsPane extends VBox {
     /**
      * Gives the tree one row height, so its flow never measures rows: on a 10,000-group host, measuring rows and
      * re-estimating the list's length were a third of the FX-thread stall after opening it. Every row is one line;
-     * the height is the taller of a group row and a device row, measured once, with the window's stylesheets, on
-     * an offscreen tree holding the first host's first group and device.
+     * the height is the taller of a group row and a device row with every part shown, measured once with the
+     * window's stylesheets on an offscreen tree, right after the window is shown (cold, it takes ~100 ms: not
+     * inside a host's opening).
      */
-    private void fixRowHeight(HostInventory inv) {
+    private void fixRowHeight() {
         if (tree.getFixedCellSize() > 0 || tree.getScene() == null) {
             return;
         }
-        Optional<IommuGroup> group = inv.groups().stream().filter(g -> !g.devices().isEmpty()).findFirst();
-        Optional<PciDevice> device = group.flatMap(g -> inv.device(g.devices().get(0)));
-        if (device.isEmpty()) {
-            return;
-        }
-        TreeItem<TreeEntry> gi = new TreeItem<>(new TreeEntry.Group(group.get()));
-        gi.getChildren().add(new TreeItem<>(new TreeEntry.Device(device.get(), "")));
-        gi.setExpanded(true);
-        TreeItem<TreeEntry> root = new TreeItem<>();
-        root.getChildren().add(gi);
-        TreeView<TreeEntry> probe = new TreeView<>(root);
+        EntryCell sample = new EntryCell();
+        sample.fillSample();
+        TreeItem<javafx.scene.Node> root = new TreeItem<>();
+        root.getChildren().setAll(List.of(new TreeItem<>(sample.groupRow), new TreeItem<>(sample.deviceRow)));
+        TreeView<javafx.scene.Node> probe = new TreeView<>(root);
         probe.setShowRoot(false);
-        probe.setCellFactory(tree.getCellFactory());
+        probe.setCellFactory(t -> new TreeCell<>() {
+            @Override
+            protected void updateItem(javafx.scene.Node row, boolean empty) {
+                super.updateItem(row, empty);
+                setText(null);
+                setGraphic(empty ? null : row);
+            }
+        });
         StackPane box = new StackPane(probe);
+        box.getStyleClass().setAll(getStyleClass());
         Scene scene = new Scene(box, 800, 200);
         scene.getStylesheets().setAll(tree.getScene().getStylesheets());
-        box.getStyleClass().setAll(tree.getParent() == null ? List.of() : tree.getParent().getStyleClass());
         box.applyCss();
         box.layout();
         double h = probe.lookupAll(".tree-cell").stream()
@@ -347,6 +354,19 @@ public final class GroupsPane extends VBox {
             name.setText((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
             deviceTip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + e.title() + "\n"
                     + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none"));
+        }
+
+        /** Every part of both rows shown, for measuring their height. */
+        void fillSample() {
+            groupTitle.setText("Group 0");
+            groupType.setText("DMA-FQ");
+            viability.setText("blocked by 1");
+            viability.setTone(Badge.Tone.RED);
+            blockerDrivers.setText("mlx5_core");
+            bdf.setText("0000:00:00.0");
+            driver.setText("vfio-pci");
+            toggle(driver, true, "chip-vfio", "chip-other");
+            name.setText("Sample device");
         }
 
         private static Label label(String... styleClasses) {
