@@ -71,7 +71,13 @@ public final class GroupsPane extends VBox {
         VBox.setVgrow(tree, Priority.ALWAYS);
         tree.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null && tree.getFixedCellSize() <= 0) {
-                Platform.runLater(this::fixRowHeight);
+                // after the window's first frame, not before it
+                Runnable[] once = new Runnable[1];
+                once[0] = () -> {
+                    scene.removePostLayoutPulseListener(once[0]);
+                    Platform.runLater(this::fixRowHeight);
+                };
+                scene.addPostLayoutPulseListener(once[0]);
             }
         });
 
@@ -165,8 +171,8 @@ public final class GroupsPane extends VBox {
      * Gives the tree one row height, so its flow never measures rows: on a 10,000-group host, measuring rows and
      * re-estimating the list's length were a third of the FX-thread stall after opening it. Every row is one line;
      * the height is the taller of a group row and a device row with every part shown, measured once with the
-     * window's stylesheets on an offscreen tree, right after the window is shown (cold, it takes ~100 ms: not
-     * inside a host's opening).
+     * window's stylesheets on an offscreen tree, right after the window's first frame (cold, it takes ~100 ms: not
+     * inside a host's opening, nor before the first frame).
      */
     private void fixRowHeight() {
         if (tree.getFixedCellSize() > 0 || tree.getScene() == null) {
