@@ -270,11 +270,11 @@ public final class GroupsPane extends VBox {
                 .findFirst().orElse("not readable");
     }
 
-    /** One row: icon, BDF, names, driver chip; a group row with its viability badge. */
     /**
-     * One row of the tree. Its nodes are built once per cell and refilled on every update: building a fresh row
-     * per update cost style lookups and layout for every visible row each time a host was opened or the tree
-     * scrolled (most of the FX-thread stall after opening a 10,000-function host, BENCHMARKS.md).
+     * One row of the tree (a group: shield, number, type, viability badge; a device: class icon, BDF, chips, name).
+     * Its nodes are built once per cell and refilled on every update: building a fresh row per update cost style
+     * lookups and layout for every visible row each time a host was opened or the tree scrolled (a large part of the
+     * FX-thread stall after opening a 10,000-function host, BENCHMARKS.md).
      */
     private static final class EntryCell extends TreeCell<TreeEntry> {
         private final FontIcon groupIcon = DeviceIcons.icon(MaterialDesignS.SHIELD_CHECK);
