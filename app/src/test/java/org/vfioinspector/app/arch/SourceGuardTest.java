@@ -114,4 +114,33 @@ class SourceGuardTest {
         }
         assertEquals(List.of(), offenders, "main code must not start processes (see PROCESS_ALLOWED)");
     }
+
+    /**
+     * Two doc comments in a row: JDK 23+'s javac ({@code -Xlint:all}, warnings are errors) refuses the first as
+     * dangling, and JDK 17 says nothing, so only CI's JDK 25 pass used to catch it (twice).
+     */
+    private static final Pattern DANGLING_DOC = Pattern.compile("(?s)/\\*\\*.*?\\*/\\s*/\\*\\*");
+
+    @Test
+    void noDocCommentIsFollowedByAnother() throws IOException {
+        assertTrue(DANGLING_DOC.matcher("/** old. */\n    /** new. */\n    void f() {}").find());
+        assertFalse(DANGLING_DOC.matcher("/** a. */\n    void f() {}\n    /** b. */\n    void g() {}").find());
+        List<String> offenders = new ArrayList<>();
+        for (String module : List.of("native-bridge", "icons", "app", "packaging", "benchmarks")) {
+            Path src = REPO.resolve(module).resolve("src");
+            if (!Files.isDirectory(src)) {
+                continue;
+            }
+            for (Path f : javaFiles(src)) {
+                String text = Files.readString(f);
+                Matcher m = DANGLING_DOC.matcher(text);
+                while (m.find()) {
+                    // the match may start at any earlier doc comment; its end is the second of the pair
+                    long line = text.substring(0, m.end()).lines().count();
+                    offenders.add(REPO.relativize(f) + ":" + line + ": a doc comment right after another");
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "doc comments not attached to a declaration");
+    }
 }
