@@ -36,7 +36,6 @@ gcc -O2 -Wall -o "$work/floor" "$repo/benchmarks/scripts/floor.c"
 
 # The AppCDS archive of the CLI (classes loaded by one list run), made once per JDK and jar.
 jsa=$work/cli-$("$java" -version 2>&1 | head -1 | tr -cd '[:alnum:].')-$(cksum < "$app" | cut -d' ' -f1).jsa
-first=$(echo "$sizes" | awk '{print $1}')
 
 {
   echo "# machine"

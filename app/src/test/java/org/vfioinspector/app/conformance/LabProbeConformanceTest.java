@@ -5,29 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.vfioinspector.app.cli.Cli;
 
 /**
  * {@code probe --json --host lab:qemu-q35} against what a real Linux 7.2 kernel answered on the same devices
  * (facts §9), field by field. The same comparison runs against the real kernel under QEMU in KernelLabIT.
  */
 class LabProbeConformanceTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static JsonNode probe(String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
+    private static JsonNode probe(String... args) throws Exception {
+        return ProbeConformance.cliJson(args);
     }
 
     @Test

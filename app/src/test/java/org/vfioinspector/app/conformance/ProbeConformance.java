@@ -1,14 +1,20 @@
 package org.vfioinspector.app.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.vfioinspector.app.cli.Cli;
 
 /**
  * Compares {@code probe --json} documents field by field: against the measured real-kernel table (facts §9, where
@@ -26,6 +32,16 @@ public final class ProbeConformance {
 
     public static JsonNode section9() throws IOException {
         return new ObjectMapper().readTree(SECTION9.toFile());
+    }
+
+    /** Runs the CLI in process with {@code args}; asserts it exits 0 and returns its standard output as JSON. */
+    public static JsonNode cliJson(String... args) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
     }
 
     /**

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
-import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.journal.Activity;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
@@ -52,15 +51,12 @@ class AbandonFlowTest extends MainWindowFlow {
 
     @Test
     void aResetStuckInTheKernelIsAbandonedAndLaterActionsRunOnAFreshThread(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        openLab("qemu-q35");
 
         // another device's session, opened on the first vfio-io thread
         robot.clickOn(EDU);
         WaitForAsyncUtils.waitForFxEvents();
-        press(robot, "#tryMmap");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#tryMmap");
         assertEquals("mmap: ok", text(robot, "#tryResultBadge"));
 
         // reset the nvme: the kernel does not answer
@@ -100,8 +96,7 @@ class AbandonFlowTest extends MainWindowFlow {
         // another device's action succeeds, on the fresh thread, with the session handed over to it
         robot.clickOn(EDU);
         WaitForAsyncUtils.waitForFxEvents();
-        press(robot, "#tryMmap");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#tryMmap");
         assertEquals("mmap: ok", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         String current = text(robot, "#tryResultText");
         assertEquals(List.of("vfio-io-1", "vfio-io-2"), mmapThreads);

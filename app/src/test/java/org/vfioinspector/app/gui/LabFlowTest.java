@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.device.Verdict;
-import org.vfioinspector.app.gui.host.HostChoice;
 
 /** The lab scenario qemu-q35: marked as a lab, verdicts from the linux-7.2 rules, the sub-page BAR divergence. */
 class LabFlowTest extends MainWindowFlow {
@@ -21,9 +19,7 @@ class LabFlowTest extends MainWindowFlow {
 
     @Test
     void ivshmemSubPageBarShowsMmapYesExportNoAndTheWarning(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        openLab("qemu-q35");
         assertTrue(robot.lookup("#labBanner").query().isVisible(), "a lab is unmistakably marked");
         robot.clickOn("0000:00:05.0");
         WaitForAsyncUtils.waitForFxEvents();

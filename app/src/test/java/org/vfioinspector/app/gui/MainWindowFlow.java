@@ -13,6 +13,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.host.HostChoice;
 
 /**
  * The frame of every flow test of the main window: a fresh {@link AppContext} and {@link MainWindow} shown on
@@ -51,6 +52,19 @@ public abstract class MainWindowFlow {
         Button b = robot.lookup(id).queryAs(Button.class);
         assertFalse(b.isDisabled(), id + " is enabled");
         robot.interact(b::fire);
+    }
+
+    /** {@link #press} and {@link #waitUntilIdle}. */
+    protected static void pressAndWait(FxRobot robot, String id) throws Exception {
+        press(robot, id);
+        waitUntilIdle(robot);
+    }
+
+    /** Opens the built-in lab scenario {@code name} and waits until the window shows it. */
+    protected void openLab(String name) throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab(name))).get();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** The vfio-io call and its FX callbacks are done when the try-it buttons are on again. */

@@ -19,7 +19,6 @@ import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.dmabuf.TimelineEntry;
 import org.vfioinspector.app.gui.dmabuf.TrackState;
 import org.vfioinspector.app.gui.dmabuf.Tracked;
-import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.bridge.kernel.KernelEvent;
 
 /**
@@ -30,9 +29,7 @@ class TryItFlowTest extends MainWindowFlow {
 
     @Test
     void exportAttachResetCloseThenIvshmemRefused(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab("qemu-q35"))).get();
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
-        WaitForAsyncUtils.waitForFxEvents();
+        openLab("qemu-q35");
 
         robot.clickOn("0000:00:07.0");
         WaitForAsyncUtils.waitForFxEvents();
@@ -43,16 +40,14 @@ class TryItFlowTest extends MainWindowFlow {
         assertFalse(robot.lookup("#actionGate").queryAs(Label.class).isVisible());
 
         // mmap: the dword next to the prediction
-        press(robot, "#tryMmap");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#tryMmap");
         assertEquals("mmap: ok", text(robot, "#tryResultBadge"));
         assertEquals("ok", bar0.triedProperty().get().mmap().orElseThrow());
         assertTrue(robot.lookup(".tried").queryAll().stream().anyMatch(n -> ((Label) n).getText()
                 .startsWith("tried: ok 0x")), "tried mmap result beside the predicted badge");
 
         // export
-        press(robot, "#exportDmabuf");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
         assertEquals("ok", bar0.triedProperty().get().dmabuf().orElseThrow());
         Tracked buf = tracked(Tracked.Kind.DMABUF);
@@ -65,16 +60,14 @@ class TryItFlowTest extends MainWindowFlow {
         ComboBox<String> importers = robot.lookup("#importerChoice").queryAs(ComboBox.class);
         assertTrue(importers.getItems().contains("testdev"), importers.getItems().toString());
         WaitForAsyncUtils.asyncFx(() -> importers.setValue("testdev")).get();
-        press(robot, "#attachImporter");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#attachImporter");
         assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         Tracked att = tracked(Tracked.Kind.ATTACHMENT);
         assertEquals(buf.inode(), att.inode());
 
         // reset: revoked, then restored, with the events on the timeline
         int before = window.revocations().timeline().size();
-        press(robot, "#resetDevice");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#resetDevice");
         await(() -> buf.state().getValue() == TrackState.RESTORED, robot, seen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(List.of(TrackState.REVOKED, TrackState.RESTORED), seen);
@@ -87,8 +80,7 @@ class TryItFlowTest extends MainWindowFlow {
         assertTrue(stateBadges(robot).contains("restored"), stateBadges(robot).toString());
 
         // close: dead for good
-        press(robot, "#closeDevice");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#closeDevice");
         await(() -> buf.state().getValue() == TrackState.DEAD, robot, seen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(TrackState.DEAD, att.state().getValue());
@@ -100,8 +92,7 @@ class TryItFlowTest extends MainWindowFlow {
         WaitForAsyncUtils.waitForFxEvents();
         BarRow ivBar0 = window.device().barTable().getSelectionModel().getSelectedItem();
         assertEquals(256, ivBar0.region().size());
-        press(robot, "#exportDmabuf");
-        waitUntilIdle(robot);
+        pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: EINVAL", text(robot, "#tryResultBadge"));
         assertTrue(text(robot, "#tryResultText").contains("EINVAL — "), text(robot, "#tryResultText"));
         assertEquals("EINVAL", ivBar0.triedProperty().get().dmabuf().orElseThrow());

@@ -23,7 +23,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.vfioinspector.app.cli.Cli;
 import org.vfioinspector.app.conformance.ProbeConformance;
 import org.vfioinspector.bridge.rules.KernelProfiles;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -258,7 +257,7 @@ class KernelLabIT {
                 args.add("--device");
                 args.add(d.path("bdf").asText());
             }
-            JsonNode lab = runCli(args);
+            JsonNode lab = ProbeConformance.cliJson(args.toArray(new String[0]));
             assertEquals(profile, lab.path("kernel").path("profile").asText(), "lab:qemu-q35 models profile "
                     + lab.path("kernel").path("profile").asText() + ", but the kernel that ran (" + release
                     + ") gets profile " + profile + ": give the scenario (or the harness) that profile");
@@ -290,15 +289,6 @@ class KernelLabIT {
         }
         assertTrue(devices.size() > 0, "set " + set + " bound none of the §9 devices: " + bound);
         return out;
-    }
-
-    private static JsonNode runCli(List<String> args) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int code = Cli.run(args.toArray(new String[0]), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8));
-        return JSON.readTree(out.toString(StandardCharsets.UTF_8));
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.sysfs.HostScanner;
+import org.vfioinspector.bridge.sysfs.SnapshotFixture;
 
 /** Which built-in exercises run on the real Linux 7.2.13 q35 host of the sysfs snapshot. */
 class HostFitTest {
@@ -21,12 +22,8 @@ class HostFitTest {
 
     @BeforeAll
     static void scan() throws Exception {
-        java.net.URL url = HostFitTest.class.getResource("/sysfs/qemu-q35-intel-linux7.2.13.tar.gz");
-        Process p = new ProcessBuilder("tar", "-xzf", Path.of(url.toURI()).toString(), "-C", dir.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "tar: " + out);
-        q35 = new HostScanner(HostPaths.under(dir.resolve("qemu-q35-intel-linux7.2.13")), PciIds.empty()).scan();
+        q35 = new HostScanner(HostPaths.under(SnapshotFixture.extract(SnapshotFixture.Q35, dir)), PciIds.empty())
+                .scan();
     }
 
     private static HostFit.Fit fit(String exercise) throws Exception {

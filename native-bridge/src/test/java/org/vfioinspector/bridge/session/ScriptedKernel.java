@@ -120,9 +120,6 @@ final class ScriptedKernel implements Kernel {
             return regionInfo(arg);
         } else if (request == Vfio.VFIO_DEVICE_FEATURE) {
             int index = VfioBytes.u32(arg, 8);
-            if (index >= 6) {
-                throw new KernelException("VFIO_DEVICE_FEATURE", kind, Errno.ENODEV);
-            }
             if (index != 0) {
                 throw new KernelException("VFIO_DEVICE_FEATURE", kind, Errno.ENODEV);
             }

@@ -8,14 +8,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Extracts a real-kernel sysfs snapshot from the test resources into a directory, with tar. */
-final class SnapshotFixture {
-    static final String Q35 = "qemu-q35-intel-linux7.2.13";
+public final class SnapshotFixture {
+    public static final String Q35 = "qemu-q35-intel-linux7.2.13";
 
     private SnapshotFixture() {
     }
 
     /** Extracts {@code sysfs/NAME.tar.gz} into {@code into} and returns {@code into/NAME} (which holds sys/). */
-    static Path extract(String name, Path into) throws IOException, InterruptedException, URISyntaxException {
+    public static Path extract(String name, Path into) throws IOException, InterruptedException, URISyntaxException {
         URL url = SnapshotFixture.class.getResource("/sysfs/" + name + ".tar.gz");
         if (url == null) {
             throw new IllegalStateException("missing test resource sysfs/" + name + ".tar.gz");

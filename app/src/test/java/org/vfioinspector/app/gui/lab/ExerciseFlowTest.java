@@ -201,11 +201,6 @@ class ExerciseFlowTest extends MainWindowFlow {
     }
 
     /** Presses an action button (fired: it may lie below the fold) and waits until the call is done. */
-    private static void pressAndWait(FxRobot robot, String id) throws Exception {
-        press(robot, id);
-        waitUntilIdle(robot);
-    }
-
     /** Lets records made on vfio-io reach the panel. */
     private void settle() throws Exception {
         ctx.vfioIo().submit(() -> { }).get(10, TimeUnit.SECONDS);
