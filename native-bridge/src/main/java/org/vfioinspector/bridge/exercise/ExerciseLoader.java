@@ -77,11 +77,7 @@ public final class ExerciseLoader {
             throw new ExerciseException(file, 1, 1, "empty document; expected a mapping starting with 'format: 1'",
                     null);
         }
-        try {
-            return new Validator(file, new LocationIndex(text)).validate(f);
-        } catch (IOException e) {
-            throw new ExerciseException(file, 0, 0, e.getMessage(), e);
-        }
+        return new Validator(file, new LocationIndex(text)).validate(f);
     }
 
     private static ExerciseException fromJackson(String file, String text, JsonProcessingException e) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
@@ -31,8 +32,9 @@ public final class LabHostTree {
         write(root.resolve("lab"), "scenario: " + s.name() + "\nprofile: " + s.profile().name() + "\nrelease: "
                 + s.release() + "\nsource: " + s.source() + "\n");
         write(hp.proc().resolve("sys/kernel/osrelease"), s.release() + "\n");
+        Map<PciAddress, String> paths = s.devicePaths();
         for (LabScenario.Device d : s.devices()) {
-            String rel = s.devicePath(d.bdf());
+            String rel = paths.get(d.bdf());
             Path dir = sys.resolve("devices").resolve(rel);
             Files.createDirectories(dir);
             write(dir.resolve("vendor"), String.format("0x%04x\n", d.vendor()));
@@ -115,13 +117,6 @@ public final class LabHostTree {
                 write(dir.resolve("sriov_totalvfs"), d.totalVfs() + "\n");
                 write(dir.resolve("sriov_numvfs"), d.vfs().size() + "\n");
             }
-            s.groupOf(d.bdf()).ifPresent(g -> {
-                try {
-                    link(dir.resolve("iommu_group"), up + "kernel/iommu_groups/" + g.id());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
         }
         for (LabScenario.Group g : s.groups()) {
             Path gd = sys.resolve("kernel/iommu_groups").resolve(Integer.toString(g.id()));
@@ -130,7 +125,12 @@ public final class LabHostTree {
             write(gd.resolve("reserved_regions"), g.reservedRegions().isEmpty() ? ""
                     : String.join("\n", g.reservedRegions()) + "\n");
             for (PciAddress b : g.devices()) {
-                link(gd.resolve("devices").resolve(b.toString()), "../../../../devices/" + s.devicePath(b));
+                String rel = paths.get(b);
+                link(gd.resolve("devices").resolve(b.toString()), "../../../../devices/" + rel);
+                // the member's iommu_group link, here where its group is known (a group lookup per device was
+                // a scan of every group)
+                link(sys.resolve("devices").resolve(rel).resolve("iommu_group"),
+                        "../".repeat(rel.split("/").length + 1) + "kernel/iommu_groups/" + g.id());
             }
         }
         for (String m : List.of("vfio", "vfio_iommu_type1", "vfio_pci_core", "vfio_pci")) {

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
 /**
  * Everything one sysfs scan found: the kernel facts, the IOMMU groups, the devices that could be read and the
@@ -26,30 +27,22 @@ public record HostInventory(KernelInfo kernel, List<IommuGroup> groups, List<Pci
     }
 
     public Optional<PciDevice> device(PciAddress address) {
-        int lo = 0;
-        int hi = devices.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = devices.get(mid).address().compareTo(address);
-            if (c == 0) {
-                return Optional.of(devices.get(mid));
-            } else if (c < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return Optional.empty();
+        return find(devices, d -> d.address().compareTo(address));
     }
 
     public Optional<IommuGroup> group(int number) {
+        return find(groups, g -> Integer.compare(g.number(), number));
+    }
+
+    /** Binary search of a sorted list; {@code order} compares an element with the key sought. */
+    private static <T> Optional<T> find(List<T> sorted, ToIntFunction<T> order) {
         int lo = 0;
-        int hi = groups.size() - 1;
+        int hi = sorted.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Integer.compare(groups.get(mid).number(), number);
+            int c = order.applyAsInt(sorted.get(mid));
             if (c == 0) {
-                return Optional.of(groups.get(mid));
+                return Optional.of(sorted.get(mid));
             } else if (c < 0) {
                 lo = mid + 1;
             } else {

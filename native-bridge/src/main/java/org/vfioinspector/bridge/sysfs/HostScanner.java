@@ -80,7 +80,6 @@ public final class HostScanner {
                 failures.add((ReadFailure) r);
             }
         }
-        devices.sort((a, b) -> a.address().compareTo(b.address()));
         List<IommuGroup> groups = scanGroups(devices, failures);
         return new HostInventory(kernel, groups, devices, failures);
     }
@@ -110,8 +109,7 @@ public final class HostScanner {
                 groups.add(sc.group());
             }
         }
-        groups.sort((a, b) -> Integer.compare(a.number(), b.number()));
-        return groups;
+        return groups; // HostInventory sorts devices and groups
     }
 
     /** One {@code kernel/iommu_groups/N}; null when its name is not a group number (reported in failures). */

@@ -1,6 +1,7 @@
 package org.vfioinspector.bridge.lab.scenario;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,15 +122,46 @@ public record LabScenario(String name, String description, String source, Kernel
 
     /** Device directory path below sys/devices, e.g. "pci0000:00/0000:00:08.0/0000:01:00.0". */
     public String devicePath(PciAddress bdf) {
+        return devicePath(bdf, this::bridgeAbove);
+    }
+
+    /**
+     * {@link #devicePath} of every device, by address. One index of the bridges serves all of them: a lookup per
+     * path step scans every device, which made writing a 10,000-function host's tree quadratic.
+     */
+    public Map<PciAddress, String> devicePaths() {
+        Map<Long, Device> bridges = new HashMap<>();
+        for (Device d : devices) {
+            if (d.bridge() != null) {
+                bridges.putIfAbsent(busKey(d.bdf().domain(), d.bridge().secondaryBus()), d); // first, as bridgeAbove
+            }
+        }
+        BridgeLookup above = (domain, bus) -> Optional.ofNullable(bridges.get(busKey(domain, bus)));
+        Map<PciAddress, String> paths = new HashMap<>();
+        for (Device d : devices) {
+            paths.put(d.bdf(), devicePath(d.bdf(), above));
+        }
+        return paths;
+    }
+
+    private static long busKey(int domain, int bus) {
+        return ((long) domain << 8) | bus;
+    }
+
+    private static String devicePath(PciAddress bdf, BridgeLookup above) {
         List<String> parts = new ArrayList<>();
         PciAddress cur = bdf;
         int guard = 0;
         while (cur != null && guard++ < 64) {
             parts.add(0, cur.toString());
-            cur = bridgeAbove(cur.domain(), cur.bus()).map(Device::bdf).orElse(null);
+            cur = above.find(cur.domain(), cur.bus()).map(Device::bdf).orElse(null);
         }
         parts.add(0, String.format("pci%04x:00", bdf.domain()));
         return String.join("/", parts);
+    }
+
+    private interface BridgeLookup {
+        Optional<Device> find(int domain, int bus);
     }
 
     @Override

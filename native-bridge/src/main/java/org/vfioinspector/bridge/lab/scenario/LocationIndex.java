@@ -10,11 +10,33 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-/** Line and column of every node of a YAML document, by path ("devices[2].bars[0].size"), for semantic errors. */
+/**
+ * Line and column of every node of a YAML document, by path ("devices[2].bars[0].size"), for semantic errors.
+ * Built on the first question: it is a second parse of the document, and a valid document never asks.
+ */
 public final class LocationIndex {
-    private final Map<String, int[]> where = new HashMap<>();
+    private final String text;
+    private Map<String, int[]> where;
 
-    public LocationIndex(String text) throws IOException {
+    public LocationIndex(String text) {
+        this.text = text;
+    }
+
+    private Map<String, int[]> where() {
+        if (where == null) {
+            where = new HashMap<>();
+            try {
+                index(text, where);
+            } catch (IOException e) {
+                // The loader's own parse of this text succeeded first; should this one fail, the error it
+                // reports just has no line (at() answers {0, 0}).
+                where.clear();
+            }
+        }
+        return where;
+    }
+
+    private static void index(String text, Map<String, int[]> where) throws IOException {
         try (JsonParser p = ScenarioLoader.yamlFactory().createParser(text)) {
             Deque<String> path = new ArrayDeque<>();
             Deque<int[]> arrayIdx = new ArrayDeque<>();
@@ -60,6 +82,7 @@ public final class LocationIndex {
 
     /** {line, column} of the node at {@code path}, or of its nearest ancestor; {0, 0} when unknown. */
     public int[] at(String path) {
+        Map<String, int[]> where = where();
         String p = path;
         while (true) {
             int[] w = where.get(p);

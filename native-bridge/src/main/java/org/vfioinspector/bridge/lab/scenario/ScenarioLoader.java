@@ -96,13 +96,7 @@ public final class ScenarioLoader {
         if (s == null) {
             throw new ScenarioException(file, 1, 1, "empty document; expected a mapping starting with 'format: 1'", null);
         }
-        LocationIndex where;
-        try {
-            where = new LocationIndex(text);
-        } catch (IOException e) {
-            throw new ScenarioException(file, 0, 0, e.getMessage(), e);
-        }
-        return new Validator(file, where).validate(s);
+        return new Validator(file, new LocationIndex(text)).validate(s);
     }
 
     private static ScenarioException fromJackson(String file, String text, JsonProcessingException e) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.io.IOException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,14 +34,10 @@ public record YamlProblem(int line, int column, String what) {
                     : "[" + r.getIndex() + "]").collect(Collectors.joining());
             path = path.startsWith(".") ? path.substring(1) : path;
             if (!path.isEmpty()) {
-                try {
-                    int[] lc = new LocationIndex(text).at(path);
-                    if (lc[0] > 0) {
-                        line = lc[0];
-                        col = lc[1];
-                    }
-                } catch (IOException ignored) {
-                    // keep Jackson's location
+                int[] lc = new LocationIndex(text).at(path);
+                if (lc[0] > 0) { // else keep Jackson's location
+                    line = lc[0];
+                    col = lc[1];
                 }
             }
         }
