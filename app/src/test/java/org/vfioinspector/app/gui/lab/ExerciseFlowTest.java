@@ -200,7 +200,6 @@ class ExerciseFlowTest extends MainWindowFlow {
         settle();
     }
 
-    /** Presses an action button (fired: it may lie below the fold) and waits until the call is done. */
     /** Lets records made on vfio-io reach the panel. */
     private void settle() throws Exception {
         ctx.vfioIo().submit(() -> { }).get(10, TimeUnit.SECONDS);
