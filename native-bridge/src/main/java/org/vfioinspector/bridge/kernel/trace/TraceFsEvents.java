@@ -50,8 +50,8 @@ public final class TraceFsEvents implements KernelEvents {
     private final Path root;
     private final String group;
     private final List<Consumer<KernelEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final List<String> installed = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
+    /** The wanted functions the availability check found in available_filter_functions (read once). */
+    private Set<String> functions;
     private Availability availability;
     private Path instance;
     private Thread reader;
@@ -67,31 +67,23 @@ public final class TraceFsEvents implements KernelEvents {
         this.group = GROUP_PREFIX + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet();
     }
 
-    /** The event group (and trace instance) name this object uses. */
-    public String group() {
-        return group;
-    }
-
-    /** The definitions actually installed, e.g. "f:vfioinsp_12_1/dmabuf_move vfio_pci_dma_buf_move vdev revoked". */
-    public synchronized List<String> installed() {
-        return List.copyOf(installed);
-    }
-
-    /** What was degraded while installing (an argument fetch the kernel refused, an optional probe missing). */
-    public synchronized List<String> notes() {
-        return List.copyOf(notes);
-    }
-
     @Override
     public synchronized Availability availability() {
         if (availability == null) {
-            availability = check(root);
+            Set<String> found = new HashSet<>();
+            availability = check(root, found);
+            functions = found;
         }
         return availability;
     }
 
     /** Checks what live revocation tracing needs under a tracefs root. Pure filesystem reads; installs nothing. */
     public static Availability check(Path root) {
+        return check(root, new HashSet<>());
+    }
+
+    /** {@link #check(Path)}, also handing over the wanted functions found ({@code functionsFound}). */
+    private static Availability check(Path root, Set<String> functionsFound) {
         List<String> missing = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return new Availability(false, List.of("tracefs is not mounted at " + root),
@@ -118,6 +110,7 @@ public final class TraceFsEvents implements KernelEvents {
             return new Availability(false, missing, "Live events need read access to tracefs's "
                     + "available_filter_functions (tracefs group access or CAP_SYS_ADMIN).");
         }
+        functionsFound.addAll(functions);
         boolean ok = true;
         for (TraceProbe p : TraceProbe.ALL) {
             if (p.functions().stream().noneMatch(functions::contains)) {
@@ -176,14 +169,8 @@ public final class TraceFsEvents implements KernelEvents {
         listeners.remove(listener);
     }
 
-    /** Whether probes are installed and being read. */
-    public synchronized boolean streaming() {
-        return reader != null && reader.isAlive();
-    }
-
     private void start() throws IOException {
-        removeStale(root, paths);
-        Set<String> functions = availableFunctions(root, new ArrayList<>());
+        removeStale(root, paths); // (the function list was read by availability(), which said yes)
         for (TraceProbe p : TraceProbe.ALL) {
             String fn = p.functions().stream().filter(functions::contains).findFirst().orElse(null);
             if (fn == null) {
@@ -195,12 +182,10 @@ public final class TraceFsEvents implements KernelEvents {
                 String def = p.definition(group, fn, fetch);
                 try {
                     append(root.resolve("dynamic_events"), def);
-                    installed.add(def);
                     done = true;
                     break;
                 } catch (IOException e) {
-                    last = e;
-                    notes.add("the kernel refused '" + def + "': " + e.getMessage());
+                    last = e; // the next fetch variant may be accepted
                 }
             }
             if (!done && p.required()) {
@@ -214,7 +199,7 @@ public final class TraceFsEvents implements KernelEvents {
             instance = inst;
             eventsBase = inst;
         } catch (IOException e) {
-            notes.add("no private trace instance (" + e.getMessage() + "); using the global trace buffer");
+            // no private trace instance: the global trace buffer serves
         }
         write(eventsBase.resolve("events").resolve(group).resolve("enable"), "1");
         Path pipePath = eventsBase.resolve("trace_pipe");
@@ -323,7 +308,6 @@ public final class TraceFsEvents implements KernelEvents {
             instance = null;
         }
         removeGroup(root, group);
-        installed.clear();
     }
 
     /**
