@@ -6,6 +6,7 @@ import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.vfioinspector.app.gui.common.AppPrefs;
+import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.bridge.journal.StateDir;
 
 /** The desktop inspector: builds the {@link AppContext} once, shows the main window, shuts down on stop. */
@@ -44,13 +45,10 @@ public final class InspectorApp extends Application {
     }
 
     private static void traceFirstFrame(Scene scene) {
-        Runnable[] once = new Runnable[1];
-        once[0] = () -> {
-            scene.removePostLayoutPulseListener(once[0]);
+        UiTasks.afterNextPulse(scene, () -> {
             long ms = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             System.err.println("vfio-inspector: first-frame-ms=" + ms);
-        };
-        scene.addPostLayoutPulseListener(once[0]);
+        });
     }
 
     @Override

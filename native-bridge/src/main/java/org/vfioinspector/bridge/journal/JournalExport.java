@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import org.vfioinspector.bridge.model.Region;
 
 /** A journal as a file to share: JSON for tools (the records as written), HTML for people. Pure: text in, text out. */
 public final class JournalExport {
@@ -51,7 +52,7 @@ public final class JournalExport {
                     .append(a.type().name().toLowerCase(java.util.Locale.ROOT)).append("</td><td>")
                     .append(esc(a.operation())).append("</td><td><code>")
                     .append(a.device() == null ? "" : a.device().toString()).append("</code></td><td>")
-                    .append(a.region() < 0 ? "" : a.region() == 6 ? "ROM" : "BAR" + a.region()).append("</td><td")
+                    .append(Region.nameOf(a.region())).append("</td><td")
                     .append(fail ? " class=\"fail\">" : ">").append(esc(a.result())).append("</td><td>")
                     .append(esc(a.detail()));
             for (Map.Entry<String, String> f : new java.util.TreeMap<>(a.facts()).entrySet()) {
@@ -63,7 +64,8 @@ public final class JournalExport {
         return sb.append("</table>\n</body></html>\n").toString();
     }
 
-    static String esc(String s) {
+    /** HTML-escapes text for an element or a quoted attribute; null is empty. */
+    public static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                 .replace("\"", "&quot;");
     }

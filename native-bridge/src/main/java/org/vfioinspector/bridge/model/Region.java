@@ -38,4 +38,9 @@ public record Region(int index, RegionKind kind, long start, long size, long fla
     public String name() {
         return isBar() ? "BAR" + index : "ROM";
     }
+
+    /** How a record names the region it is about: "BAR2", "ROM", or "" for none (a negative index). */
+    public static String nameOf(int index) {
+        return index < 0 ? "" : index == 6 ? "ROM" : "BAR" + index;
+    }
 }

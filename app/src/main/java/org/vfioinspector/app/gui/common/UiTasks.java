@@ -33,6 +33,16 @@ public final class UiTasks {
         return new Builder<>(Objects.requireNonNull(work, "work"));
     }
 
+    /** Runs {@code action} on the FX thread once, at the end of the next layout pulse of {@code scene}. */
+    public static void afterNextPulse(javafx.scene.Scene scene, Runnable action) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            action.run();
+        };
+        scene.addPostLayoutPulseListener(once[0]);
+    }
+
     /** A task without a result. */
     public static Builder<Void> run(ThrowingRunnable work) {
         Objects.requireNonNull(work, "work");

@@ -83,8 +83,8 @@ public final class RevocationView extends VBox {
         objects.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         objects.getColumns().add(col("Kind", 90, t -> t.kind().label()));
         objects.getColumns().add(col("Device", 110, t -> t.device().toString()));
-        objects.getColumns().add(col("BAR", 60, t -> t.region() < 0 ? "" : t.region() == 6 ? "ROM"
-                : "BAR" + t.region()));
+        objects.getColumns().add(col("BAR", 60,
+                t -> org.vfioinspector.bridge.model.Region.nameOf(t.region())));
         objects.getColumns().add(col("Inode", 80, t -> t.inode() < 0 ? "" : Long.toString(t.inode())));
         objects.getColumns().add(col("What", 200, Tracked::description));
         TableColumn<Tracked, Tracked> state = new TableColumn<>("State");

@@ -1,9 +1,12 @@
 package org.vfioinspector.app.gui.dmabuf;
 
+import static org.vfioinspector.bridge.journal.JournalExport.esc;
+
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.vfioinspector.bridge.kernel.KernelEvent;
+import org.vfioinspector.bridge.model.Region;
 
 /**
  * The timeline as a file: JSON for tools, HTML for people. Pure: takes snapshots of the data, returns text;
@@ -64,7 +67,7 @@ public final class TimelineExport {
                         + "<th>dma-buf inode</th><th>What</th><th>State</th></tr>\n");
         for (ObjectRow o : objects) {
             sb.append("<tr><td>").append(esc(o.kind())).append("</td><td><code>").append(esc(o.device()))
-                    .append("</code></td><td>").append(o.region() < 0 ? "" : o.region() == 6 ? "ROM" : "BAR" + o.region())
+                    .append("</code></td><td>").append(Region.nameOf(o.region()))
                     .append("</td><td>").append(o.inode() < 0 ? "" : o.inode()).append("</td><td>")
                     .append(esc(o.description())).append("</td><td class=\"").append(esc(o.state())).append("\">")
                     .append(esc(o.state())).append("</td></tr>\n");
@@ -105,10 +108,5 @@ public final class TimelineExport {
             }
         }
         return sb.append('"').toString();
-    }
-
-    static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;");
     }
 }

@@ -30,6 +30,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.bridge.model.Blocker;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
@@ -72,12 +73,7 @@ public final class GroupsPane extends VBox {
         tree.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null && tree.getFixedCellSize() <= 0) {
                 // after the window's first frame, not before it
-                Runnable[] once = new Runnable[1];
-                once[0] = () -> {
-                    scene.removePostLayoutPulseListener(once[0]);
-                    Platform.runLater(this::fixRowHeight);
-                };
-                scene.addPostLayoutPulseListener(once[0]);
+                UiTasks.afterNextPulse(scene, () -> Platform.runLater(this::fixRowHeight));
             }
         });
 

@@ -21,6 +21,7 @@ import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.uapi.IoctlNames;
 import org.vfioinspector.bridge.uapi.IoctlNames.FdKind;
 import org.vfioinspector.bridge.uapi.Vfio;
+import org.vfioinspector.bridge.uapi.VfioBytes;
 
 /**
  * The real kernel, through libc (JNA). Device paths resolve against {@link HostPaths#dev()}, fdinfo against
@@ -45,10 +46,6 @@ public final class JnaKernel implements Kernel {
     /** The running machine's kernel. */
     public static JnaKernel live() {
         return new JnaKernel(HostPaths.live());
-    }
-
-    public HostPaths paths() {
-        return paths;
     }
 
     @Override
@@ -131,11 +128,7 @@ public final class JnaKernel implements Kernel {
             return;
         }
         if (request == Vfio.VFIO_GROUP_GET_DEVICE_FD && parent.kind() == FdKind.GROUP) {
-            int n = 0;
-            while (n < arg.length && arg[n] != 0) {
-                n++;
-            }
-            fds.put(rc, new FdEntry(FdKind.DEVICE, new String(arg, 0, n, StandardCharsets.US_ASCII)));
+            fds.put(rc, new FdEntry(FdKind.DEVICE, VfioBytes.readCString(arg)));
         } else if (request == Vfio.VFIO_DEVICE_FEATURE && rc > 0 && parent.kind() == FdKind.DEVICE) {
             fds.put(rc, new FdEntry(FdKind.DMABUF, "dma-buf of " + parent.target()));
         }
