@@ -505,11 +505,6 @@ public final class MainWindow {
         return lab;
     }
 
-    /** The header's toggle for the exercises panel. */
-    public javafx.scene.control.ToggleButton exercisesToggle() {
-        return exercises;
-    }
-
     public RevocationModel revocations() {
         return revocations;
     }

@@ -33,11 +33,6 @@ public final class ExerciseRun {
         return progress;
     }
 
-    /** Records with a sequence number above this count. */
-    public long windowStart() {
-        return windowStart;
-    }
-
     /** Starts again: no step passed, only records after {@code seq} count. */
     public void reset(long seq) {
         progress = Progress.fresh(exercise.name());

@@ -271,10 +271,6 @@ public final class LabKernel implements Kernel {
     /** A VFIO_IOMMU_MAP_DMA mapping of a type1 container. */
     public record Type1Mapping(long iova, long size, long vaddr, PciAddress source, int sourceBar, long phys,
                                PciAddress container) {
-        /** Whether the mapping points at another device's BAR (P2P the old way). */
-        public boolean mapsDeviceMmio() {
-            return source != null;
-        }
     }
 
     /** What an in-kernel importer attachment looks like now. */
@@ -1164,13 +1160,6 @@ public final class LabKernel implements Kernel {
         }
     }
 
-    /** dma_buf_detach: drops the attachment's file reference. */
-    public synchronized void importerDetach(int attachment) throws KernelException {
-        Attachment a = attachment(attachment);
-        attachments.remove(attachment);
-        maybeRelease(a.buf);
-    }
-
     private Attachment attachment(int id) throws KernelException {
         Attachment a = attachments.get(id);
         if (a == null) {
@@ -1187,11 +1176,6 @@ public final class LabKernel implements Kernel {
     /** Operations blocked in the model (a revoke waiting for an importer, an unbind waiting for users). */
     public synchronized List<String> blocked() {
         return List.copyOf(pending);
-    }
-
-    /** Every type1 IOMMU mapping, including the ones that outlived their source device. */
-    public synchronized List<Type1Mapping> type1Mappings() {
-        return List.copyOf(type1);
     }
 
     /**

@@ -3,8 +3,6 @@ package org.vfioinspector.bridge.probe;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.OutputStream;
 
 /** Writes a {@link ProbeReport} as the contract's JSON (nulls included, keys in contract order). */
 public final class ProbeJson {
@@ -20,12 +18,5 @@ public final class ProbeJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the probe report cannot be serialised", e);
         }
-    }
-
-    /** Writes the report to {@code out} (not closed). */
-    public static void write(ProbeReport report, OutputStream out) throws IOException {
-        out.write(toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        out.write('\n');
-        out.flush();
     }
 }

@@ -25,7 +25,7 @@ import org.vfioinspector.bridge.uapi.VfioDmaBuf;
  * vfio-pci device through reset, memory-off, memory-on and close and report what each step did to an mmap, a pread
  * and the exported dma-bufs (from live kernel events through a {@link RevocationTracker}).
  *
- * <p>Usage: {@code ProbeReport r = new Prober(kernel, options).probe(targets); ProbeJson.write(r, System.out);}
+ * <p>Usage: {@code ProbeReport r = new Prober(kernel, options).probe(targets); System.out.println(ProbeJson.toJson(r));}
  */
 public final class Prober {
     /** Region indexes probed: BAR0..5, ROM, CONFIG, VGA. */

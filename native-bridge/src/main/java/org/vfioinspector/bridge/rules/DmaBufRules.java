@@ -221,9 +221,4 @@ public final class DmaBufRules {
         System.arraycopy(featureArg, Math.min(8, featureArg.length), p, 0, p.length);
         return p;
     }
-
-    /** flags of the 8-byte header. */
-    public static int flagsOf(byte[] featureArg) {
-        return VfioBytes.u32(featureArg, 4);
-    }
 }

@@ -137,10 +137,6 @@ public final class DeviceSession implements AutoCloseable {
         }
     }
 
-    public Kernel kernel() {
-        return kernel;
-    }
-
     public DeviceTarget target() {
         return target;
     }
@@ -148,10 +144,6 @@ public final class DeviceSession implements AutoCloseable {
     /** The path actually taken: LEGACY or CDEV. */
     public OpenPath openPath() {
         return openPath;
-    }
-
-    public int deviceFd() {
-        return deviceFd;
     }
 
     private String where() {
@@ -425,11 +417,6 @@ public final class DeviceSession implements AutoCloseable {
             resources.forget("dmabuf@" + buf.fd());
         }
         buf.close();
-    }
-
-    /** The dma-bufs this session has open. */
-    public List<DmaBuf> dmaBufs() {
-        return List.copyOf(dmaBufs);
     }
 
     /**

@@ -29,10 +29,6 @@ final class Resources {
         stack.removeIf(e -> e.what().equals(what));
     }
 
-    synchronized boolean isEmpty() {
-        return stack.isEmpty();
-    }
-
     synchronized void closeAll() throws KernelException {
         KernelException first = null;
         while (!stack.isEmpty()) {

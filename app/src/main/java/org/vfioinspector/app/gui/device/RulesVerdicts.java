@@ -54,10 +54,4 @@ public final class RulesVerdicts implements VerdictSource {
     public String describe() {
         return "rules of profile " + profile.name() + " (" + why + ")";
     }
-
-    /** No extra knowledge beyond sysfs. */
-    public static Function<PciDevice, Function<Region, Optional<Boolean>>> sysfsOnly() {
-        return d -> r -> Optional.empty();
-    }
-
 }

@@ -54,11 +54,9 @@ public final class PreviousSessionView extends BorderPane {
         }
     }
 
-    private final JournalReader.Journal journal;
     private final TableView<Activity> table = new TableView<>();
 
     public PreviousSessionView(JournalReader.Journal journal, Consumer<Format> save) {
-        this.journal = journal;
         getStyleClass().add("previous-session");
         setId("previousSession");
         Label title = new Label("Session journal " + Path.of(journal.source()).getFileName()
@@ -81,8 +79,8 @@ public final class PreviousSessionView extends BorderPane {
         table.getColumns().add(column("Kind", 70, a -> a.type().name().toLowerCase(Locale.ROOT)));
         table.getColumns().add(column("What", 100, Activity::operation));
         table.getColumns().add(column("Device", 110, a -> a.device() == null ? "" : a.device().toString()));
-        table.getColumns().add(column("Region", 60, a -> a.region() < 0 ? "" : a.region() == 6 ? "ROM"
-                : "BAR" + a.region()));
+        table.getColumns().add(column("Region", 60,
+                a -> org.vfioinspector.bridge.model.Region.nameOf(a.region())));
         table.getColumns().add(column("Result", 150, Activity::result));
         table.getColumns().add(column("Detail", 300, Activity::detail));
         table.getItems().setAll(journal.entries());
@@ -111,14 +109,6 @@ public final class PreviousSessionView extends BorderPane {
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
         c.setSortable(false);
         return c;
-    }
-
-    public JournalReader.Journal journal() {
-        return journal;
-    }
-
-    public TableView<Activity> table() {
-        return table;
     }
 
     /** The export text, pure (written by the caller off the FX thread). */

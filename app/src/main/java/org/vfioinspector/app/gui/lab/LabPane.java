@@ -157,10 +157,6 @@ public final class LabPane extends ScrollPane {
         return chooser;
     }
 
-    public ComboBox<String> profileChoice() {
-        return profile;
-    }
-
     /** The exercise being worked on, or null. */
     public ExerciseRun run() {
         return run;

@@ -2,7 +2,6 @@ package org.vfioinspector.bridge.lab.scenario;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,10 +190,4 @@ public record LabScenario(String name, String description, String source, Kernel
         return hostBridge.id();
     }
 
-    /** Devices by BDF, in scenario order. */
-    public Map<PciAddress, Device> byBdf() {
-        Map<PciAddress, Device> m = new LinkedHashMap<>();
-        devices.forEach(d -> m.put(d.bdf(), d));
-        return m;
-    }
 }
