@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.kernel.Kernel;
+import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.model.HostInventory;
@@ -81,7 +82,7 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host
                     + ": a sysfs snapshot has no kernel behind it to probe; use local or lab:NAME");
         }
-        try (Host h = host.open(LocalKernel::open)) {
+        try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             List<DeviceTarget> targets = new ArrayList<>();
             for (PciAddress bdf : wanted) {
@@ -94,13 +95,13 @@ public final class ProbeCommand implements Callable<Integer> {
                     err.println("vfio-inspector probe: " + bdf + " has no IOMMU group, so VFIO cannot open it");
                     return Cli.EXIT_USAGE;
                 }
-                targets.add(target(d.get()));
+                targets.add(DeviceTarget.of(d.get()));
             }
             if (wanted.isEmpty()) {
                 inventory.devices().stream()
                         .filter(d -> d.driver().filter(DeviceTarget.VFIO_PCI::equals).isPresent())
                         .filter(d -> d.iommuGroup().isPresent())
-                        .map(ProbeCommand::target)
+                        .map(DeviceTarget::of)
                         .forEach(targets::add);
             }
             Kernel kernel = h.kernel().orElseThrow();
@@ -119,11 +120,6 @@ public final class ProbeCommand implements Callable<Integer> {
             err.println("vfio-inspector probe: cannot read host " + host + ": " + e.getMessage());
             return Cli.EXIT_HOST_UNREADABLE;
         }
-    }
-
-    private static DeviceTarget target(PciDevice d) {
-        return new DeviceTarget(d.address(), d.iommuGroup().orElseThrow(), d.vfioDevice().orElse(null),
-                d.driver().orElse(null));
     }
 
     private ProbeOptions options(Host h, HostInventory inventory) {

@@ -488,10 +488,7 @@ final class TryItController {
                 s = null;
             }
             if (s == null) {
-                int group = d.iommuGroup().orElseThrow(() -> new IllegalStateException(d.address()
-                        + " is in no IOMMU group"));
-                s = DeviceSession.open(kernel, new DeviceTarget(d.address(), group, d.vfioDevice().orElse(null),
-                        d.driver().orElse(null)), OpenPath.AUTO);
+                s = DeviceSession.open(kernel, DeviceTarget.of(d), OpenPath.AUTO);
                 sessions.put(d.address(), s);
             }
             return s;

@@ -55,8 +55,7 @@ public final class Prober {
 
     /** Probes one device. */
     public ProbeReport.Device probeDevice(DeviceTarget t) {
-        String wanted = options.openPath() == OpenPath.CDEV
-                || (options.openPath() == OpenPath.AUTO && t.cdev() != null) ? "cdev" : "legacy";
+        String wanted = options.openPath().first(t).label();
         DeviceSession s;
         try {
             s = DeviceSession.open(kernel, t, options.openPath());

@@ -64,7 +64,7 @@ public final class DeviceSession implements AutoCloseable {
             throws KernelException {
         DeviceSession s = new DeviceSession(kernel, target);
         try {
-            if (path == OpenPath.CDEV || (path == OpenPath.AUTO && target.cdev() != null)) {
+            if (path.first(target) == OpenPath.CDEV) {
                 try {
                     s.openCdev();
                 } catch (KernelException e) {
@@ -114,20 +114,31 @@ public final class DeviceSession implements AutoCloseable {
             throw new SessionException("open", target.bdf().toString(), "the device has no vfio-dev cdev",
                     "Use the legacy path, or a kernel with CONFIG_VFIO_DEVICE_CDEV.");
         }
+        int iommu = openIommufd();
+        int fd = kernel.open("vfio/devices/" + target.cdev(), Kernel.O_RDWR);
+        deviceFd = fd;
+        resources.push("device", () -> closeDeviceFd());
+        kernel.ioctl(fd, Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(iommu));
+        allocIoas(iommu);
+        kernel.ioctl(fd, Vfio.VFIO_DEVICE_ATTACH_IOMMUFD_PT, Iommufd.AttachIommufdPt.request(ioasId));
+    }
+
+    /** Opens /dev/iommu as this session's iommufd, closed with the session. */
+    private int openIommufd() throws KernelException {
         int iommu = kernel.open("iommu", Kernel.O_RDWR);
         iommuFd = iommu;
         resources.push("iommufd", () -> {
             iommuFd = -1;
             kernel.close(iommu);
         });
-        int fd = kernel.open("vfio/devices/" + target.cdev(), Kernel.O_RDWR);
-        deviceFd = fd;
-        resources.push("device", () -> closeDeviceFd());
-        kernel.ioctl(fd, Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(iommu));
+        return iommu;
+    }
+
+    /** IOMMU_IOAS_ALLOC on {@code iommu}: the session's IOAS. */
+    private void allocIoas(int iommu) throws KernelException {
         byte[] alloc = Iommufd.IoasAlloc.request();
         kernel.ioctl(iommu, Vfio.IOMMU_IOAS_ALLOC, alloc);
         ioasId = Iommufd.IoasAlloc.outIoasId(alloc);
-        kernel.ioctl(fd, Vfio.VFIO_DEVICE_ATTACH_IOMMUFD_PT, Iommufd.AttachIommufdPt.request(ioasId));
     }
 
     private void closeDeviceFd() throws KernelException {
@@ -327,7 +338,10 @@ public final class DeviceSession implements AutoCloseable {
 
     /** The command register (config offset 4, 2 bytes). */
     public int commandRegister() throws KernelException {
-        RegionInfo cfg = regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX);
+        return commandRegister(regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX));
+    }
+
+    private int commandRegister(RegionInfo cfg) throws KernelException {
         byte[] b = new byte[2];
         pread(cfg, Vfio.PCI_COMMAND, b);
         return VfioBytes.u16(b, 0);
@@ -345,11 +359,9 @@ public final class DeviceSession implements AutoCloseable {
     public void setMemoryEnabled(boolean on) throws KernelException {
         requireVfioPci("write PCI_COMMAND");
         RegionInfo cfg = regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX);
+        int cmd = commandRegister(cfg);
         byte[] b = new byte[2];
-        pread(cfg, Vfio.PCI_COMMAND, b);
-        int cmd = VfioBytes.u16(b, 0);
-        cmd = on ? cmd | Vfio.PCI_COMMAND_MEMORY : cmd & ~Vfio.PCI_COMMAND_MEMORY;
-        VfioBytes.put16(b, 0, cmd);
+        VfioBytes.put16(b, 0, on ? cmd | Vfio.PCI_COMMAND_MEMORY : cmd & ~Vfio.PCI_COMMAND_MEMORY);
         pwrite(cfg, Vfio.PCI_COMMAND, b);
     }
 
@@ -427,15 +439,7 @@ public final class DeviceSession implements AutoCloseable {
     public Outcome<Long> importIntoIoas(DmaBuf buf) {
         try {
             if (iommuFd < 0) {
-                int iommu = kernel.open("iommu", Kernel.O_RDWR);
-                iommuFd = iommu;
-                resources.push("iommufd", () -> {
-                    iommuFd = -1;
-                    kernel.close(iommu);
-                });
-                byte[] alloc = Iommufd.IoasAlloc.request();
-                kernel.ioctl(iommu, Vfio.IOMMU_IOAS_ALLOC, alloc);
-                ioasId = Iommufd.IoasAlloc.outIoasId(alloc);
+                allocIoas(openIommufd());
             }
             byte[] map = Iommufd.IoasMapFile.of(Vfio.IOMMU_IOAS_MAP_READABLE | Vfio.IOMMU_IOAS_MAP_WRITEABLE, ioasId,
                     buf.fd(), 0, buf.size(), 0).encode();

@@ -2,6 +2,7 @@ package org.vfioinspector.bridge.session;
 
 import java.util.Objects;
 import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.model.PciDevice;
 
 /**
  * What a session needs to know about a device from the host model.
@@ -22,6 +23,12 @@ public record DeviceTarget(PciAddress bdf, int group, String cdev, String driver
         if (cdev != null && !cdev.matches("vfio\\d+")) {
             throw new IllegalArgumentException("'" + cdev + "' is not a vfio-dev cdev name (vfioN)");
         }
+    }
+
+    /** The target of a scanned device; a device in no IOMMU group has none (IllegalStateException). */
+    public static DeviceTarget of(PciDevice d) {
+        int group = d.iommuGroup().orElseThrow(() -> new IllegalStateException(d.address() + " is in no IOMMU group"));
+        return new DeviceTarget(d.address(), group, d.vfioDevice().orElse(null), d.driver().orElse(null));
     }
 
     public boolean boundToVfioPci() {

@@ -15,6 +15,11 @@ public enum OpenPath {
         this.label = label;
     }
 
+    /** The path tried first for {@code target}: CDEV where asked for, or AUTO and the device has a cdev. */
+    public OpenPath first(DeviceTarget target) {
+        return this == CDEV || (this == AUTO && target.cdev() != null) ? CDEV : LEGACY;
+    }
+
     /** "legacy" / "cdev" / "auto", as the probe's openPath prints it. */
     public String label() {
         return label;
