@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
@@ -35,7 +36,7 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Host h = host.open(LocalKernel::open)) {
+        try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             out.print(json ? ListJson.render(h, inventory) + System.lineSeparator() : ListText.render(h, inventory));
             out.flush();

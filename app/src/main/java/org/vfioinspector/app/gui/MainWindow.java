@@ -268,7 +268,11 @@ public final class MainWindow {
     private Task<LoadedHost> open(HostChoice choice, java.util.function.Consumer<LoadedHost> then) {
         header.showLoading(choice.label());
         status.setText("Opening " + choice.label() + "…");
-        Task<LoadedHost> task = UiTasks.call(() -> ctx.hostLoader().load(choice))
+        Task<LoadedHost> task = UiTasks.call(() -> {
+            LoadedHost h = ctx.hostLoader().load(choice);
+            GroupsPane.prebuild(h.inventory()); // the groups tree of a big host, built off the FX thread
+            return h;
+        })
                 .title("Scanning " + choice.label())
                 .onSuccess(h -> {
                     apply(h);

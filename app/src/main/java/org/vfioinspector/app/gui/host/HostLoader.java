@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.vfioinspector.app.gui.groups.GroupsPane;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
@@ -46,13 +45,6 @@ public final class HostLoader {
     }
 
     public LoadedHost load(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
-        LoadedHost h = loadHost(choice);
-        // the groups tree of a big host is built here, off the FX thread
-        GroupsPane.prebuild(h.inventory());
-        return h;
-    }
-
-    private LoadedHost loadHost(HostChoice choice) throws HostUnreadableException, IOException, ScenarioException {
         if (choice instanceof HostChoice.Lab lab) {
             LabScenario scenario = org.vfioinspector.bridge.lab.scenario.ScenarioLoader.load(lab.nameOrFile());
             Host h = Host.lab(lab.profile() == null ? scenario : scenario.withProfile(LabProfiles.parse(
