@@ -17,84 +17,20 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-need_cmd apt-get apt
-need_cmd apt-cache apt
-need_cmd dpkg dpkg
 need_cmd depmod kmod
 
-APT_DIR="$LAB_CACHE/apt"
-KERNELS_DIR="$LAB_CACHE/kernels"
-REFRESH_HOURS="${VFIO_INSPECTOR_LAB_REFRESH_HOURS:-12}"
-mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$APT_DIR/etc" "$KERNELS_DIR"
-
-# --- the machine's mirror --------------------------------------------------------------
-find_mirror() {
-    if [[ -n "${VFIO_INSPECTOR_LAB_MIRROR:-}" ]]; then
-        printf '%s\n' "$VFIO_INSPECTOR_LAB_MIRROR"; return
-    fi
-    local f uri
-    # deb822: first "URIs:" of a stanza whose Suites are not *-security
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [[ -r "$f" ]] || continue
-        uri="$(awk '
-            /^[[:space:]]*$/ { if (u != "" && s !~ /security/) { print u; exit } u=""; s=""; next }
-            /^URIs:/ { u=$2 } /^Suites:/ { s=$0 }
-            END { if (u != "" && s !~ /security/) print u }' "$f" | head -n1)"
-        [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [[ -r "$f" ]] || continue
-        uri="$(awk '$1 == "deb" && $0 !~ /security/ {
-                for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' "$f" | head -n1)"
-        [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return; }
-    done
-    return 1
-}
-MIRROR="$(find_mirror)" || die "no Debian mirror found in /etc/apt/sources.list(.d); set VFIO_INSPECTOR_LAB_MIRROR"
-
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-[[ -r "$KEYRING" ]] || die "$KEYRING missing: install the Debian package 'debian-archive-keyring'"
-
-printf 'deb [signed-by=%s] %s sid main\n' "$KEYRING" "$MIRROR" > "$APT_DIR/etc/sources.list"
-
-APT_OPTS=(
-    -o "Dir::Etc::SourceList=$APT_DIR/etc/sources.list"
-    -o "Dir::Etc::SourceParts=/dev/null"
-    -o "Dir::State::Lists=$APT_DIR/lists"
-    -o "Dir::Cache=$APT_DIR/cache"
-    -o "Dir::Cache::Archives=$APT_DIR/cache/archives"
-    -o "APT::Architecture=amd64"
-    -o "APT::Architectures=amd64"
-    -o "APT::Sandbox::User=root"
-    -o "Acquire::Languages=none"
-    -o "Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled=false"
-)
-# Non-root users cannot drop privileges to _apt; root must not (the cache may be in $HOME).
-[[ "$(id -u)" -eq 0 ]] || APT_OPTS+=(-o "Debug::NoLocking=1")
-
-papt_get() { apt-get -q "${APT_OPTS[@]}" "$@"; }
-papt_cache() { apt-cache "${APT_OPTS[@]}" "$@"; }
+# shellcheck source=apt-private.sh
+. "$LAB_DIR/apt-private.sh"
 
 # --- apt-get update (rate limited) -------------------------------------------------------
-stamp="$APT_DIR/lists/.updated"
-if [[ -f "$stamp" && -n "$(find "$stamp" -mmin "-$((REFRESH_HOURS * 60))" 2>/dev/null)" ]] \
-    && ls "$APT_DIR"/lists/*_Packages* >/dev/null 2>&1; then
-    log "sid package lists are younger than ${REFRESH_HOURS}h: not refreshing ($APT_DIR/lists)"
-else
-    log "apt-get update (private config, $MIRROR sid)"
-    t0="$(now)"
-    if papt_get update >&2; then
-        touch "$stamp"
-        log "apt-get update took $(elapsed "$t0") s"
-    else
-        newest_cached="$(ls -1 "$KERNELS_DIR" 2>/dev/null | sort -V | tail -n1 || true)"
-        if [[ -n "$newest_cached" && -f "$KERNELS_DIR/$newest_cached/.complete" ]]; then
-            log "WARNING: apt-get update failed; using the newest cached kernel $newest_cached"
-            printf '%s\n' "$newest_cached"
-            exit 0
-        fi
-        die "apt-get update of $MIRROR sid failed and no kernel is cached in $KERNELS_DIR"
+if ! papt_refresh; then
+    newest_cached="$(ls -1 "$KERNELS_DIR" 2>/dev/null | sort -V | tail -n1 || true)"
+    if [[ -n "$newest_cached" && -f "$KERNELS_DIR/$newest_cached/.complete" ]]; then
+        log "WARNING: apt-get update failed; using the newest cached kernel $newest_cached"
+        printf '%s\n' "$newest_cached"
+        exit 0
     fi
+    die "apt-get update of $MIRROR sid failed and no kernel is cached in $KERNELS_DIR"
 fi
 
 # --- which version? ----------------------------------------------------------------------
