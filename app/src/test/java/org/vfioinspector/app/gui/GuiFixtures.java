@@ -3,13 +3,10 @@ package org.vfioinspector.app.gui;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
 import org.vfioinspector.app.gui.common.AppPrefs;
 
-/** Test fixtures: the real-kernel sysfs snapshot extracted to a temp dir, and throw-away preferences. */
+/** Test fixtures: the real-kernel sysfs snapshot extracted to a temp dir, and throw-away settings. */
 public final class GuiFixtures {
     public static final String SNAPSHOT = "qemu-q35-intel-linux7.2.13";
 
@@ -31,20 +28,8 @@ public final class GuiFixtures {
         return into.resolve(SNAPSHOT);
     }
 
-    /** Preferences under a random node, removed by {@link #drop}. */
+    /** Settings that are never written: tests must not touch the user's own. */
     public static AppPrefs prefs() {
-        return new AppPrefs(node());
-    }
-
-    private static Preferences node() {
-        return Preferences.userRoot().node("vfio-inspector-test/" + UUID.randomUUID());
-    }
-
-    public static void drop() {
-        try {
-            Preferences.userRoot().node("vfio-inspector-test").removeNode();
-        } catch (BackingStoreException | IllegalStateException e) {
-            // best effort
-        }
+        return AppPrefs.inMemory();
     }
 }

@@ -32,11 +32,6 @@ class InspectorAppTest {
         ctx.close();
     }
 
-    @org.junit.jupiter.api.AfterAll
-    static void dropPrefs() {
-        GuiFixtures.drop();
-    }
-
     @Test
     void windowIsTitledVfioInspector(FxRobot robot) {
         assertEquals("VFIO Inspector", stage.getTitle());

@@ -38,10 +38,12 @@ class JournalKillTest {
 
     @Test
     void killNineLosesNothingThatWasShown() throws Exception {
-        Path state = tmp.resolve("state");
+        // HOME points elsewhere than the passwd home, and no XDG variable is set: the journal must land under
+        // $HOME/.local/state, not under Java's user.home
+        Path home = tmp.resolve("home");
+        Path state = home.resolve(".local").resolve("state");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                "-Djava.util.prefs.userRoot=" + tmp.resolve("prefs"),
                 "-Dtestfx.robot=glass", "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
                 "-Dprism.order=sw", "-Dprism.text=t2k", "-Dheadless.geometry=1600x1200-32",
                 "-D" + MainWindow.HOST_PROPERTY + "=lab:qemu-q35",
@@ -53,7 +55,9 @@ class JournalKillTest {
         }
         cmd.add("org.vfioinspector.app.Main");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("XDG_STATE_HOME", state.toString());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("XDG_STATE_HOME");
+        pb.environment().remove("XDG_CONFIG_HOME");
         Process app = pb.start();
         List<String[]> echoed = new CopyOnWriteArrayList<>();
         StringBuilder output = new StringBuilder();

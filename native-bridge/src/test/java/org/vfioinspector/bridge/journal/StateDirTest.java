@@ -19,4 +19,21 @@ class StateDirTest {
         assertEquals(expected, StateDir.of(Map.of("XDG_STATE_HOME", ""), "/home/u"));
         assertEquals(expected, StateDir.of(Map.of("XDG_STATE_HOME", "relative/dir"), "/home/u"));
     }
+
+    @Test
+    void homeFromTheEnvironmentWinsOverThePasswdHome() {
+        // java's user.home is the passwd entry (/root here); a user who set HOME wants their files there
+        Map<String, String> env = Map.of("HOME", "/tmp/elsewhere");
+        assertEquals(Path.of("/tmp/elsewhere/.local/state/vfio-inspector"), StateDir.of(env, "/root"));
+        assertEquals(Path.of("/tmp/elsewhere/.config/vfio-inspector"), StateDir.config(env, "/root"));
+        assertEquals(Path.of("/root/.config/vfio-inspector"), StateDir.config(Map.of("HOME", "rel"), "/root"));
+    }
+
+    @Test
+    void followsXdgConfigHomeWhenAbsolute() {
+        assertEquals(Path.of("/c/vfio-inspector"),
+                StateDir.config(Map.of("XDG_CONFIG_HOME", "/c", "HOME", "/tmp/h"), "/root"));
+        assertEquals(Path.of("/tmp/h/.config/vfio-inspector"),
+                StateDir.config(Map.of("XDG_CONFIG_HOME", "c", "HOME", "/tmp/h"), "/root"));
+    }
 }

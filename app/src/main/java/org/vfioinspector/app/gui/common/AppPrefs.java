@@ -1,14 +1,27 @@
 package org.vfioinspector.app.gui.common;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.prefs.BackingStoreException;
-import java.util.prefs.Preferences;
+import java.util.Properties;
+import org.vfioinspector.bridge.journal.StateDir;
 
 /**
- * What the inspector remembers between runs (java.util.prefs, which on Linux lives under the user's
- * {@code ~/.java/.userPrefs}): window bounds, theme, the last host. Tests pass their own node.
+ * What the inspector remembers between runs: window bounds, theme, the last host, the divider. A properties file,
+ * {@code settings.properties} in the XDG config directory ({@link StateDir#currentConfig()}), not java.util.prefs:
+ * that lives under Java's {@code user.home}, the passwd home, whatever the user's {@code $HOME} says. A file that
+ * cannot be read starts the app with the defaults; a failed write is logged, never shown. Tests use
+ * {@link #inMemory()} or a file of their own.
  */
 public final class AppPrefs {
+    public static final String FILE = "settings.properties";
+    private static final System.Logger LOG = System.getLogger(AppPrefs.class.getName());
     private static final String X = "window.x";
     private static final String Y = "window.y";
     private static final String W = "window.width";
@@ -17,15 +30,43 @@ public final class AppPrefs {
     private static final String THEME = "theme";
     private static final String HOST = "lastHost";
     private static final String DIVIDER = "divider";
+    /** A settings file is a few hundred bytes; anything much larger is not ours. */
+    private static final long MAX_BYTES = 64 * 1024;
 
-    private final Preferences node;
+    private final Properties values = new Properties();
+    private final Optional<Path> file;
 
-    public AppPrefs(Preferences node) {
-        this.node = node;
+    private AppPrefs(Optional<Path> file) {
+        this.file = file;
     }
 
+    /** Settings read from (and flushed to) {@code file}; a missing or unreadable file gives the defaults. */
+    public static AppPrefs load(Path file) {
+        AppPrefs p = new AppPrefs(Optional.of(file));
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                LOG.log(System.Logger.Level.WARNING, file + ": larger than " + MAX_BYTES + " bytes; using defaults");
+                return p;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                p.values.load(in);
+            }
+        } catch (NoSuchFileException e) {
+            // first run
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, file + ": settings not read (" + e.getMessage() + "); using defaults");
+        }
+        return p;
+    }
+
+    /** The settings of the user running the app. */
     public static AppPrefs user() {
-        return new AppPrefs(Preferences.userRoot().node("org/vfioinspector/app"));
+        return load(StateDir.currentConfig().resolve(FILE));
+    }
+
+    /** Settings that are never written anywhere. */
+    public static AppPrefs inMemory() {
+        return new AppPrefs(Optional.empty());
     }
 
     /** Window bounds; width/height are NaN when never saved. */
@@ -33,54 +74,84 @@ public final class AppPrefs {
     }
 
     public Optional<Bounds> bounds() {
-        double w = node.getDouble(W, Double.NaN);
-        double h = node.getDouble(H, Double.NaN);
+        double w = number(W, Double.NaN);
+        double h = number(H, Double.NaN);
         if (Double.isNaN(w) || Double.isNaN(h) || w < 400 || h < 300) {
             return Optional.empty();
         }
-        return Optional.of(new Bounds(node.getDouble(X, Double.NaN), node.getDouble(Y, Double.NaN), w, h,
-                node.getBoolean(MAX, false)));
+        return Optional.of(new Bounds(number(X, Double.NaN), number(Y, Double.NaN), w, h,
+                Boolean.parseBoolean(values.getProperty(MAX, "false"))));
     }
 
     public void saveBounds(Bounds b) {
-        node.putDouble(X, b.x());
-        node.putDouble(Y, b.y());
-        node.putDouble(W, b.width());
-        node.putDouble(H, b.height());
-        node.putBoolean(MAX, b.maximized());
+        values.setProperty(X, Double.toString(b.x()));
+        values.setProperty(Y, Double.toString(b.y()));
+        values.setProperty(W, Double.toString(b.width()));
+        values.setProperty(H, Double.toString(b.height()));
+        values.setProperty(MAX, Boolean.toString(b.maximized()));
     }
 
     public Theme theme() {
-        return Theme.parse(node.get(THEME, Theme.LIGHT.name()));
+        return Theme.parse(values.getProperty(THEME, Theme.LIGHT.name()));
     }
 
     public void saveTheme(Theme t) {
-        node.put(THEME, t.name());
+        values.setProperty(THEME, t.name());
     }
 
     /** The last host, as {@code HostChoice.key()} wrote it. */
     public Optional<String> lastHost() {
-        return Optional.ofNullable(node.get(HOST, null));
+        return Optional.ofNullable(values.getProperty(HOST));
     }
 
     public void saveLastHost(String key) {
-        node.put(HOST, key);
+        values.setProperty(HOST, key);
     }
 
     public double divider() {
-        return node.getDouble(DIVIDER, 0.36);
+        double d = number(DIVIDER, 0.36);
+        return d > 0 && d < 1 ? d : 0.36;
     }
 
     public void saveDivider(double d) {
-        node.putDouble(DIVIDER, d);
+        values.setProperty(DIVIDER, Double.toString(d));
     }
 
-    /** Writes through to the backing store; failures are not worth bothering the user with. */
-    public void flush() {
+    private double number(String key, double fallback) {
+        String v = values.getProperty(key);
+        if (v == null) {
+            return fallback;
+        }
         try {
-            node.flush();
-        } catch (BackingStoreException e) {
-            System.getLogger(AppPrefs.class.getName()).log(System.Logger.Level.DEBUG, "prefs not saved", e);
+            double d = Double.parseDouble(v.trim());
+            return Double.isFinite(d) ? d : fallback;
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /**
+     * Writes the settings: a temporary file beside the real one, then a rename, so a crash mid-write leaves the old
+     * settings. Failures are not worth bothering the user with.
+     */
+    public void flush() {
+        if (file.isEmpty()) {
+            return;
+        }
+        Path f = file.get();
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                values.store(out, "VFIO Inspector settings");
+            }
+            try {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, f + ": settings not saved", e);
         }
     }
 }
