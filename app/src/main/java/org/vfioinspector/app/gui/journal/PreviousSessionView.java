@@ -26,6 +26,7 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
+import org.vfioinspector.app.gui.common.SecondaryWindows;
 import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.bridge.journal.Activity;
 import org.vfioinspector.bridge.journal.JournalExport;
@@ -55,6 +56,8 @@ public final class PreviousSessionView extends BorderPane {
     }
 
     private final TableView<Activity> table = new TableView<>();
+
+    private final Button close = new Button("_Close");
 
     public PreviousSessionView(JournalReader.Journal journal, Consumer<Format> save) {
         getStyleClass().add("previous-session");
@@ -86,15 +89,17 @@ public final class PreviousSessionView extends BorderPane {
         table.getItems().setAll(journal.entries());
         table.setPlaceholder(new Label("This session recorded nothing."));
 
-        Button json = new Button("Export JSON…");
+        Button json = new Button("Export _JSON…");
         json.setId("exportJournalJson");
         json.setOnAction(e -> save.accept(Format.JSON));
-        Button html = new Button("Export HTML…");
+        Button html = new Button("Export _HTML…");
         html.setId("exportJournalHtml");
         html.setOnAction(e -> save.accept(Format.HTML));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bottom = new HBox(8, gap, json, html);
+        close.setId("closeJournal");
+        close.setCancelButton(true);
+        HBox bottom = new HBox(8, gap, json, html, close);
         bottom.setAlignment(Pos.CENTER_RIGHT);
         bottom.setPadding(new Insets(8));
         setTop(top);
@@ -140,6 +145,8 @@ public final class PreviousSessionView extends BorderPane {
         }
         stage.setTitle("Previous session — " + Path.of(journal.source()).getFileName());
         stage.setScene(scene);
+        view.close.setOnAction(e -> stage.close());
+        SecondaryWindows.closableByKeyboard(stage);
         stage.show();
         return stage;
     }

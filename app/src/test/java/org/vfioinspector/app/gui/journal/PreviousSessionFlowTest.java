@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
@@ -36,7 +39,7 @@ import org.vfioinspector.bridge.model.PciAddress;
  */
 class PreviousSessionFlowTest extends MainWindowFlow {
     @TempDir
-    static Path state;
+    Path state;
     private List<Activity> previous;
 
     @Override
@@ -83,5 +86,25 @@ class PreviousSessionFlowTest extends MainWindowFlow {
         assertTrue(json.contains("\"operation\" : \"export\""), json);
         assertTrue(json.contains("vfio_pci_dma_buf_move"), json);
         assertEquals("Exported 3 records to " + out, status[0]);
+    }
+
+    @Test
+    void escapeCtrlWAndTheCloseButtonCloseTheWindow(FxRobot robot) throws Exception {
+        for (KeyCode[] keys : List.of(new KeyCode[] {KeyCode.ESCAPE},
+                new KeyCode[] {KeyCode.CONTROL, KeyCode.W},
+                new KeyCode[] {KeyCode.ALT, KeyCode.C})) {
+            WaitForAsyncUtils.asyncFx(() -> window.openPreviousSession()).get().get(20, TimeUnit.SECONDS);
+            WaitForAsyncUtils.waitForFxEvents();
+            Window journal = previousSessionWindow(robot).orElseThrow(() -> new AssertionError("not open"));
+            robot.targetWindow(journal);
+            robot.push(keys);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertTrue(previousSessionWindow(robot).isEmpty(), "still open after " + List.of(keys));
+        }
+    }
+
+    private static Optional<Window> previousSessionWindow(FxRobot robot) {
+        return robot.listWindows().stream().filter(w -> w instanceof Stage s && s.isShowing()
+                && s.getTitle() != null && s.getTitle().startsWith("Previous session")).findFirst();
     }
 }
