@@ -19,7 +19,7 @@ trap 'kill "$XPID" 2>/dev/null; rm -rf "$SNAP" "$PREFS"' EXIT
 tar -xzf native-bridge/src/test/resources/sysfs/qemu-q35-intel-linux7.2.13.tar.gz -C "$SNAP"
 sleep 1
 shot() { # NAME HOST BDF THEME [TRY-ACTIONS]
-    DISPLAY="$DISP" java -Djava.util.prefs.userRoot="$PREFS" -Dvfioinspector.host="$2" \
+    DISPLAY="$DISP" XDG_CONFIG_HOME="$PREFS" XDG_STATE_HOME="$PREFS" java -Dvfioinspector.host="$2" \
         -Dvfioinspector.select="$3" -Dvfioinspector.theme="$4" -Dvfioinspector.try="${5:-}" \
         -jar "$JAR" >/dev/null 2>&1 &
     APID=$!
