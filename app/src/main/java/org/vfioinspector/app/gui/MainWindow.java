@@ -278,8 +278,8 @@ public final class MainWindow {
                     apply(h);
                     then.accept(h);
                 })
-                .onError(HostUnreadableException.class, e -> errors.show("Open " + choice.label(), e))
-                .onError(Exception.class, e -> errors.show("Open " + choice.label(), e))
+                .onError(HostUnreadableException.class, e -> openFailed(choice, e))
+                .onError(Exception.class, e -> openFailed(choice, e))
                 .andFinally(() -> {
                     status.progressProperty().unbind();
                     status.setProgress(0);
@@ -288,6 +288,23 @@ public final class MainWindow {
         status.progressProperty().bind(task.progressProperty());
         ctx.background().execute(task);
         return task;
+    }
+
+    /**
+     * A host that could not be opened changes nothing: the previous host stays shown with its header and its entry
+     * in the host selector, and the error says what failed.
+     */
+    private void openFailed(HostChoice choice, Exception e) {
+        LoadedHost current = host.get();
+        if (current != null) {
+            header.show(current);
+            switching = true;
+            hostSelector.setValue(current.choice());
+            switching = false;
+        } else {
+            header.showFailed(choice.label());
+        }
+        errors.show("Open " + choice.label(), e);
     }
 
     private void apply(LoadedHost h) {

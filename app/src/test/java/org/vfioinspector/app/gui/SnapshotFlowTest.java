@@ -62,6 +62,28 @@ class SnapshotFlowTest extends MainWindowFlow {
     }
 
     @Test
+    void aFailedOpenLeavesThePreviousHostAndItsHeader(FxRobot robot) throws Exception {
+        var before = window.hostProperty().get();
+        int facts = robot.lookup("#kernelFacts").queryAs(javafx.scene.layout.FlowPane.class).getChildren().size();
+        Path bad = tmp.resolve("not-a-snapshot");
+        java.nio.file.Files.createDirectories(bad.resolve("sys"));
+        var task = WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Snapshot(bad))).get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> WaitForAsyncUtils.asyncFx(() -> task.isDone()).get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(WaitForAsyncUtils.asyncFx(() -> task.getException() != null).get(), "the open failed");
+        assertTrue(window.hostProperty().get() == before, "the previous host is still the one shown");
+        assertEquals("qemu-q35-intel-linux7.2.13", robot.lookup("#hostName").queryAs(Label.class).getText());
+        assertFalse(robot.lookup("#hostKind").queryAs(Label.class).getText().contains("loading"));
+        assertEquals(facts, robot.lookup("#kernelFacts").queryAs(javafx.scene.layout.FlowPane.class).getChildren().size(),
+                "the header keeps its facts");
+        assertEquals(before.choice(), robot.lookup("#hostSelector").queryComboBox().getValue(), "the selector names the host shown");
+        // the error dialog the failure opened
+        robot.listWindows().stream().filter(w -> w instanceof javafx.stage.Stage st && st.getOwner() != null
+                && w.isShowing()).toList().forEach(w -> robot.interact(() -> ((javafx.stage.Stage) w).close()));
+    }
+
+    @Test
     void reopeningTheSameHostShowsTheNewScanAndKeepsTheSelection(FxRobot robot) throws Exception {
         robot.clickOn("0000:00:05.0");
         WaitForAsyncUtils.waitForFxEvents();

@@ -21,6 +21,7 @@ public final class HostHeader extends VBox {
     private final Label name = new Label("—");
     private final Label kind = new Label();
     private final FlowPane facts = new FlowPane(6, 6);
+    private String kindText = "";
 
     public HostHeader(javafx.scene.Node controls) {
         getStyleClass().add("host-header");
@@ -44,15 +45,30 @@ public final class HostHeader extends VBox {
         getChildren().addAll(banner, top);
     }
 
+    /**
+     * While a host opens: the first one is named with "loading…"; a later one leaves the current host's name and facts
+     * in place (the open may fail, and what is below is still that host) and says what is being opened.
+     */
     public void showLoading(String what) {
+        if (facts.getChildren().isEmpty()) {
+            name.setText(what);
+            kind.setText("loading…");
+        } else {
+            kind.setText(kindText + " · opening " + what + "…");
+        }
+    }
+
+    /** The first host could not be opened: nothing is shown below. */
+    public void showFailed(String what) {
         name.setText(what);
-        kind.setText("loading…");
+        kind.setText("could not be opened");
         facts.getChildren().clear();
     }
 
     public void show(LoadedHost h) {
         name.setText(h.hostname());
-        kind.setText(h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernel().get().describe() : ""));
+        kindText = h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernel().get().describe() : "");
+        kind.setText(kindText);
         boolean lab = h.isLab();
         show(banner, lab);
         banner.setText("LAB — a model of the kernel's rules, not a real machine: " + h.choice().label());
