@@ -337,7 +337,8 @@ public final class MainWindow {
             showSelection(groups.selectedProperty().get());
         } else {
             device.showNothing(h.inventory().groups().isEmpty()
-                    ? "This host has no IOMMU groups." : "Select a group or a device on the left.");
+                    ? "This host has no IOMMU groups: its devices are listed on the left under \"Without an IOMMU "
+                    + "group\". " + TreeEntry.NoGroup.FIX : "Select a group or a device on the left.");
         }
         ctx.prefs().saveLastHost(h.choice().key());
         lab.hostChanged(h);
@@ -383,6 +384,10 @@ public final class MainWindow {
             status.setText(d.device().address() + " · " + d.title());
         } else if (e instanceof TreeEntry.Unreadable u) {
             device.showNothing(u.address() + " could not be read: " + u.why());
+        } else if (e instanceof TreeEntry.NoGroup n) {
+            device.showNothing((n.noIommu() ? "This host has no active IOMMU: none of its " + n.devices()
+                    + " PCI devices is in an IOMMU group. " : n.devices() + " PCI devices are in no IOMMU group. ")
+                    + TreeEntry.NoGroup.FIX);
         }
     }
 

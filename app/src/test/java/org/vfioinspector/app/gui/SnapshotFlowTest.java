@@ -62,6 +62,42 @@ class SnapshotFlowTest extends MainWindowFlow {
     }
 
     @Test
+    void aHostWithoutIommuGroupsListsEveryDeviceUnderWithoutAGroup(FxRobot robot) throws Exception {
+        // the same snapshot as a machine booted without an IOMMU: no kernel/iommu_groups, no iommu_group links
+        Path noIommu = GuiFixtures.snapshot(java.nio.file.Files.createDirectories(tmp.resolve("no-iommu")));
+        Path sys = noIommu.resolve("sys");
+        try (var walk = java.nio.file.Files.walk(sys.resolve("kernel/iommu_groups"))) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        try (var devs = java.nio.file.Files.list(sys.resolve("bus/pci/devices"))) {
+            for (Path d : devs.toList()) {
+                java.nio.file.Files.deleteIfExists(d.toRealPath().resolve("iommu_group"));
+            }
+        }
+        var before = window.hostProperty().get();
+        WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Snapshot(noIommu))).get();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> window.hostProperty().get() != before);
+        WaitForAsyncUtils.waitForFxEvents();
+        var inv = window.hostProperty().get().inventory();
+        assertTrue(inv.groups().isEmpty());
+        assertEquals(1, groups().size(), "one node: the devices without a group");
+        TreeItem<TreeEntry> node = groups().get(0);
+        assertTrue(node.getValue() instanceof TreeEntry.NoGroup n && n.noIommu());
+        assertTrue(node.isExpanded());
+        assertEquals(inv.devices().size(), node.getChildren().size(), "every device is listed");
+        assertTrue(robot.lookup("#viability-none").tryQuery().isPresent());
+        robot.clickOn("0000:00:05.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("BAR2").tryQuery().isPresent(), "a device without a group still shows its BARs");
+        WaitForAsyncUtils.asyncFx(() -> window.groups().tree().getSelectionModel().select(node)).get();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(".placeholder").queryAs(Label.class).getText().contains("intel_iommu=on"),
+                "selecting the node says how to enable an IOMMU");
+    }
+
+    @Test
     void aFailedOpenLeavesThePreviousHostAndItsHeader(FxRobot robot) throws Exception {
         var before = window.hostProperty().get();
         int facts = robot.lookup("#kernelFacts").queryAs(javafx.scene.layout.FlowPane.class).getChildren().size();

@@ -92,6 +92,7 @@ public final class DeviceView extends ScrollPane {
     public void showNothing(String message) {
         Label l = new Label(message);
         l.getStyleClass().add("placeholder");
+        l.setWrapText(true);
         content.getChildren().setAll(l);
     }
 

@@ -157,7 +157,7 @@ public final class GroupsPane extends VBox {
                 && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
         tree.setRoot(b.root());
         count.setText(b.groups() + " groups, " + b.devices() + " devices" + (q.isEmpty() ? "" : " match")
-                + (inv.ungrouped().isEmpty() ? "" : " · " + inv.ungrouped().size() + " without a group"));
+                + (inv.ungrouped().isEmpty() ? "" : " (" + inv.ungrouped().size() + " without a group)"));
         if (before != null) {
             reselect(b.root(), before);
         }
@@ -242,6 +242,26 @@ public final class GroupsPane extends VBox {
                 groups++;
             }
         }
+        if (!inv.ungrouped().isEmpty()) {
+            // Devices in no group are listed too (as `list` does), under one node that says why VFIO cannot use
+            // them; on a host without an IOMMU that is every device, so the node is open.
+            TreeEntry.NoGroup ne = new TreeEntry.NoGroup(inv.ungrouped().size(), inv.groups().isEmpty());
+            boolean nodeMatches = !q.isEmpty() && ne.searchText().contains(q);
+            List<TreeItem<TreeEntry>> members = new ArrayList<>();
+            for (PciDevice d : inv.ungrouped()) {
+                TreeEntry e = new TreeEntry.Device(d, "");
+                if (q.isEmpty() || nodeMatches || e.searchText().contains(q)) {
+                    members.add(new TreeItem<>(e));
+                    devices++;
+                }
+            }
+            if (q.isEmpty() || nodeMatches || !members.isEmpty()) {
+                TreeItem<TreeEntry> ni = new TreeItem<>(ne);
+                ni.getChildren().setAll(members);
+                ni.setExpanded(!q.isEmpty() || ne.noIommu() || members.size() <= 4);
+                shown.add(ni);
+            }
+        }
         root.getChildren().setAll(shown);
         return new Built(inv, q, root, groups, devices);
     }
@@ -318,6 +338,9 @@ public final class GroupsPane extends VBox {
                 unreadableBdf.setText(u.address().toString());
                 unreadableWhy.setText("unreadable: " + u.why());
                 setGraphic(unreadableRow);
+            } else if (item instanceof TreeEntry.NoGroup n) {
+                fillNoGroup(n);
+                setGraphic(groupRow);
             }
         }
 
@@ -344,6 +367,18 @@ public final class GroupsPane extends VBox {
             }
             viability.setId("viability-" + g.number());
             show(blockerDrivers, !viable);
+        }
+
+        private void fillNoGroup(TreeEntry.NoGroup n) {
+            groupIcon.setIconCode(MaterialDesignS.SHIELD_OFF);
+            toggle(groupIcon, false, "icon-ok", "icon-bad");
+            groupTitle.setText("Without an IOMMU group");
+            groupType.setText(n.devices() + (n.devices() == 1 ? " device" : " devices"));
+            viability.setText(n.noIommu() ? "no IOMMU" : "not usable");
+            viability.setTone(Badge.Tone.RED);
+            viability.setTip(TreeEntry.NoGroup.FIX);
+            viability.setId("viability-none");
+            show(blockerDrivers, false);
         }
 
         private void fillDevice(TreeEntry.Device e) {

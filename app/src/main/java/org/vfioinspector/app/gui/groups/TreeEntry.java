@@ -7,7 +7,8 @@ import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 
 /** What one row of the groups tree stands for. */
-public sealed interface TreeEntry permits TreeEntry.Group, TreeEntry.Device, TreeEntry.Unreadable {
+public sealed interface TreeEntry permits TreeEntry.Group, TreeEntry.Device, TreeEntry.Unreadable,
+        TreeEntry.NoGroup {
     /** Text the filter matches against. */
     String searchText();
 
@@ -43,6 +44,26 @@ public sealed interface TreeEntry permits TreeEntry.Group, TreeEntry.Device, Tre
         @Override
         public String searchText() {
             return address.toString();
+        }
+    }
+
+    /**
+     * The devices that are in no IOMMU group (as {@code list} prints them): VFIO cannot use any of them. On a host
+     * without an active IOMMU that is every device.
+     *
+     * @param devices how many
+     * @param noIommu the host has no IOMMU groups at all
+     */
+    record NoGroup(int devices, boolean noIommu) implements TreeEntry {
+        /** How to get IOMMU groups, in the words {@code list} uses. */
+        public static final String FIX = "Devices without an IOMMU group cannot be used with VFIO. To enable an "
+                + "IOMMU: turn on VT-d (Intel) or AMD-Vi / IOMMU (AMD) in the firmware setup, and boot with "
+                + "intel_iommu=on (Intel) or amd_iommu=on (AMD) on the kernel command line (iommu=pt keeps "
+                + "host-owned devices fast); after the reboot sysfs kernel/iommu_groups lists one directory per group.";
+
+        @Override
+        public String searchText() {
+            return "without a group";
         }
     }
 
