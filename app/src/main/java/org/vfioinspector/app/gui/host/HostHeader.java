@@ -5,7 +5,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
@@ -36,13 +35,25 @@ public final class HostHeader extends VBox {
         kind.setId("hostKind");
         kind.getStyleClass().add("muted");
         VBox titles = new VBox(0, name, kind);
-        HBox top = new HBox(10, hostIcon, titles, facts, controls);
-        HBox.setHgrow(facts, Priority.ALWAYS);
+        // The host's name and kind take the room they need; the controls keep theirs (their labels must never be
+        // cut); the kernel's facts flow on their own line below, across the whole width, so that at 1024 px they
+        // wrap into one or two rows instead of a tall column squeezed between the two.
+        titles.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        kind.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        if (controls instanceof javafx.scene.layout.Region r) {
+            r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        // when the window is too narrow for both, the controls wrap below the name rather than being cut
+        HBox named = new HBox(10, hostIcon, titles);
+        named.setAlignment(Pos.CENTER_LEFT);
+        FlowPane top = new FlowPane(24, 6, named, controls);
         facts.setId("kernelFacts");
         facts.setAlignment(Pos.CENTER_LEFT);
         top.setAlignment(Pos.CENTER_LEFT);
-        top.setPadding(new Insets(8, 12, 8, 12));
-        getChildren().addAll(banner, top);
+        top.setPadding(new Insets(8, 12, 4, 12));
+        facts.setPadding(new Insets(0, 12, 8, 12));
+        getChildren().addAll(banner, top, facts);
     }
 
     /**
