@@ -50,8 +50,9 @@ public record ConfigSpace(int readable, int command, int status, int headerType,
             return "full extended config space (4096 bytes)";
         }
         if (readable >= CONVENTIONAL) {
-            return "conventional config space (256 bytes" + (readable > CONVENTIONAL ? ", " + readable + " read" : "")
-                    + "; the extended space needs root)";
+            // a PCIe device has 4096 bytes: seeing 256 means the reader was not root
+            return "conventional config space (" + readable + " bytes" + (pcie().isPresent()
+                    ? "; the PCIe extended space needs root)" : ")");
         }
         if (readable >= HEADER) {
             return "header only (" + readable + " bytes)";

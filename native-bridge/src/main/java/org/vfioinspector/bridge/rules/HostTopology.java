@@ -42,6 +42,17 @@ public final class HostTopology implements P2pTopology {
         this.cpu = vendor + " family " + family;
     }
 
+    /** The topology of a scanned host, with the CPU from {@code proc/cpuinfo} under its paths (absent: not AMD). */
+    public static HostTopology of(HostInventory inventory, org.vfioinspector.bridge.sysfs.HostPaths paths) {
+        Optional<String> cpuinfo;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(paths.proc("cpuinfo"))) {
+            cpuinfo = Optional.of(new String(in.readNBytes(16384), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            cpuinfo = Optional.empty(); // a snapshot or lab tree has none: only the host bridge decides
+        }
+        return new HostTopology(inventory, cpuinfo);
+    }
+
     private static Optional<String> field(String cpuinfo, String name) {
         for (String line : cpuinfo.lines().limit(64).toList()) {
             int colon = line.indexOf(':');
