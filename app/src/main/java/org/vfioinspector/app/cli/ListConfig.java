@@ -172,12 +172,14 @@ final class ListConfig {
 
     /**
      * Every (exporter, importer) pair: exporters are the vfio-pci devices with a memory BAR (what can be exported),
-     * importers every other non-bridge device; the verdict is the same for every memory BAR of a device.
+     * importers every other endpoint (not bridges, not host bridges); the verdict is the same for every memory BAR of a device.
      */
     static void p2p(ObjectNode root, HostInventory host, HostTopology topo) {
         List<PciDevice> exporters = host.devices().stream().filter(d -> d.driver().filter("vfio-pci"::equals)
                 .isPresent() && d.regions().stream().anyMatch(r -> r.index() <= 5 && r.kind().isMemory())).toList();
-        List<PciDevice> importers = host.devices().stream().filter(d -> !d.isBridge()).toList();
+        // importers: every endpoint (host bridges issue no DMA of their own)
+        List<PciDevice> importers = host.devices().stream().filter(d -> !d.isBridge()
+                && (d.classCode() >>> 8) != 0x0600).toList();
         long pairs = (long) exporters.size() * importers.size();
         ArrayNode out = root.putArray("p2p");
         if (pairs > MAX_P2P_PAIRS) {

@@ -43,6 +43,7 @@ public final class DeviceView extends ScrollPane {
     private final TryItPanel tryIt = new TryItPanel();
     private final ComboBox<PciAddress> p2pImporter = new ComboBox<>();
     private PciDevice shown;
+    private boolean refilling;
     private HostInventory shownIn;
     private HostTopology topology;
     private VerdictSource verdicts = VerdictSource.NONE;
@@ -81,7 +82,16 @@ public final class DeviceView extends ScrollPane {
         p2pImporter.setPromptText("importer device");
         p2pImporter.setTooltip(new Tooltip("The device that would DMA to this BAR (an RDMA NIC, a GPU): the P2P "
                 + "verdict is pci_p2pdma_distance between the two"));
-        p2pImporter.valueProperty().addListener((o, a, b) -> showBar(table.getSelectionModel().getSelectedItem()));
+        p2pImporter.valueProperty().addListener((o, a, b) -> {
+            if (shown != null && !refilling && b != null && !b.equals(a)) {
+                // the table's P2P column and the details follow the importer: rebuild, keeping the selected BAR
+                BarRow sel = table.getSelectionModel().getSelectedItem();
+                int index = sel == null ? -1 : sel.region().index();
+                showDevice(shown, shownIn);
+                table.getItems().stream().filter(r -> r.region().index() == index).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
+            }
+        });
     }
 
     public void setVerdictSource(VerdictSource source) {
@@ -196,12 +206,18 @@ public final class DeviceView extends ScrollPane {
             shownIn = inv;
         }
         shown = d;
-        List<PciAddress> importers = inv.devices().stream().filter(o -> !o.isBridge()
+        // importers: every endpoint but this one (host bridges issue no DMA of their own)
+        List<PciAddress> importers = inv.devices().stream().filter(o -> !o.isBridge() && (o.classCode() >>> 8) != 0x0600
                 && !o.address().equals(d.address())).map(PciDevice::address).toList();
         PciAddress keep = p2pImporter.getValue();
+        refilling = true;
         p2pImporter.getItems().setAll(importers);
         p2pImporter.setValue(importers.contains(keep) ? keep : importers.isEmpty() ? null : importers.get(0));
-        List<BarRow> rows = d.regions().stream().map(x -> new BarRow(d, x, verdicts.predict(d, x))).toList();
+        refilling = false;
+        List<BarRow> rows = d.regions().stream().map(x -> {
+            BarVerdicts p = verdicts.predict(d, x);
+            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p())));
+        }).toList();
         table.getItems().setAll(rows);
         table.setFixedCellSize(30);
         table.setPrefHeight(30 * Math.max(rows.size(), 1) + 34);
@@ -216,9 +232,8 @@ public final class DeviceView extends ScrollPane {
         details.setPrefWidth(420);
         tryIt.setPrefWidth(420);
         HBox.setHgrow(tryIt, Priority.ALWAYS);
-        content.getChildren().setAll(head, id);
+        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
         d.config().ifPresent(c -> content.getChildren().add(configCard(c)));
-        content.getChildren().addAll(layout, strip, scale, barsTitle, table, bottom);
         tryIt.setDevice(d);
         tryIt.setType1Targets(inv.devices().stream().filter(o -> !o.address().equals(d.address())
                 && o.driver().filter("vfio-pci"::equals).isPresent() && o.iommuGroup().isPresent()
@@ -248,7 +263,7 @@ public final class DeviceView extends ScrollPane {
         }
         details.getChildren().add(verdictLine(row, "mmap", "mmap", row.predicted().mmap()));
         details.getChildren().add(verdictLine(row, "dma-buf export", "dma-buf", row.predicted().export()));
-        Verdict p2p = p2pVerdict(row);
+        Verdict p2p = row.predicted().p2p();
         VBox p2pLine = verdictLine(row, "P2P", "p2p", p2p);
         HBox withImporter = new HBox(8, p2pLine, new Label("to"), p2pImporter);
         withImporter.setAlignment(Pos.TOP_LEFT);
@@ -266,12 +281,12 @@ public final class DeviceView extends ScrollPane {
      * The P2P verdict for an importer on the chosen device: pci_p2pdma_distance over the scanned topology (never
      * unknown when both devices are known); the verdict source's answer when no importer device is chosen.
      */
-    private Verdict p2pVerdict(BarRow row) {
+    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise) {
         PciAddress imp = p2pImporter.getValue();
-        if (imp == null || topology == null || shown == null) {
-            return row.predicted().p2p();
+        if (imp == null || topology == null) {
+            return otherwise;
         }
-        org.vfioinspector.bridge.rules.Verdict v = topology.p2p(shown, row.region(), imp);
+        org.vfioinspector.bridge.rules.Verdict v = topology.p2p(d, bar, imp);
         Verdict.Status st = v.allowed() ? Verdict.Status.YES : v.refused() ? Verdict.Status.NO
                 : Verdict.Status.UNKNOWN;
         return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition());
