@@ -77,13 +77,19 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
                 }
             }
         }
-        // 2. pci_acs_path_enabled on the bridges above: the topmost bridge that fails REQ_ACS_FLAGS.
+        // 2. pci_acs_path_enabled on the bridges above: the topmost bridge that fails REQ_ACS_FLAGS. A PCIe
+        // bridge whose extended space was not readable (not root: 256 of 4096 bytes) has unknown ACS: skipped.
+        boolean acsUnknown = false;
         for (PciDevice d : members) {
             PciAddress lacking = null;
             String how = null;
             for (PciAddress b : d.upstream()) { // outermost first: the topmost lacking bridge decides the extent
                 Optional<PciDevice> bd = inv.device(b);
                 if (bd.isEmpty() || !HostTopology.configKnown(bd.get())) {
+                    continue;
+                }
+                if (!extendedKnown(bd.get())) {
+                    acsUnknown = true;
                     continue;
                 }
                 Optional<String> missing = acsMissing(bd.get());
@@ -109,7 +115,8 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
             List<PciAddress> siblings = members.stream().map(PciDevice::address).filter(a -> a.domain()
                     == d.address().domain() && a.bus() == d.address().bus() && a.device() == d.address().device())
                     .toList();
-            if (mf && siblings.size() > 1 && HostTopology.configKnown(d) && acsMissing(d).isPresent()) {
+            if (mf && siblings.size() > 1 && HostTopology.configKnown(d) && extendedKnown(d)
+                    && acsMissing(d).isPresent()) {
                 return new GroupWhy("multifunction-no-acs", "multifunction device " + slot(d.address())
                         + " without ACS: its functions " + siblings.stream().map(a -> "." + a.function())
                         .collect(Collectors.joining(" ")) + " share a group (a function can reach its siblings "
@@ -129,11 +136,19 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
             }
         }
         String why = !unknown.isEmpty() ? "members " + unknown + " could not be read"
+                : acsUnknown || members.stream().anyMatch(m -> !extendedKnown(m))
+                ? "ACS lives in the extended config space, which only root can read: run as root"
                 : members.stream().anyMatch(m -> !HostTopology.configKnown(m))
                 ? "the config space of some members is not readable" : "topology and ACS do not explain it";
         return new GroupWhy("other", "the kernel grouped these devices for a reason this host's sysfs does not show "
                 + "(" + why + "): an ACS or DMA alias quirk, or an IOMMU driver that groups by its own rules",
                 Optional.empty(), "unknown." + OVERRIDE);
+    }
+
+    /** A conventional device has no extended space; a PCIe one needs all 4096 bytes read to show its ACS. */
+    static boolean extendedKnown(PciDevice d) {
+        return HostTopology.pcie(d).isEmpty()
+                || d.config().map(c -> c.readable() >= ConfigSpace.EXTENDED).orElse(false);
     }
 
     /**

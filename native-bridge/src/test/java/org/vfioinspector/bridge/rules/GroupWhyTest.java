@@ -61,6 +61,20 @@ class GroupWhyTest {
         assertEquals("single", why(inv, 0).cause());
     }
 
+    /** Read as a user, a PCIe port's config file stops at 256 bytes: its ACS is unknown, not absent. */
+    @Test
+    void acsUnreadableWithoutRootIsNotCalledMissing(@TempDir Path tmp) throws Exception {
+        HostPaths hp = LabHostTree.write(new LabKernel(ScenarioLoader.parse(HEAD + rootPortWith(""), "t.yaml")), tmp);
+        for (String dev : new String[] {"0000:00:1c.0", "0000:00:1c.0/0000:01:00.0", "0000:00:1c.0/0000:01:00.1"}) {
+            Path config = hp.sys("devices/pci0000:00/" + dev + "/config");
+            java.nio.file.Files.write(config, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(config), 256));
+        }
+        HostInventory inv = new HostScanner(hp, PciIds.loadDefault()).scan();
+        GroupWhy w = why(inv, 1);
+        assertEquals("other", w.cause());
+        assertTrue(w.text().contains("only root can read"), w.text());
+    }
+
     @Test
     void rootPortWithAcsButWithoutRequestRedirect(@TempDir Path tmp) throws Exception {
         GroupWhy w = why(host(rootPortWith(", capabilities: {acs: {capability: [SV, TB, RR, CR, UF], "
