@@ -18,6 +18,7 @@ import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.ReadFailure;
 import org.vfioinspector.bridge.model.Region;
 import org.vfioinspector.bridge.model.ReservedRegion;
+import org.vfioinspector.bridge.rules.HostTopology;
 
 /** The {@code list --json} document (README "## `list`" documents every field). */
 final class ListJson {
@@ -49,13 +50,18 @@ final class ListJson {
         });
         h.set("kernel", kernel(host.kernel()));
         ArrayNode groups = root.putArray("groups");
-        host.groups().forEach(g -> groups.add(group(g)));
+        host.groups().forEach(g -> groups.add(group(g).set("why", ListConfig.why(g, host))));
         ArrayNode devices = root.putArray("devices");
-        host.devices().forEach(d -> devices.add(device(d)));
+        host.devices().forEach(d -> {
+            ObjectNode dn = device(d);
+            ListConfig.json(dn, d);
+            devices.add(dn);
+        });
         ArrayNode ungrouped = root.putArray("ungrouped");
         host.ungrouped().forEach(d -> ungrouped.add(d.address().toString()));
         ArrayNode errors = root.putArray("errors");
         host.failed().forEach(f -> errors.add(error(f)));
+        ListConfig.p2p(root, host, HostTopology.of(host, spec.paths()));
         return root;
     }
 

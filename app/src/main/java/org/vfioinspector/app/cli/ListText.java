@@ -49,6 +49,7 @@ final class ListText {
                         .map(ListText::blocker).collect(Collectors.joining(", ")))
                         .append(" (unbind them or bind them to vfio-pci)\n");
             }
+            ListConfig.text(out, g, host);
             for (PciAddress a : g.devices()) {
                 host.device(a).ifPresentOrElse(d -> device(out, d, "  "),
                         () -> out.append("  ").append(a).append(" (could not be read, see errors below)\n"));
@@ -115,6 +116,7 @@ final class ListText {
                     r.kind().label(), r.kind().isMemory() ? (r.prefetchable() ? "prefetchable" : "non-prefetchable") : "", r.start(),
                     Sizes.human(r.size())));
         }
+        ListConfig.text(out, d, indent);
     }
 
     private static String blocker(Blocker b) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vfioinspector.app.kernellab.ListVsLspci;
+import org.vfioinspector.app.kernellab.LspciCapabilities;
 import org.vfioinspector.app.kernellab.LspciParser;
 
 /**
@@ -38,6 +39,31 @@ class LspciCrossCheckTest {
         JsonNode list = new ObjectMapper().readTree(r.out());
         List<String> diffs = ListVsLspci.compare(list, fromLspci);
         assertTrue(diffs.isEmpty(), "list --json disagrees with lspci:\n  " + String.join("\n  ", diffs));
+
+        // capabilities: names and offsets in chain order, MSI-X table/PBA, ACS bits, link, PM state
+        Map<String, List<LspciCapabilities.Cap>> caps = LspciCapabilities.parse(lspci);
+        assertEquals(35, caps.values().stream().mapToInt(List::size).sum(), "the snapshot's 35 Capabilities lines");
+        List<String> capDiffs = LspciCapabilities.compare(list, caps);
+        assertTrue(capDiffs.isEmpty(), "capabilities disagree with lspci:\n  " + String.join("\n  ", capDiffs));
+    }
+
+    /** The same comparison with the lspci -vv the real kernel's guest printed when the snapshot was taken. */
+    @Test
+    void capabilitiesAgreeWithTheGuestsLspci(@TempDir Path tmp) throws Exception {
+        Path snapshot = Snapshots.extract(tmp);
+        String guest = java.nio.file.Files.readString(snapshot.resolve("lspci-vv.txt"));
+        Snapshots.Result r = Snapshots.cli("list", "--json", "--host", "sysfs:" + snapshot);
+        assertEquals(0, r.exit(), r.err());
+        JsonNode list = new ObjectMapper().readTree(r.out());
+        Map<String, List<LspciCapabilities.Cap>> caps = LspciCapabilities.parse(guest);
+        assertEquals(15, caps.size());
+        List<String> capDiffs = LspciCapabilities.compare(list, caps);
+        assertTrue(capDiffs.isEmpty(), "capabilities disagree with the guest's lspci:\n  "
+                + String.join("\n  ", capDiffs));
+        for (JsonNode d : list.path("devices")) {
+            assertTrue(d.path("configReadable").asInt() == 256 || d.path("configReadable").asInt() == 4096,
+                    d.path("bdf") + " configReadable " + d.path("configReadable"));
+        }
     }
 
     static String lspci(Path snapshot) throws IOException, InterruptedException {

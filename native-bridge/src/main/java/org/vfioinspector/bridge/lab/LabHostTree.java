@@ -10,7 +10,6 @@ import java.util.Map;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
-import org.vfioinspector.bridge.uapi.VfioBytes;
 
 /**
  * Writes a scenario as a real-format sysfs tree (and a dev/ tree with the lab kernel's nodes as plain files) under a
@@ -77,28 +76,8 @@ public final class LabHostTree {
                 }
             }
             write(dir.resolve("resource"), res.toString());
-            byte[] config = new byte[d.configSize()];
-            VfioBytes.put16(config, 0, d.vendor());
-            VfioBytes.put16(config, 2, d.device());
-            config[8] = (byte) d.revision();
-            config[9] = (byte) d.pciClass();
-            config[10] = (byte) (d.pciClass() >> 8);
-            config[11] = (byte) (d.pciClass() >> 16);
-            config[14] = (byte) (d.bridge() != null ? 1 : 0);
-            for (LabScenario.Bar b : d.bars()) {
-                if (d.bridge() == null || b.index() < 2) {
-                    VfioBytes.put32(config, 0x10 + 4 * b.index(), (int) b.address()
-                            | (b.kind() == org.vfioinspector.bridge.model.RegionKind.IO ? 1 : 0));
-                }
-            }
-            if (d.bridge() == null) {
-                VfioBytes.put16(config, 0x2c, d.subsystemVendor());
-                VfioBytes.put16(config, 0x2e, d.subsystemDevice());
-            } else {
-                config[0x19] = (byte) d.bridge().secondaryBus();
-                config[0x1a] = (byte) d.bridge().subordinateBus();
-            }
-            Files.write(dir.resolve("config"), config);
+            // the host's config space as the scenario describes it: the lab kernel starts from the same bytes
+            Files.write(dir.resolve("config"), LabConfigSpace.build(s, d));
             String up = "../".repeat(rel.split("/").length + 1);
             link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
             link(dir.resolve("subsystem"), up + "bus/pci");

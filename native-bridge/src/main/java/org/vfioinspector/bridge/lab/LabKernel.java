@@ -46,8 +46,8 @@ import org.vfioinspector.bridge.uapi.VfioRegionInfo;
  */
 public final class LabKernel implements Kernel {
     /** Config space layout the lab gives every device: PM capability at 0x40, PCIe capability at 0x80. */
-    static final int PM_CAP = 0x40;
-    static final int PCIE_CAP = 0x80;
+    static final int PM_CAP = LabConfigSpace.PM;
+    static final int PCIE_CAP = LabConfigSpace.PCIE;
     private static final long MASK40 = (1L << Vfio.VFIO_PCI_OFFSET_SHIFT) - 1;
     private static final long VADDR_BASE = 0x7f0000000000L;
     private static final int FMODE_RDWR = 0x02080007;
@@ -114,42 +114,9 @@ public final class LabKernel implements Kernel {
             return config;
         }
 
+        /** The host's config space as the scenario gives it (the same bytes as the lab tree's config file). */
         private byte[] initialConfig() {
-            byte[] config = new byte[sd.configSize()];
-            VfioBytes.put16(config, 0, sd.vendor());
-            VfioBytes.put16(config, 2, sd.device());
-            VfioBytes.put16(config, 6, 0x0010);
-            config[8] = (byte) sd.revision();
-            config[9] = (byte) sd.pciClass();
-            config[10] = (byte) (sd.pciClass() >> 8);
-            config[11] = (byte) (sd.pciClass() >> 16);
-            config[14] = (byte) (sd.bridge() != null ? 1 : 0);
-            if (sd.bridge() == null) {
-                for (LabScenario.Bar b : sd.bars()) {
-                    int off = 0x10 + 4 * b.index();
-                    long v = b.kind() == RegionKind.IO ? (b.address() | 1)
-                            : (b.address() | (b.kind() == RegionKind.MEM64 ? 4 : 0) | (b.prefetchable() ? 8 : 0));
-                    VfioBytes.put32(config, off, (int) v);
-                    if (b.kind() == RegionKind.MEM64 && b.index() < 5) {
-                        VfioBytes.put32(config, off + 4, (int) (b.address() >>> 32));
-                    }
-                }
-                VfioBytes.put16(config, 0x2c, sd.subsystemVendor());
-                VfioBytes.put16(config, 0x2e, sd.subsystemDevice());
-                if (sd.rom() != null) {
-                    VfioBytes.put32(config, 0x30, (int) sd.rom().address());
-                }
-            }
-            config[0x34] = (byte) PM_CAP;
-            config[PM_CAP] = 0x01;
-            config[PM_CAP + 1] = (byte) (sd.configSize() > 256 ? PCIE_CAP : 0);
-            VfioBytes.put16(config, PM_CAP + 2, 0x0003);
-            if (sd.configSize() > 256) {
-                config[PCIE_CAP] = 0x10;
-                VfioBytes.put16(config, PCIE_CAP + 2, 0x0002);
-                VfioBytes.put32(config, PCIE_CAP + 4, sd.resetMethods().contains("flr") ? 1 << 28 : 0);
-            }
-            return config;
+            return LabConfigSpace.build(scenario, sd);
         }
 
         boolean vfio() {
@@ -543,7 +510,7 @@ public final class LabKernel implements Kernel {
 
     /** vfio_pci_core_enable: pci_enable_device turns on memory (and I/O) decoding. */
     private void openDevice(Dev d) {
-        int cmd = 0;
+        int cmd = VfioBytes.u16(d.config(), Vfio.PCI_COMMAND); // what firmware left (the real q35 host: 0x0103)
         for (LabScenario.Bar b : d.sd.bars()) {
             cmd |= b.kind() == RegionKind.IO ? 1 : Vfio.PCI_COMMAND_MEMORY;
         }

@@ -3,6 +3,7 @@ package org.vfioinspector.bridge.model;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.vfioinspector.bridge.config.ConfigSpace;
 
 /**
  * One PCI function as sysfs describes it ({@code bus/pci/devices/BDF}).
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param sriov           the PF side of SR-IOV, when {@code sriov_totalvfs} exists
  * @param physfn          the PF of a virtual function (the {@code physfn} link)
  * @param regions         the implemented BARs and ROM, by index
+ * @param config          the decoded {@code config} file; absent when the file is missing
  */
 public record PciDevice(PciAddress address, int vendorId, int deviceId, Optional<Integer> subsystemVendor,
                         Optional<Integer> subsystemDevice, Optional<Integer> revision, int classCode,
@@ -33,7 +35,7 @@ public record PciDevice(PciAddress address, int vendorId, int deviceId, Optional
                         Optional<Integer> iommuGroup, Optional<Integer> numaNode,
                         Optional<List<String>> resetMethods, Optional<String> vfioDevice,
                         List<PciAddress> upstream, Optional<Sriov> sriov, Optional<PciAddress> physfn,
-                        List<Region> regions) {
+                        List<Region> regions, Optional<ConfigSpace> config) {
     /** PCI class 0x0604: PCI-to-PCI bridge (root ports and switch ports included). */
     public static final int CLASS_PCI_BRIDGE = 0x0604;
 
@@ -51,9 +53,22 @@ public record PciDevice(PciAddress address, int vendorId, int deviceId, Optional
         Objects.requireNonNull(vfioDevice, "vfioDevice");
         Objects.requireNonNull(sriov, "sriov");
         Objects.requireNonNull(physfn, "physfn");
+        Objects.requireNonNull(config, "config");
         resetMethods = resetMethods.map(List::copyOf);
         upstream = List.copyOf(upstream);
         regions = List.copyOf(regions);
+    }
+
+    /** A device without a decoded config space (callers that predate it). */
+    public PciDevice(PciAddress address, int vendorId, int deviceId, Optional<Integer> subsystemVendor,
+                     Optional<Integer> subsystemDevice, Optional<Integer> revision, int classCode, PciNames names,
+                     Optional<String> driver, Optional<String> driverOverride, Optional<Integer> iommuGroup,
+                     Optional<Integer> numaNode, Optional<List<String>> resetMethods, Optional<String> vfioDevice,
+                     List<PciAddress> upstream, Optional<Sriov> sriov, Optional<PciAddress> physfn,
+                     List<Region> regions) {
+        this(address, vendorId, deviceId, subsystemVendor, subsystemDevice, revision, classCode, names, driver,
+                driverOverride, iommuGroup, numaNode, resetMethods, vfioDevice, upstream, sriov, physfn, regions,
+                Optional.empty());
     }
 
     /** True for a PCI-to-PCI bridge (class 0x0604xx). */

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vfioinspector.bridge.config.ConfigSpace;
+import org.vfioinspector.bridge.config.ConfigSpaceParser;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.PciNames;
@@ -94,9 +96,27 @@ public final class PciDeviceReader {
         Optional<PciAddress> physfn = at.linkName("physfn")
                 .map(t -> bdf(label(name, "physfn"), t));
 
+        Optional<ConfigSpace> config = entries.contains("config") ? Optional.of(config(dir, name)) : Optional.empty();
+
         PciNames names = ids.names(vendor, device, subVendor, subDevice, classCode);
         return new PciDevice(address, vendor, device, subVendor, subDevice, revision, classCode, names, driver,
-                override, group, numa, reset, vfioDev, upstream(dir, address), sriov, physfn, regions);
+                override, group, numa, reset, vfioDev, upstream(dir, address), sriov, physfn, regions, config);
+    }
+
+    /**
+     * The {@code config} file, decoded. Reading it never fails the device: a file that cannot be read (it is 0644
+     * but a locked-down kernel may refuse) becomes a config space of 0 readable bytes with the reason.
+     */
+    private static ConfigSpace config(Path dir, String name) {
+        String file = label(name, "config");
+        byte[] bytes;
+        try {
+            bytes = SysfsFiles.readBytes(dir.resolve("config"), ConfigSpace.EXTENDED).orElse(new byte[0]);
+        } catch (IOException e) {
+            return new ConfigSpace(0, -1, -1, -1, false, List.of(), List.of(new ConfigSpace.Problem(file, 0,
+                    "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")")));
+        }
+        return ConfigSpaceParser.parse(file, bytes);
     }
 
     private List<PciAddress> virtfns(Path dir, String name, Set<String> entries) throws IOException {

@@ -49,6 +49,24 @@ final class SysfsFiles {
         return Optional.of(new String(buf, 0, len, StandardCharsets.UTF_8));
     }
 
+    /**
+     * At most {@code limit} bytes of a binary file (sysfs {@code config}), or empty when it does not exist. A short
+     * read is the end: sysfs returns only what the caller may see (256 bytes of config space to a non-root reader).
+     */
+    static Optional<byte[]> readBytes(Path file, int limit) throws IOException {
+        byte[] buf = new byte[limit];
+        int len = 0;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            int n;
+            while (len < limit && (n = in.read(buf, len, limit - len)) > 0) {
+                len += n;
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.copyOf(buf, len));
+    }
+
     /** The last name of a symlink's target, or empty when the link does not exist. */
     static Optional<String> linkTargetName(Path link) throws IOException {
         Optional<Path> target = linkTarget(link);

@@ -5,6 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.vfioinspector.bridge.config.Capability;
+import org.vfioinspector.bridge.config.ConfigSpace;
+import org.vfioinspector.bridge.config.ConfigSpaceParser;
 import org.vfioinspector.bridge.journal.JournalReader;
 import org.vfioinspector.bridge.kernel.dmabuf.DmaBufFdInfo;
 import org.vfioinspector.bridge.kernel.dmabuf.DmaBufInfoTable;
@@ -124,6 +127,32 @@ class ParserFuzzTest {
         } catch (CapabilityChain.MalformedChainException expected) {
             requireMessage(expected);
         }
+    }
+
+    /**
+     * A device's sysfs {@code config}: never throws, however the chains loop, point out of range or stop short; every
+     * capability it lists lies inside the bytes read, and the lists stay within the kernel's walk limits.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void configSpace(byte[] data) {
+        ConfigSpace c = ConfigSpaceParser.parse("config", data);
+        if (c.readable() != Math.min(data.length, ConfigSpace.EXTENDED)) {
+            throw new IllegalStateException("readable " + c.readable() + " of " + data.length + " bytes");
+        }
+        if (c.capabilities().size() > 48 + 480) {
+            throw new IllegalStateException(c.capabilities().size() + " capabilities");
+        }
+        for (Capability cap : c.capabilities()) {
+            if (cap.offset() < ConfigSpace.HEADER || cap.offset() >= c.readable()) {
+                throw new IllegalStateException("capability " + cap.id() + " at " + cap.offset() + " outside "
+                        + c.readable() + " readable bytes");
+            }
+        }
+        c.problems().forEach(p -> {
+            if (p.message().isBlank() || !p.file().equals("config")) {
+                throw new IllegalStateException("problem without file or message: " + p);
+            }
+        });
     }
 
     /** A journal left by a crashed session: reading never fails on content. */

@@ -11,6 +11,10 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.vfioinspector.bridge.config.Capability;
+import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.model.Sizes;
 
 /**
@@ -69,7 +73,12 @@ public final class BarStrip extends Region {
             if (row.region().prefetchable()) {
                 seg.getStyleClass().add("bar-pref");
             }
-            Label l = new Label(row.region().name() + "\n" + Sizes.human(row.region().size()));
+            Optional<Capability.Detail.RebarEntry> rebar = row.device().config().flatMap(ConfigSpace::rebar)
+                    .flatMap(rb -> rb.bars().stream().filter(b -> b.bar() == row.region().index()).findFirst());
+            Optional<Capability.Detail.Msix> msix = row.device().config().flatMap(ConfigSpace::msix)
+                    .filter(m -> m.tableBar() == row.region().index());
+            Label l = new Label(row.region().name() + "\n" + Sizes.human(row.region().size())
+                    + rebar.map(BarStrip::rebarRange).orElse(""));
             l.getStyleClass().add("bar-seg-label");
             l.setMouseTransparent(true);
             seg.getChildren().add(l);
@@ -77,7 +86,12 @@ public final class BarStrip extends Region {
             Tooltip.install(seg, new Tooltip(row.region().name() + " · " + row.region().kind().label()
                     + (row.region().prefetchable() ? " · prefetchable" : "") + "\n"
                     + String.format("0x%x – 0x%x", row.region().start(), row.region().end()) + "\n"
-                    + row.region().size() + " bytes"));
+                    + row.region().size() + " bytes"
+                    + msix.map(m -> String.format("%nMSI-X table at +0x%x (%d entries, %d bytes)", m.tableOffset(),
+                    m.tableSize(), m.tableSize() * 16L)).orElse("")
+                    + rebar.map(r -> "\nResizable BAR: now " + Sizes.human(r.currentSize()) + ", supports "
+                    + r.supportedSizes().stream().map(Sizes::human).collect(Collectors.joining(" "))).orElse("")));
+            msix.ifPresent(m -> seg.getChildren().add(msixMark(seg, m, row.region().size())));
             seg.setOnMousePressed(e -> onSelect.accept(row));
             seg.setId("strip-" + row.region().name());
             segments.add(seg);
@@ -86,6 +100,35 @@ public final class BarStrip extends Region {
         scale.set(log ? "logarithmic scale (sizes from " + Sizes.human(min) + " to " + Sizes.human(max)
                 + "; each step of the width doubles the size)" : "linear scale (widths proportional to size)");
         requestLayout();
+    }
+
+    /** " · ReBAR 256M–64G" for the label. */
+    private static String rebarRange(Capability.Detail.RebarEntry r) {
+        List<Long> sizes = r.supportedSizes();
+        return sizes.isEmpty() ? "" : " · ReBAR " + Sizes.human(sizes.get(0))
+                + (sizes.size() > 1 ? "–" + Sizes.human(sizes.get(sizes.size() - 1)) : "");
+    }
+
+    /** The MSI-X table as a mark at its offset inside the BAR's block (at least 8 px wide, so it stays visible). */
+    private static StackPane msixMark(StackPane seg, Capability.Detail.Msix m, long barSize) {
+        double start = Math.min(1, (double) m.tableOffset() / barSize);
+        double len = Math.min(1 - start, m.tableSize() * 16.0 / barSize);
+        Label t = new Label("MSI-X");
+        t.getStyleClass().add("bar-msix-label");
+        t.setMinWidth(0);
+        StackPane mark = new StackPane(t);
+        mark.getStyleClass().add("bar-msix");
+        mark.setMouseTransparent(true);
+        mark.setId("msix-mark");
+        mark.setMaxHeight(16);
+        mark.setMaxWidth(Region.USE_PREF_SIZE);
+        mark.setMinWidth(8);
+        mark.prefWidthProperty().bind(seg.widthProperty().multiply(len));
+        // the mark stays inside the block even when the table sits at the BAR's very end
+        mark.translateXProperty().bind(javafx.beans.binding.Bindings.min(seg.widthProperty().multiply(start),
+                seg.widthProperty().subtract(8)));
+        StackPane.setAlignment(mark, Pos.BOTTOM_LEFT);
+        return mark;
     }
 
     public void highlight(BarRow row) {

@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -17,11 +19,16 @@ import org.kordamp.ikonli.javafx.FontIcon;
 import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.app.gui.groups.DeviceIcons;
 import org.vfioinspector.app.gui.groups.DeviceText;
+import org.vfioinspector.bridge.config.Capability;
+import org.vfioinspector.bridge.config.CapabilityText;
+import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.ReservedRegion;
+import org.vfioinspector.bridge.rules.GroupWhy;
+import org.vfioinspector.bridge.rules.HostTopology;
 
 /**
  * The right pane: a device's identity, its BAR layout to scale, the BAR table with verdict badges, the verdict
@@ -34,6 +41,11 @@ public final class DeviceView extends ScrollPane {
     private final BarTable table = new BarTable();
     private final VBox details = new VBox(6);
     private final TryItPanel tryIt = new TryItPanel();
+    private final ComboBox<PciAddress> p2pImporter = new ComboBox<>();
+    private PciDevice shown;
+    private boolean refilling;
+    private HostInventory shownIn;
+    private HostTopology topology;
     private VerdictSource verdicts = VerdictSource.NONE;
     private Optional<String> actionGate = Optional.of("No host.");
     private RuleInspected onRuleInspected = (row, what, v) -> { };
@@ -66,6 +78,20 @@ public final class DeviceView extends ScrollPane {
         details.setPadding(new Insets(10));
         details.setId("verdictDetails");
         showNothing("Select a group or a device on the left.");
+        p2pImporter.setId("p2pImporter");
+        p2pImporter.setPromptText("importer device");
+        p2pImporter.setTooltip(new Tooltip("The device that would DMA to this BAR (an RDMA NIC, a GPU): the P2P "
+                + "verdict is pci_p2pdma_distance between the two"));
+        p2pImporter.valueProperty().addListener((o, a, b) -> {
+            if (shown != null && !refilling && b != null && !b.equals(a)) {
+                // the table's P2P column and the details follow the importer: rebuild, keeping the selected BAR
+                BarRow sel = table.getSelectionModel().getSelectedItem();
+                int index = sel == null ? -1 : sel.region().index();
+                showDevice(shown, shownIn);
+                table.getItems().stream().filter(r -> r.region().index() == index).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
+            }
+        });
     }
 
     public void setVerdictSource(VerdictSource source) {
@@ -115,7 +141,12 @@ public final class DeviceView extends ScrollPane {
                 + "\nUnbind them, or bind them to vfio-pci, to use this group.");
         row(grid, r++, "Reserved IOVA", g.reservedRegions().isEmpty() ? "none listed" : g.reservedRegions().stream()
                 .map(DeviceView::reserved).collect(Collectors.joining("\n")));
-        row(grid, r, "VFIO node", "vfio/" + g.number());
+        row(grid, r++, "VFIO node", "vfio/" + g.number());
+        if (g.devices().size() > 1) {
+            GroupWhy w = GroupWhy.explain(g, inv);
+            row(grid, r++, "Why this group", w.cause() + ": " + w.text());
+            row(grid, r, "To split it", w.split());
+        }
         content.getChildren().setAll(head, grid);
     }
 
@@ -170,7 +201,24 @@ public final class DeviceView extends ScrollPane {
         }
         row(id, r, "VFIO cdev", d.vfioDevice().map(v -> "vfio/devices/" + v).orElse("none"));
 
-        List<BarRow> rows = d.regions().stream().map(x -> new BarRow(d, x, verdicts.predict(d, x))).toList();
+        if (shownIn != inv) {
+            // no I/O here: the CPU (cpu_supports_p2pdma) is not known to the GUI, only the host bridge
+            topology = new HostTopology(inv, Optional.empty());
+            shownIn = inv;
+        }
+        shown = d;
+        // importers: every endpoint but this one (host bridges issue no DMA of their own)
+        List<PciAddress> importers = inv.devices().stream().filter(o -> !o.isBridge() && (o.classCode() >>> 8) != 0x0600
+                && !o.address().equals(d.address())).map(PciDevice::address).toList();
+        PciAddress keep = p2pImporter.getValue();
+        refilling = true;
+        p2pImporter.getItems().setAll(importers);
+        p2pImporter.setValue(importers.contains(keep) ? keep : importers.isEmpty() ? null : importers.get(0));
+        refilling = false;
+        List<BarRow> rows = d.regions().stream().map(x -> {
+            BarVerdicts p = verdicts.predict(d, x);
+            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p())));
+        }).toList();
         table.getItems().setAll(rows);
         table.setFixedCellSize(30);
         table.setPrefHeight(30 * Math.max(rows.size(), 1) + 34);
@@ -186,6 +234,7 @@ public final class DeviceView extends ScrollPane {
         tryIt.setPrefWidth(420);
         HBox.setHgrow(tryIt, Priority.ALWAYS);
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
+        d.config().ifPresent(c -> content.getChildren().add(configCard(c)));
         tryIt.setDevice(d);
         tryIt.setType1Targets(inv.devices().stream().filter(o -> !o.address().equals(d.address())
                 && o.driver().filter("vfio-pci"::equals).isPresent() && o.iommuGroup().isPresent()
@@ -215,7 +264,11 @@ public final class DeviceView extends ScrollPane {
         }
         details.getChildren().add(verdictLine(row, "mmap", "mmap", row.predicted().mmap()));
         details.getChildren().add(verdictLine(row, "dma-buf export", "dma-buf", row.predicted().export()));
-        details.getChildren().add(verdictLine(row, "P2P", "p2p", row.predicted().p2p()));
+        Verdict p2p = row.predicted().p2p();
+        VBox p2pLine = verdictLine(row, "P2P", "p2p", p2p);
+        HBox withImporter = new HBox(8, p2pLine, new Label("to"), p2pImporter);
+        withImporter.setAlignment(Pos.TOP_LEFT);
+        details.getChildren().add(withImporter);
         String div = row.divergence();
         if (!div.isEmpty()) {
             Badge w = new Badge("mmap and dma-buf disagree", Badge.Tone.WARNING);
@@ -223,6 +276,59 @@ public final class DeviceView extends ScrollPane {
             l.setWrapText(true);
             details.getChildren().addAll(w, l);
         }
+    }
+
+    /**
+     * The P2P verdict for an importer on the chosen device: pci_p2pdma_distance over the scanned topology (never
+     * unknown when both devices are known); the verdict source's answer when no importer device is chosen.
+     */
+    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise) {
+        PciAddress imp = p2pImporter.getValue();
+        if (imp == null || topology == null) {
+            return otherwise;
+        }
+        org.vfioinspector.bridge.rules.Verdict v = topology.p2p(d, bar, imp);
+        Verdict.Status st = v.allowed() ? Verdict.Status.YES : v.refused() ? Verdict.Status.NO
+                : Verdict.Status.UNKNOWN;
+        return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition());
+    }
+
+    /** Readable bytes, one line per capability, D3hot as a warning, broken chains as problems. */
+    private static VBox configCard(ConfigSpace c) {
+        Label t = new Label("Config space — " + c.part());
+        t.getStyleClass().add("section-title");
+        VBox box = new VBox(4, t);
+        box.getStyleClass().add("card");
+        box.setPadding(new Insets(10));
+        box.setId("configSpace");
+        if (c.d3hot()) {
+            Badge w = new Badge("D3hot", Badge.Tone.WARNING);
+            w.setId("d3hotWarning");
+            Label l = new Label("The device is in D3hot: vfio-pci revokes its mmaps and dma-bufs and refuses a new "
+                    + "export until it is back in D0 (opening the device wakes it).");
+            l.setWrapText(true);
+            HBox hb = new HBox(8, w, l);
+            hb.setAlignment(Pos.CENTER_LEFT);
+            box.getChildren().add(hb);
+        }
+        for (Capability cap : c.capabilities()) {
+            Label l = new Label(CapabilityText.line(cap));
+            l.getStyleClass().add("mono-small");
+            l.setWrapText(true);
+            box.getChildren().add(l);
+        }
+        if (c.capabilities().isEmpty()) {
+            box.getChildren().add(new Label("No capabilities listed."));
+        }
+        for (ConfigSpace.Problem p : c.problems()) {
+            Badge b = new Badge("broken chain", Badge.Tone.RED);
+            Label l = new Label(p.toString());
+            l.setWrapText(true);
+            HBox hb = new HBox(8, b, l);
+            hb.setAlignment(Pos.CENTER_LEFT);
+            box.getChildren().add(hb);
+        }
+        return box;
     }
 
     /** A verdict's badge; its deciding rule opens on "Which rule?" (so that looking at it is a recorded act). */

@@ -209,7 +209,8 @@ public final class GroupsPane extends VBox {
         int devices = 0;
         List<TreeItem<TreeEntry>> shown = new ArrayList<>();
         for (IommuGroup g : inv.groups()) {
-            TreeEntry.Group ge = new TreeEntry.Group(g);
+            TreeEntry.Group ge = new TreeEntry.Group(g, g.devices().size() > 1
+                    ? Optional.of(org.vfioinspector.bridge.rules.GroupWhy.explain(g, inv)) : Optional.empty());
             TreeItem<TreeEntry> gi = new TreeItem<>(ge);
             List<TreeItem<TreeEntry>> members = new ArrayList<>();
             boolean groupMatches = !q.isEmpty() && ge.searchText().equals(q);
@@ -298,7 +299,9 @@ public final class GroupsPane extends VBox {
         private final Label groupType = label("muted");
         private final Badge viability = new Badge("", Badge.Tone.GREEN);
         private final Label blockerDrivers = label("muted");
-        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, blockerDrivers);
+        private final Label why = label("chip", "chip-other");
+        private final Tooltip whyTip = new Tooltip();
+        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, blockerDrivers, why);
 
         private final FontIcon deviceIcon = DeviceIcons.icon(MaterialDesignS.SOURCE_BRANCH);
         private final Label bdf = label("mono");
@@ -329,6 +332,7 @@ public final class GroupsPane extends VBox {
                 setGraphic(null);
             } else if (item instanceof TreeEntry.Group g) {
                 fillGroup(g.group());
+                fillWhy(g);
                 setGraphic(groupRow);
             } else if (item instanceof TreeEntry.Device d) {
                 fillDevice(d);
@@ -379,6 +383,20 @@ public final class GroupsPane extends VBox {
             viability.setTip(TreeEntry.NoGroup.FIX);
             viability.setId("viability-none");
             show(blockerDrivers, false);
+            show(why, false);
+        }
+
+        /** The group's shape in two words, the full explanation in the tooltip. */
+        private void fillWhy(TreeEntry.Group g) {
+            show(why, g.why().isPresent());
+            g.why().ifPresent(w -> {
+                why.setText(w.cause().replace('-', ' '));
+                why.setId("why-" + g.group().number());
+                whyTip.setText(w.text() + "\nTo split it: " + w.split());
+                whyTip.setWrapText(true);
+                whyTip.setMaxWidth(420);
+                why.setTooltip(whyTip);
+            });
         }
 
         private void fillDevice(TreeEntry.Device e) {

@@ -12,7 +12,15 @@ public sealed interface TreeEntry permits TreeEntry.Group, TreeEntry.Device, Tre
     /** Text the filter matches against. */
     String searchText();
 
-    record Group(IommuGroup group) implements TreeEntry {
+    /**
+     * @param group the group
+     * @param why   why it holds more than one device (GroupWhy: topology and ACS); empty for a single device
+     */
+    record Group(IommuGroup group, Optional<org.vfioinspector.bridge.rules.GroupWhy> why) implements TreeEntry {
+        Group(IommuGroup group) {
+            this(group, Optional.empty());
+        }
+
         @Override
         public String searchText() {
             return "group " + group.number();

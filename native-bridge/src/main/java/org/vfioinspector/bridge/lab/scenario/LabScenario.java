@@ -72,7 +72,8 @@ public record LabScenario(String name, String description, String source, Kernel
     public record Device(PciAddress bdf, String name, int vendor, int device, int subsystemVendor, int subsystemDevice,
                          int pciClass, int revision, String driver, List<String> resetMethods, boolean vfioReset,
                          boolean nonMappableBars, int configSize, int numaNode, Bridge bridge, int totalVfs,
-                         List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix) {
+                         List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix, int command,
+                         Caps caps) {
         public Device {
             resetMethods = List.copyOf(resetMethods);
             vfs = List.copyOf(vfs);
@@ -94,6 +95,30 @@ public record LabScenario(String name, String description, String source, Kernel
             }
             return new DeviceFacts(bdf, DeviceFacts.slots(bf), rom == null ? 0 : rom.size(), configSize, nonMappableBars,
                     vfioReset, msix == null ? -1 : msix.bar(), false, true);
+        }
+    }
+
+    /**
+     * The capabilities the lab writes into the device's config space (defaults applied by the loader).
+     *
+     * @param pmState        PMCSR power state, 0-3 (3 = D3hot)
+     * @param portType       PCI_EXP_FLAGS_TYPE, or -1 for a conventional PCI device (no PCIe capability)
+     * @param linkSpeed      LnkSta speed code (1 = 2.5GT/s ... 6 = 64GT/s)
+     * @param acsCapability  ACS capability bits, -1 without an ACS capability
+     * @param multifunction  header type bit 7; null: set when another function of the slot is in the scenario
+     */
+    public record Caps(int pmState, boolean msi, int portType, int linkSpeed, int linkWidth, int maxLinkSpeed,
+                       int maxLinkWidth, int acsCapability, int acsControl, List<RebarBar> rebar, boolean aer,
+                       boolean ats, boolean pri, boolean pasid, int vendorSpecific, Boolean multifunction) {
+        public Caps {
+            rebar = List.copyOf(rebar);
+        }
+    }
+
+    /** A resizable BAR: index, current size and supported sizes in bytes. */
+    public record RebarBar(int bar, long current, List<Long> sizes) {
+        public RebarBar {
+            sizes = List.copyOf(sizes);
         }
     }
 

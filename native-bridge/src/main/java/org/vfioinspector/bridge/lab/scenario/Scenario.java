@@ -27,7 +27,29 @@ public record Scenario(Integer format, String name, String description, String p
                          String subsystemDevice, @JsonProperty("class") String pciClass, Num revision, String driver,
                          List<String> resetMethods, Boolean vfioReset, List<String> quirks, Integer configSize,
                          Integer numaNode, Bridge bridge, Sriov sriov, String physfn, List<Bar> bars, Rom rom,
-                         Msix msix) {
+                         Msix msix, Num command, Capabilities capabilities) {
+    }
+
+    /**
+     * What the device's config space shows besides the header: written into the lab's {@code config} files and read
+     * back by the same parser as a real host's. Absent fields take defaults from the rest of the device.
+     */
+    public record Capabilities(String pm, Boolean msi, Pcie pcie, Acs acs, List<Rebar> rebar, Boolean aer,
+                               Boolean ats, Boolean pri, Boolean pasid, Integer vendorSpecific,
+                               Boolean multifunction) {
+    }
+
+    /** The PCIe capability: device/port type and link (speeds as "2.5GT/s" ... "64GT/s"). */
+    public record Pcie(String portType, String linkSpeed, Integer linkWidth, String maxLinkSpeed,
+                       Integer maxLinkWidth) {
+    }
+
+    /** ACS capability and control bits by name (SV TB RR CR UF EC DT). */
+    public record Acs(List<String> capability, List<String> control) {
+    }
+
+    /** One resizable BAR: index, current size, supported sizes (powers of two from 1M). */
+    public record Rebar(Integer bar, Num current, List<Num> sizes) {
     }
 
     /** A bridge: root port, switch port or PCI bridge, the bus below it and ACS P2P redirect. */

@@ -378,10 +378,29 @@ public final class ScenarioLoader {
             }
             String driver = d.driver() == null || d.driver().isEmpty() ? null : d.driver();
             boolean vfioReset = d.vfioReset() != null ? d.vfioReset() : !resets.isEmpty();
+            int command = -1;
+            if (d.command() != null) {
+                long c = d.command().value();
+                if (c < 0 || c > 0xffff) {
+                    throw error(p + ".command", "PCI_COMMAND 0x" + Long.toHexString(c) + "; expected 16 bits");
+                }
+                command = (int) c;
+            }
+            LabScenario.Caps caps = ScenarioCaps.caps(d.capabilities(), p + ".capabilities", config, d.bridge(),
+                    bars, this::error);
+            if (bridge != null && caps.acsCapability() >= 0) {
+                boolean redirect = (caps.acsControl() & (0x04 | 0x08 | 0x20)) != 0;
+                if (d.bridge().acsRedirect() != null && d.bridge().acsRedirect() != redirect) {
+                    throw error(p + ".bridge.acsRedirect", "acsRedirect " + d.bridge().acsRedirect() + " but the "
+                            + "ACS control bits " + caps.acsControl() + " say " + redirect + "; give one of them");
+                }
+                bridge = new LabScenario.Bridge(bridge.kind(), bridge.secondaryBus(), bridge.subordinateBus(), redirect);
+            }
             return new LabScenario.Device(bdf, d.name() == null ? "" : d.name(), vendor, device, sv, sd, pciClass,
                     d.revision() == null ? 0 : (int) d.revision().value(), driver, resets, vfioReset,
                     quirks.contains("non_mappable_bars"), config, d.numaNode() == null ? -1 : d.numaNode(), bridge,
-                    totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix);
+                    totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix,
+                    command, caps);
         }
 
         private void checkOverlaps(List<LabScenario.Device> devices) throws ScenarioException {
