@@ -77,8 +77,7 @@ public final class InputFiles {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new RefusedFileException(file.toString(), "not UTF-8 text" + badByte(bytes)
-                    + "; expected a UTF-8 text file");
+            throw new RefusedFileException(file.toString(), "not UTF-8 text" + badByte(bytes));
         }
     }
 
