@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.input.IoMessages;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostScanner;
@@ -45,7 +46,8 @@ public final class ListCommand implements Callable<Integer> {
             err.println("vfio-inspector list: " + e.getMessage());
             return Cli.EXIT_USAGE;
         } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector list: cannot read host " + host + ": " + e.getMessage());
+            err.println("vfio-inspector list: cannot read host " + host + ": "
+                    + (e instanceof IOException io ? IoMessages.describe(io) : e.getMessage()));
             return Cli.EXIT_HOST_UNREADABLE;
         }
     }

@@ -54,7 +54,8 @@ public final class IoMessages {
      * with non-ASCII characters cannot be opened at all.
      */
     public static String describe(String path, InvalidPathException e) {
-        return "'" + path + "' cannot be used as a file name in this locale (" + e.getReason() + "): it has "
-                + "characters the locale's charset cannot encode; run with a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
+        return "'" + path + "' cannot be used as a file name in this locale: it has characters the locale's "
+                + "charset cannot encode (" + System.getProperty("sun.jnu.encoding", "?") + "); run with a UTF-8 "
+                + "locale, e.g. LC_ALL=C.UTF-8";
     }
 }
