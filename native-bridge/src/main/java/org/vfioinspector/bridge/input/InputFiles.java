@@ -54,7 +54,7 @@ public final class InputFiles {
                     break;
                 }
                 if (len > max) {
-                    throw tooBig(file, len, max);
+                    throw tooBig(file, -1, max); // a sysfs or procfs file whose stat size says nothing
                 }
                 buf = Arrays.copyOf(buf, Math.min(max + 1, buf.length * 2));
             }
@@ -93,9 +93,9 @@ public final class InputFiles {
         return "";
     }
 
-    /** The larger-than-its-bound refusal, with both numbers. */
+    /** The larger-than-its-bound refusal, with both numbers ({@code size} -1: found while reading). */
     private static RefusedFileException tooBig(Path file, long size, int max) {
-        return new RefusedFileException(file.toString(), (size > max ? "more than " + max : size) + " bytes; "
+        return new RefusedFileException(file.toString(), (size < 0 ? "more than " + max : size) + " bytes; "
                 + "the limit is " + bytes(max) + ": refused unread");
     }
 
