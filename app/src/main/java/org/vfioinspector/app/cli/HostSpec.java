@@ -2,11 +2,14 @@ package org.vfioinspector.app.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.input.IoMessages;
+import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
@@ -61,6 +64,16 @@ public record HostSpec(Kind kind, Optional<Path> dir, Optional<String> scenario)
      */
     public static HostSpec parse(String text) {
         Objects.requireNonNull(text, "text");
+        try {
+            return parsePaths(text);
+        } catch (InvalidPathException e) {
+            // LC_ALL=C: Java encodes file names with the locale's charset, which has no non-ASCII characters
+            throw new IllegalArgumentException("'" + TextEscape.escape(text) + "': " + IoMessages.describe(
+                    TextEscape.escape(e.getInput()), e), e);
+        }
+    }
+
+    private static HostSpec parsePaths(String text) {
         if (text.equals(Kind.LOCAL.label())) {
             return local();
         }

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.input.IoMessages;
+import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostScanner;
@@ -42,10 +44,12 @@ public final class ListCommand implements Callable<Integer> {
             out.flush();
             return Cli.EXIT_OK;
         } catch (ScenarioException e) {
-            err.println("vfio-inspector list: " + e.getMessage());
+            // the message quotes the file's text: escaped, so a crafted scenario sends no escape to the terminal
+            err.println("vfio-inspector list: " + TextEscape.escape(e.getMessage()));
             return Cli.EXIT_USAGE;
         } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector list: cannot read host " + host + ": " + e.getMessage());
+            err.println("vfio-inspector list: cannot read host " + host + ": "
+                    + TextEscape.escape(e instanceof IOException io ? IoMessages.describe(io) : e.getMessage()));
             return Cli.EXIT_HOST_UNREADABLE;
         }
     }

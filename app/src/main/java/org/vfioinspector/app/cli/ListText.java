@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.vfioinspector.bridge.model.Blocker;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
@@ -26,8 +27,9 @@ final class ListText {
         KernelInfo k = host.kernel();
         spec.scenario().ifPresentOrElse(s -> out.append("LAB host ").append(spec).append(": a modelled kernel (profile ")
                         .append(s.profile().name()).append("), not this machine\n"),
-                () -> out.append("Host ").append(spec).append(" (sysfs ").append(spec.paths().sys()).append("), kernel ")
-                        .append(k.release()).append('\n'));
+                () -> out.append("Host ").append(esc(spec.toString())).append(" (sysfs ")
+                        .append(esc(spec.paths().sys().toString())).append("), kernel ").append(esc(k.release()))
+                        .append('\n'));
         out.append("  IOMMU ").append(k.iommuActive() ? "active" : "not active")
                 .append("; modules: vfio ").append(yesNo(k.vfioModule()))
                 .append(", vfio_pci ").append(yesNo(k.vfioPciModule()))
@@ -36,18 +38,24 @@ final class ListText {
                         : k.vfioGroupNodes().stream().map(String::valueOf).collect(Collectors.joining(" ")))
                 .append(", vfio container ").append(yesNo(k.vfioContainer()))
                 .append(", vfio cdevs ").append(k.vfioDeviceNodes().isEmpty() ? "none"
-                        : String.join(" ", k.vfioDeviceNodes()))
+                        : esc(String.join(" ", k.vfioDeviceNodes())))
                 .append(", iommufd ").append(yesNo(k.iommufdNode())).append('\n');
 
         for (IommuGroup g : host.groups()) {
             out.append('\n').append("IOMMU group ").append(g.number()).append(" (")
-                    .append(g.type().orElse("type unknown")).append("): ");
+                    .append(esc(g.type().orElse("type unknown"))).append("): ");
             if (g.viability().viable()) {
                 out.append("viable for VFIO\n");
+            } else if (g.viability().blockers().isEmpty()) {
+                // never "viable" on a guess: a member may be missing from what could be read
+                out.append("NOT viable for VFIO: its membership is unknown (")
+                        .append(esc(String.join("; ", g.viability().unknown()))).append(")\n");
             } else {
                 out.append("NOT viable for VFIO, blocked by ").append(g.viability().blockers().stream()
                         .map(ListText::blocker).collect(Collectors.joining(", ")))
-                        .append(" (unbind them or bind them to vfio-pci)\n");
+                        .append(" (unbind them or bind them to vfio-pci)")
+                        .append(g.viability().unknown().isEmpty() ? "" : "; its membership is unknown ("
+                                + esc(String.join("; ", g.viability().unknown())) + ")").append('\n');
             }
             ListConfig.text(out, g, host);
             for (PciAddress a : g.devices()) {
@@ -81,7 +89,7 @@ final class ListText {
         if (!host.failed().isEmpty()) {
             out.append('\n').append("Could not read (").append(host.failed().size()).append("):\n");
             for (ReadFailure f : host.failed()) {
-                out.append("  ").append(f.subject()).append(": ").append(f.message()).append('\n');
+                out.append("  ").append(esc(f.subject())).append(": ").append(esc(f.message())).append('\n');
             }
         }
         return out.toString();
@@ -90,10 +98,10 @@ final class ListText {
     private static void device(StringBuilder out, PciDevice d, String indent) {
         out.append(indent).append(d.address()).append(' ')
                 .append(String.format("[%04x:%04x]", d.vendorId(), d.deviceId())).append(' ')
-                .append(d.names().className().orElse(String.format("Class %04x", d.classCode() >>> 8)))
+                .append(esc(d.names().className().orElse(String.format("Class %04x", d.classCode() >>> 8))))
                 .append(String.format(" [%06x]", d.classCode())).append(": ")
-                .append(d.names().vendor().orElse(String.format("vendor %04x", d.vendorId()))).append(' ')
-                .append(d.names().device().orElse(String.format("device %04x", d.deviceId())));
+                .append(esc(d.names().vendor().orElse(String.format("vendor %04x", d.vendorId())))).append(' ')
+                .append(esc(d.names().device().orElse(String.format("device %04x", d.deviceId()))));
         d.revision().ifPresent(r -> out.append(String.format(" (rev %02x)", r)));
         out.append('\n');
         List<String> facts = new ArrayList<>();
@@ -107,7 +115,8 @@ final class ListText {
         d.sriov().ifPresent(s -> facts.add("SR-IOV " + s.numVfs() + "/" + s.totalVfs() + " VFs"));
         d.physfn().ifPresent(p -> facts.add("VF of " + p));
         d.numaNode().filter(n -> n >= 0).ifPresent(n -> facts.add("NUMA node " + n));
-        out.append(indent).append("    ").append(String.join(", ", facts)).append('\n');
+        // every fact comes from sysfs names: a driver link named "x\nIOMMU group 77 ..." stays on its line
+        out.append(indent).append("    ").append(esc(String.join(", ", facts))).append('\n');
         if (d.regions().isEmpty()) {
             out.append(indent).append("    no BARs\n");
         }
@@ -120,7 +129,12 @@ final class ListText {
     }
 
     private static String blocker(Blocker b) {
-        return b.address() + " (driver " + b.driver() + ")";
+        return b.address() + " (driver " + esc(b.driver()) + ")";
+    }
+
+    /** Outside text on a terminal: control characters escaped (TextEscape), so no line or escape is forged. */
+    private static String esc(String s) {
+        return TextEscape.escape(s);
     }
 
     private static String yesNo(boolean b) {

@@ -78,7 +78,9 @@ public final class AppContext implements AutoCloseable {
                 try {
                     j.open();
                 } catch (java.io.IOException e) {
-                    LOG.log(Level.WARNING, "No session journal: cannot write " + j.file() + ": " + e, e);
+                    // one line that names the file and what is wrong, no stack trace: the app runs on without it
+                    LOG.log(Level.WARNING, "No session journal (the app runs without one): "
+                            + org.vfioinspector.bridge.input.IoMessages.describe(e));
                 }
             });
         });

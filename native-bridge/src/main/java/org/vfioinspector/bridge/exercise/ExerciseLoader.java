@@ -3,7 +3,6 @@ package org.vfioinspector.bridge.exercise;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +13,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.vfioinspector.bridge.input.InputFiles;
+import org.vfioinspector.bridge.input.IoMessages;
+import org.vfioinspector.bridge.input.Numbers;
 import org.vfioinspector.bridge.journal.Activity;
 import org.vfioinspector.bridge.lab.scenario.LocationIndex;
+import org.vfioinspector.bridge.lab.scenario.YamlLimits;
 import org.vfioinspector.bridge.lab.scenario.YamlProblem;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.model.PciAddress;
@@ -27,7 +30,12 @@ public final class ExerciseLoader {
             "type1-p2p-hazard");
     public static final int FORMAT = 1;
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /** An exercise is a page of text: 1 MiB is far more than any needs (docs/exercise-format.md). */
+    static final int MAX_CHARS = 1 << 20;
+    /** As for scenarios: one long line is a hang in SnakeYAML (time grows with the square of a token). */
+    static final int MAX_LINE = 64 << 10;
+
+    private static final ObjectMapper YAML = new ObjectMapper(yamlFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             // "[~]" or an empty "- " in a list is an entry with nothing in it: refused here, with its line
@@ -35,6 +43,15 @@ public final class ExerciseLoader {
                     com.fasterxml.jackson.annotation.Nulls.FAIL));
 
     private ExerciseLoader() {
+    }
+
+    private static YAMLFactory yamlFactory() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_CHARS);
+        options.setMaxAliasesForCollections(50);
+        options.setAllowDuplicateKeys(false);
+        return YAMLFactory.builder().loaderOptions(options)
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /** A built-in exercise by name. */
@@ -59,14 +76,20 @@ public final class ExerciseLoader {
     public static Exercise load(Path file) throws ExerciseException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = InputFiles.readUtf8(file, MAX_CHARS);
         } catch (IOException e) {
-            throw new ExerciseException(file.toString(), 0, 0, "cannot read: " + e, e);
+            throw new ExerciseException(file.toString(), 0, 0, "cannot read: " + IoMessages.problem(e)
+                    + "; expected an exercise YAML file (docs/exercise-format.md)", e);
         }
         return parse(text, file.toString());
     }
 
     public static Exercise parse(String text, String file) throws ExerciseException {
+        int[] tooLong = YamlLimits.check(text, MAX_CHARS, MAX_LINE);
+        if (tooLong != null) {
+            throw new ExerciseException(file, tooLong[0], tooLong[1], YamlLimits.describe(tooLong, MAX_CHARS,
+                    MAX_LINE), null);
+        }
         ExerciseFile f;
         try {
             f = YAML.readValue(text, ExerciseFile.class);
@@ -170,21 +193,13 @@ public final class ExerciseLoader {
             if (v == null) {
                 return -1;
             }
-            if (v instanceof Number n && n.longValue() > 0) {
-                return n.longValue();
+            // "99999999999999999999" (a BigInteger to YAML) and "99999999999G" (wrapped negative when shifted)
+            // are out of range, said so with the field
+            try {
+                return Numbers.size(v.toString().strip(), 1, Long.MAX_VALUE);
+            } catch (Numbers.OutOfRange e) {
+                throw error(path, e.getMessage() + " (a BAR size in bytes, or with K/M/G: 4K)");
             }
-            String s = v.toString().strip();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([KMG]?)").matcher(s);
-            if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
-                throw error(path, "'" + s + "' is not a size; expected bytes (4095) or K/M/G (4K)");
-            }
-            int shift = switch (m.group(2)) {
-                case "K" -> 10;
-                case "M" -> 20;
-                case "G" -> 30;
-                default -> 0;
-            };
-            return Long.parseLong(m.group(1)) << shift;
         }
 
         private Exercise.Step step(ExerciseFile.StepFile s, String p) throws ExerciseException {

@@ -39,7 +39,8 @@ public final class ProgressStore {
             return Optional.empty();
         }
         try {
-            Progress p = JSON.readValue(Files.readString(f, StandardCharsets.UTF_8), Progress.class);
+            Progress p = JSON.readValue(org.vfioinspector.bridge.input.InputFiles.readUtf8(f, 1 << 20),
+                    Progress.class);
             if (p == null || !exercise.equals(p.exercise())) {
                 throw new IOException(f + ": not the progress of exercise '" + exercise + "'");
             }

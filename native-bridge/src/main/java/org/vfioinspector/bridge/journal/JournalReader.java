@@ -3,8 +3,10 @@ package org.vfioinspector.bridge.journal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.vfioinspector.bridge.input.InputFiles;
 import org.vfioinspector.bridge.model.PciAddress;
 
 /**
@@ -33,26 +36,71 @@ public final class JournalReader {
         }
     }
 
+    /** A journal's size bound: a session writes a few hundred bytes per action, so this is years of use. */
+    public static final int MAX_BYTES = 256 << 20;
+
+    /**
+     * Reads a journal file. Each line is decoded on its own: one that is not UTF-8 (a kill can tear a multi-byte
+     * character) is skipped with a note naming its line, and every other record comes back.
+     *
+     * @throws IOException the file cannot be read at all (missing, unreadable, not a regular file, over
+     *                     {@link #MAX_BYTES}); the message names it in words
+     */
     public static Journal read(Path file) throws IOException {
-        return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        byte[] bytes = InputFiles.read(file, MAX_BYTES);
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                if (i < bytes.length || start < bytes.length) {
+                    lines.add(decode(bytes, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        boolean torn = bytes.length > 0 && bytes[bytes.length - 1] != '\n';
+        return parse(file.toString(), lines, torn);
+    }
+
+    /** One line as UTF-8, or null when it is not UTF-8. */
+    private static String decode(byte[] bytes, int from, int to) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** Parses journal text; {@code source} names it in the notes. */
     public static Journal parse(String source, String text) {
+        String[] split = text.split("\n", -1);
+        // text ending in '\n' leaves one empty last element: every line before it is complete
+        boolean torn = !text.isEmpty() && !text.endsWith("\n");
+        int last = text.isEmpty() ? 0 : split.length - (torn ? 0 : 1);
+        return parse(source, List.of(split).subList(0, last), torn);
+    }
+
+    /** The lines of a journal (null: a line that is not UTF-8); {@code torn}: the last one has no newline. */
+    private static Journal parse(String source, List<String> lines, boolean torn) {
         List<Activity> entries = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Optional<Instant> started = Optional.empty();
-        String[] lines = text.split("\n", -1);
-        // text ending in '\n' leaves one empty last element: every line before it is complete
-        boolean torn = !text.isEmpty() && !text.endsWith("\n");
-        int last = text.isEmpty() ? 0 : lines.length - (torn ? 0 : 1);
+        int last = lines.size();
+        int undecodable = 0;
         for (int i = 0; i < last; i++) {
-            String line = lines[i];
+            String line = lines.get(i);
             int no = i + 1;
             if (torn && i == last - 1) {
                 notes.add(source + ": line " + no + " is incomplete (the app stopped while writing it; "
-                        + line.length() + " characters): skipped");
+                        + (line == null ? "not UTF-8" : line.length() + " characters") + "): skipped");
                 break;
+            }
+            if (line == null) {
+                undecodable++;
+                notes.add(source + ": line " + no + " is not UTF-8 text: skipped");
+                continue;
             }
             if (line.isBlank()) {
                 continue;
@@ -76,7 +124,10 @@ public final class JournalReader {
                 notes.add(source + ": line " + no + ": " + e.getMessage() + ": skipped");
             }
         }
-        if (!text.isEmpty() && started.isEmpty()) {
+        if (undecodable > 1) {
+            notes.add(source + ": " + undecodable + " lines were not UTF-8 text");
+        }
+        if (!lines.isEmpty() && started.isEmpty()) {
             notes.add(0, source + ": no journal header (a first line with \"format\": \"" + SessionJournal.FORMAT
                     + "\")");
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.vfioinspector.bridge.input.RefusedFileException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,16 @@ public final class SessionJournal implements Consumer<Activity>, AutoCloseable {
             return;
         }
         try {
+            for (Path p = dir; p != null; p = p.getParent()) {
+                // a regular file where the state directory should be: said in one line, not a stack trace
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p)) {
+                        throw new RefusedFileException(p.toString(), "is not a directory, expected the state "
+                                + "directory (remove or rename it): this session keeps no journal");
+                    }
+                    break;
+                }
+            }
             Files.createDirectories(dir);
             Journals.prune(dir, keep - 1);
             out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.vfioinspector.bridge.input.Names;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
@@ -82,8 +83,9 @@ public final class LabHostTree {
             link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
             link(dir.resolve("subsystem"), up + "bus/pci");
             if (d.driver() != null) {
+                // a name, never a path: the loader refuses one, and this refuses what a hand-built scenario passes
+                Path drv = Names.child(sys.resolve("bus/pci/drivers"), d.driver());
                 link(dir.resolve("driver"), up + "bus/pci/drivers/" + d.driver());
-                Path drv = sys.resolve("bus/pci/drivers").resolve(d.driver());
                 link(drv.resolve(d.bdf().toString()), "../../../../devices/" + rel);
             }
             if (d.physfn() != null) {

@@ -83,9 +83,11 @@ public final class PciIds {
      */
     public static PciIds load(Path file) {
         try {
-            return indexed(new String(Files.readAllBytes(file), StandardCharsets.UTF_8), Optional.of(file));
+            // bounded like every outside file (the real pci.ids is about 1.4 MB); a FIFO is refused unread
+            return indexed(new String(org.vfioinspector.bridge.input.InputFiles.read(file, 64 << 20),
+                    StandardCharsets.UTF_8), Optional.of(file));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + org.vfioinspector.bridge.input.IoMessages.describe(e), e);
         }
     }
 

@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import org.vfioinspector.bridge.input.IoMessages;
 import org.vfioinspector.bridge.model.Blocker;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
@@ -40,8 +43,8 @@ public final class HostScanner {
     /**
      * Scans the host.
      *
-     * @throws HostUnreadableException {@code bus/pci/devices} is missing or cannot be listed, or the kernel facts
-     *                                 cannot be read
+     * @throws HostUnreadableException {@code bus/pci/devices} is missing or cannot be listed (everything else
+     *                                 that cannot be read is a {@link ReadFailure} of the inventory)
      */
     public HostInventory scan() throws HostUnreadableException {
         Path pciDevices = paths.sys(PciDeviceReader.PCI_DEVICES);
@@ -50,15 +53,15 @@ public final class HostScanner {
                     + ": this is not a Linux sysfs tree (or sysfs is not mounted)");
         }
         List<String> names;
-        KernelInfo kernel;
         try {
             names = SysfsFiles.list(pciDevices);
-            kernel = new KernelInfoReader(paths).read();
-        } catch (IOException | SysfsFormatException e) {
-            throw new HostUnreadableException("cannot read " + paths.sys() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new HostUnreadableException("cannot list " + IoMessages.describe(e), e);
         }
-
         List<ReadFailure> failures = new ArrayList<>();
+        // The kernel facts are optional: what cannot be read is a failure of subject "kernel", not the end.
+        KernelInfo kernel = new KernelInfoReader(paths).read(failures);
+
         List<PciDevice> devices = new ArrayList<>();
         PciDeviceReader reader = new PciDeviceReader(paths, ids);
         // Devices are independent: read them in parallel (a big host has thousands; each is a dozen small files).
@@ -71,6 +74,11 @@ public final class HostScanner {
             } catch (IOException e) {
                 return new ReadFailure(name, fileOf(e, name), Optional.empty(), gone(name)
                         ? GONE + " (" + describe(e) + ")" : describe(e));
+            } catch (RuntimeException e) {
+                // One device's surprise is that device's failure: every healthy device is still listed.
+                return new ReadFailure(name, PciDeviceReader.PCI_DEVICES + "/" + name, Optional.empty(),
+                        "could not be read: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage()));
             }
         }).toList();
         for (Object r : read) {
@@ -84,16 +92,19 @@ public final class HostScanner {
         return new HostInventory(kernel, groups, devices, failures);
     }
 
-    private List<IommuGroup> scanGroups(List<PciDevice> devices, List<ReadFailure> failures)
-            throws HostUnreadableException {
+    private List<IommuGroup> scanGroups(List<PciDevice> devices, List<ReadFailure> failures) {
         Map<PciAddress, PciDevice> byAddress = new HashMap<>();
         devices.forEach(d -> byAddress.put(d.address(), d));
         List<String> entries;
+        boolean listed = true;
         try {
             entries = SysfsFiles.list(paths.sys("kernel/iommu_groups"));
         } catch (IOException e) {
-            throw new HostUnreadableException("cannot list " + paths.sys("kernel/iommu_groups") + ": "
-                    + describe(e), e);
+            // Optional for the listing: the groups are rebuilt from the devices' iommu_group links, none viable.
+            failures.add(new ReadFailure("iommu groups", "kernel/iommu_groups", Optional.empty(), describe(e)
+                    + ": the groups below come from the devices' iommu_group links and none is called viable"));
+            entries = List.of();
+            listed = false;
         }
         // Groups are independent too; each result carries its own failures, collected in listing order.
         record Scanned(IommuGroup group, List<ReadFailure> failures) {
@@ -102,14 +113,49 @@ public final class HostScanner {
             List<ReadFailure> own = new ArrayList<>();
             return new Scanned(scanGroup(entry, byAddress, own), own);
         }).toList();
-        List<IommuGroup> groups = new ArrayList<>();
+        Map<Integer, IommuGroup> groups = new TreeMap<>();
         for (Scanned sc : scanned) {
             failures.addAll(sc.failures());
             if (sc.group() != null) {
-                groups.add(sc.group());
+                groups.put(sc.group().number(), sc.group());
             }
         }
-        return groups; // HostInventory sorts devices and groups
+        // Every device that names a group is shown in it: one its group does not list (or a group that could not
+        // be listed) makes the group's membership unknown, so the group is not viable.
+        Map<Integer, List<PciAddress>> claimed = new TreeMap<>();
+        for (PciDevice d : devices) {
+            d.iommuGroup().ifPresent(n -> claimed.computeIfAbsent(n, k -> new ArrayList<>()).add(d.address()));
+        }
+        for (Map.Entry<Integer, List<PciAddress>> c : claimed.entrySet()) {
+            int n = c.getKey();
+            IommuGroup g = groups.get(n);
+            List<PciAddress> members = new ArrayList<>(g == null ? List.of() : g.devices());
+            List<String> unknown = new ArrayList<>();
+            for (PciAddress a : c.getValue()) {
+                if (!members.contains(a)) {
+                    members.add(a);
+                    String why = g == null
+                            ? a + "'s iommu_group link names group " + n + ", which kernel/iommu_groups "
+                            + (listed ? "does not list" : "could not be read to confirm")
+                            : a + "'s iommu_group link names group " + n + ", but kernel/iommu_groups/" + n
+                            + "/devices does not list it";
+                    unknown.add(why);
+                    if (listed) {
+                        failures.add(new ReadFailure("iommu group " + n, "kernel/iommu_groups/" + n + "/devices",
+                                Optional.empty(), why + ": its membership is unknown, so it is not viable"));
+                    }
+                }
+            }
+            if (!unknown.isEmpty()) {
+                members.sort(null);
+                Viability v = viability(n, members, byAddress, g == null ? List.of() : g.viability().unknown());
+                List<String> all = new ArrayList<>(v.unknown());
+                all.addAll(unknown);
+                groups.put(n, new IommuGroup(n, g == null ? Optional.empty() : g.type(),
+                        g == null ? List.of() : g.reservedRegions(), members, new Viability(v.blockers(), List.copyOf(new LinkedHashSet<>(all)))));
+            }
+        }
+        return new ArrayList<>(groups.values()); // HostInventory sorts devices and groups
     }
 
     /** One {@code kernel/iommu_groups/N}; null when its name is not a group number (reported in failures). */
@@ -127,6 +173,7 @@ public final class HostScanner {
         Optional<String> type = Optional.empty();
         List<ReservedRegion> reserved = List.of();
         List<PciAddress> members = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         try {
             type = SysfsFiles.read(dir.resolve("type")).map(t -> SysfsValues.groupType(dirLabel + "/type", t));
         } catch (SysfsFormatException e) {
@@ -147,22 +194,33 @@ public final class HostScanner {
             for (String member : SysfsFiles.list(dir.resolve("devices"))) {
                 // Non-PCI members (platform devices on some SoCs) are not listed here.
                 if (PciAddress.isValid(member)) {
-                    members.add(PciAddress.parse(member));
+                    if (SysfsNames.isCanonicalBdf(member)) {
+                        members.add(PciAddress.parse(member));
+                    } else {
+                        // " 0000:00:02.0" or upper-case hex: not a name the kernel writes; refused by name
+                        failures.add(new ReadFailure(subject, dirLabel + "/devices/" + member, Optional.of(member),
+                                dirLabel + "/devices: '" + member + "' " + SysfsNames.NOT_CANONICAL));
+                        unknown.add("its devices/ lists '" + member + "', " + SysfsNames.NOT_CANONICAL);
+                    }
                 }
             }
         } catch (IOException e) {
             failures.add(new ReadFailure(subject, dirLabel + "/devices", Optional.empty(), describe(e)));
+            unknown.add(dirLabel + "/devices could not be read (" + IoMessages.problem(e) + ")");
         }
         members.sort(null);
-        return new IommuGroup(number, type, reserved, members, viability(members, byAddress));
+        return new IommuGroup(number, type, reserved, members, viability(number, members, byAddress, unknown));
     }
 
     /**
      * VFIO viability: every member bound to vfio-pci, pci-stub or nothing; bridges may keep any driver. A member
-     * that could not be read is judged by its {@code driver} link alone.
+     * that could not be read is judged by its {@code driver} link alone, and when its {@code iommu_group} link does
+     * not name this group the membership is unknown.
      */
-    private Viability viability(List<PciAddress> members, Map<PciAddress, PciDevice> byAddress) {
+    private Viability viability(int number, List<PciAddress> members, Map<PciAddress, PciDevice> byAddress,
+                                List<String> unknown) {
         List<Blocker> blockers = new ArrayList<>();
+        List<String> doubts = new ArrayList<>(unknown);
         for (PciAddress a : members) {
             PciDevice d = byAddress.get(a);
             Optional<String> driver;
@@ -171,18 +229,30 @@ public final class HostScanner {
                 driver = d.driver();
                 bridge = d.isBridge();
             } else {
+                Path dev = paths.sys(PciDeviceReader.PCI_DEVICES + "/" + a);
                 try {
-                    driver = SysfsFiles.linkTargetName(paths.sys(PciDeviceReader.PCI_DEVICES + "/" + a + "/driver"));
+                    driver = SysfsFiles.linkTargetName(dev.resolve("driver"));
                 } catch (IOException e) {
                     driver = Optional.of("(unreadable)");
                 }
                 bridge = false;
+                Optional<String> own;
+                try {
+                    own = Files.isDirectory(dev.resolve("iommu_group"))
+                            ? SysfsFiles.linkTargetName(dev.resolve("iommu_group")) : Optional.empty();
+                } catch (IOException e) {
+                    own = Optional.empty();
+                }
+                if (own.isEmpty() || !own.get().equals(Integer.toString(number))) {
+                    doubts.add(a + " is listed here but its iommu_group link "
+                            + own.map(o -> "names group " + o).orElse("does not lead to an existing group"));
+                }
             }
             if (driver.isPresent() && !bridge && !VFIO_FRIENDLY_DRIVERS.contains(driver.get())) {
                 blockers.add(new Blocker(a, driver.get()));
             }
         }
-        return new Viability(blockers);
+        return new Viability(blockers, doubts);
     }
 
     /** What a failure says when the device vanished between the listing and the reads. */
@@ -203,12 +273,6 @@ public final class HostScanner {
     }
 
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException nsf) {
-            return nsf.getFile() + ": " + (nsf.getReason() != null ? nsf.getReason() : "missing");
-        }
-        if (e instanceof java.nio.file.AccessDeniedException ade) {
-            return ade.getFile() + ": permission denied";
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return IoMessages.describe(e);
     }
 }

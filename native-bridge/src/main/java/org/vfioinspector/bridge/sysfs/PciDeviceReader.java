@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.config.ConfigSpaceParser;
+import org.vfioinspector.bridge.input.Numbers;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.PciNames;
@@ -29,6 +31,8 @@ import org.vfioinspector.bridge.pciids.PciIds;
 public final class PciDeviceReader {
     private static final Pattern VIRTFN = Pattern.compile("virtfn([0-9]+)");
     private static final Pattern VFIO_CDEV = Pattern.compile("vfio[0-9]+");
+    /** The most VFs a PF can have: TotalVFs in the SR-IOV capability is 16 bits. */
+    private static final int MAX_VFS = 0xffff;
 
     private final HostPaths paths;
     private final PciIds ids;
@@ -54,6 +58,11 @@ public final class PciDeviceReader {
             address = PciAddress.parse(name);
         } catch (IllegalArgumentException e) {
             throw new SysfsFormatException(dirLabel, name, "a directory named by its PCI address, DDDD:BB:DD.F");
+        }
+        if (!SysfsNames.isCanonicalBdf(name)) {
+            // " 0000:00:02.0" would be listed twice (once as 0000:00:02.0), "0000:00:0A.0" as a phantom
+            throw new SysfsFormatException(dirLabel, name, "a directory named by its PCI address as the kernel "
+                    + "writes it, DDDD:BB:DD.F in lower-case hex with nothing around it");
         }
         Path dir = paths.sys(dirLabel);
         // One directory read tells which optional attributes exist, so absent ones cost no failed open.
@@ -81,6 +90,18 @@ public final class PciDeviceReader {
         Optional<String> driver = at.linkName("driver");
         Optional<Integer> group = at.linkName("iommu_group")
                 .map(t -> SysfsValues.groupNumber(label(name, "iommu_group"), t));
+        if (group.isPresent()) {
+            try {
+                Files.readAttributes(dir.resolve("iommu_group"), BasicFileAttributes.class);
+            } catch (NoSuchFileException dangling) {
+                // the device names a group the kernel does not have
+                throw new SysfsFormatException(label(name, "iommu_group"), Integer.toString(group.get()),
+                        "a link to an existing IOMMU group, but kernel/iommu_groups/" + group.get()
+                        + " does not exist");
+            } catch (IOException unreadable) {
+                // kernel/iommu_groups cannot be searched: the scanner reports it and trusts the link's number
+            }
+        }
         Optional<String> vfioDev = !entries.contains("vfio-dev") ? Optional.empty()
                 : SysfsFiles.list(dir.resolve("vfio-dev")).stream()
                 .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
@@ -128,7 +149,14 @@ public final class PciDeviceReader {
             if (m.matches()) {
                 Optional<String> target = SysfsFiles.linkTargetName(dir.resolve(entry));
                 if (target.isPresent()) {
-                    vfs.add(new Vf(Integer.parseInt(m.group(1)), bdf(label(name, entry), target.get())));
+                    int n;
+                    try {
+                        n = Numbers.decimalInt(m.group(1), 0, MAX_VFS);
+                    } catch (Numbers.OutOfRange e) {
+                        throw new SysfsFormatException(label(name, entry), entry, "a link virtfnN with N from 0 to "
+                                + MAX_VFS + " (TotalVFs is 16 bits)");
+                    }
+                    vfs.add(new Vf(n, bdf(label(name, entry), target.get())));
                 }
             }
         }
@@ -176,11 +204,10 @@ public final class PciDeviceReader {
     }
 
     private static PciAddress bdf(String file, String text) {
-        try {
-            return PciAddress.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new SysfsFormatException(file, text, "a link to a PCI device named DDDD:BB:DD.F");
+        if (!SysfsNames.isCanonicalBdf(text)) {
+            throw new SysfsFormatException(file, text, "a link to a PCI device named DDDD:BB:DD.F (lower-case hex)");
         }
+        return PciAddress.parse(text);
     }
 
     private static String label(String name, String file) {

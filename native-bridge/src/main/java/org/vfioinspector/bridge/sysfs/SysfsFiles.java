@@ -1,7 +1,5 @@
 package org.vfioinspector.bridge.sysfs;
 
-import java.io.FileInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -11,42 +9,29 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.vfioinspector.bridge.input.InputFiles;
 
 /** File access for the readers: "absent" is an empty Optional, anything else that fails is an IOException. */
 final class SysfsFiles {
     private SysfsFiles() {
     }
 
-    /** The file's text, or empty when it does not exist. */
+    /**
+     * The file's text, or empty when it does not exist. Read by {@link InputFiles}: a FIFO, a device or a directory in
+     * place of an attribute is refused unread, and no more than {@link InputFiles#SYSFS_MAX} bytes are read.
+     */
     static Optional<String> read(Path file) throws IOException {
-        // A plain stream costs open, fstat, read, close; Files.readAllBytes adds a size query, a second read and
-        // thread bookkeeping, which a big host pays a hundred thousand times. A short read is the end of a regular
-        // or sysfs file.
-        byte[] buf = new byte[4096];
-        int len = 0;
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
-            int n;
-            while ((n = in.read(buf, len, buf.length - len)) > 0) {
-                len += n;
-                if (len < buf.length) {
-                    break;
-                }
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-        } catch (FileNotFoundException e) {
-            // FileInputStream names no reason; NIO tells missing (absent) from unreadable (an error) precisely.
-            try {
-                return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
-            } catch (NoSuchFileException missing) {
-                return Optional.empty();
-            }
+        try {
+            // ISO-8859-1 would keep every byte; sysfs text is ASCII, and UTF-8 shows a stray non-ASCII name as
+            // written (malformed bytes become U+FFFD, which the format checks then refuse).
+            return Optional.of(new String(InputFiles.read(file, InputFiles.SYSFS_MAX), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException missing) {
+            return Optional.empty();
         }
-        return Optional.of(new String(buf, 0, len, StandardCharsets.UTF_8));
     }
 
     /**
@@ -54,17 +39,12 @@ final class SysfsFiles {
      * read is the end: sysfs returns only what the caller may see (256 bytes of config space to a non-root reader).
      */
     static Optional<byte[]> readBytes(Path file, int limit) throws IOException {
-        byte[] buf = new byte[limit];
-        int len = 0;
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            int n;
-            while (len < limit && (n = in.read(buf, len, limit - len)) > 0) {
-                len += n;
-            }
+        try {
+            // the one bounded reader: refuses FIFOs and devices unopened, and more than limit bytes
+            return Optional.of(InputFiles.read(file, limit));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        return Optional.of(Arrays.copyOf(buf, len));
     }
 
     /** The last name of a symlink's target, or empty when the link does not exist. */

@@ -8,6 +8,11 @@ import java.util.Arrays;
 import org.vfioinspector.bridge.config.Capability;
 import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.config.ConfigSpaceParser;
+import org.vfioinspector.bridge.exercise.ExerciseException;
+import org.vfioinspector.bridge.exercise.ExerciseLoader;
+import org.vfioinspector.bridge.input.Names;
+import org.vfioinspector.bridge.input.Numbers;
+import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.journal.JournalReader;
 import org.vfioinspector.bridge.kernel.dmabuf.DmaBufFdInfo;
 import org.vfioinspector.bridge.kernel.dmabuf.DmaBufInfoTable;
@@ -86,6 +91,92 @@ class ParserFuzzTest {
         try {
             ScenarioLoader.parse(new String(data, StandardCharsets.UTF_8), "fuzz.yaml");
         } catch (ScenarioException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /**
+     * Size and shape mutations of a real scenario (issue 19): byte 0 picks the shape, bytes 1-3 a count (up to 16 M),
+     * the rest is the payload: one huge line, many copies of a line, deep nesting, a number of many digits, a
+     * repeated key. The limits must bite before SnakeYAML runs; only a ScenarioException may come out.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void scenarioShapes(byte[] data) {
+        if (data.length < 4) {
+            return;
+        }
+        int count = ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+        String payload = new String(data, 4, data.length - 4, StandardCharsets.UTF_8);
+        String base = builtInScenario();
+        String text = switch ((data[0] & 0xff) % 5) {
+            case 0 -> base.replaceFirst("description: [^\n]*", "description: "
+                    + java.util.regex.Matcher.quoteReplacement(payload.repeat(Math.max(1, count / Math.max(1,
+                    payload.length())))));
+            case 1 -> base + ("  " + payload + "\n").repeat(Math.min(count, 1 << 16));
+            case 2 -> base.replace("groups:", "x: " + "[".repeat(Math.min(count, 1 << 16)) + payload + "\ngroups:");
+            case 3 -> base.replace("size: 1M", "size: " + "9".repeat(Math.min(count, 1 << 16)) + payload);
+            default -> base + payload + ": 1\n" + payload + ": 2\n";
+        };
+        try {
+            ScenarioLoader.parse(text, "shape.yaml");
+        } catch (ScenarioException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    private static String scenarioText;
+
+    private static synchronized String builtInScenario() {
+        if (scenarioText == null) {
+            try (var in = ParserFuzzTest.class.getResourceAsStream(
+                    "/org/vfioinspector/bridge/lab/scenarios/qemu-q35.yaml")) {
+                scenarioText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return scenarioText;
+    }
+
+    /** Exercise YAML: only the documented ExerciseException (file, line, column) may come out. */
+    @FuzzTest(maxDuration = "10s")
+    void exercise(byte[] data) {
+        try {
+            ExerciseLoader.parse(new String(data, StandardCharsets.UTF_8), "fuzz-exercise.yaml");
+        } catch (ExerciseException expected) {
+            requireMessage(expected);
+        }
+    }
+
+    /**
+     * Hostile names as sysfs or a scenario can hold them: a name Names accepts stays one component of its folder,
+     * TextEscape leaves nothing a terminal acts on, and the number parser only ever says "out of range".
+     */
+    @FuzzTest(maxDuration = "10s")
+    void hostileNames(byte[] data) {
+        String name = new String(data, StandardCharsets.UTF_8);
+        java.nio.file.Path dir = java.nio.file.Path.of("/lab/sys/bus/pci/drivers");
+        if (Names.isName(name)) {
+            java.nio.file.Path p = Names.child(dir, name);
+            if (!dir.equals(p.normalize().getParent())) {
+                throw new AssertionError("'" + name + "' left " + dir + ": " + p.normalize());
+            }
+        }
+        String shown = TextEscape.escape(name);
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029' || c == '\u202e') {
+                throw new AssertionError("escaped text still holds U+" + Integer.toHexString(c) + ": " + shown);
+            }
+        }
+        try {
+            Numbers.decimal(name, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } catch (Numbers.OutOfRange expected) {
+            requireMessage(expected);
+        }
+        try {
+            Numbers.size(name, 1, Long.MAX_VALUE);
+        } catch (Numbers.OutOfRange expected) {
             requireMessage(expected);
         }
     }

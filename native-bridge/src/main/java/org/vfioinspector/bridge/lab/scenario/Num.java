@@ -1,5 +1,6 @@
 package org.vfioinspector.bridge.lab.scenario;
 
+import java.math.BigInteger;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -13,6 +14,19 @@ public record Num(long value) {
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Num of(long v) {
         return new Num(v);
+    }
+
+    /**
+     * An unquoted number above {@code Long.MAX_VALUE}: a 64-bit address such as 0xfffffffff0000000 is a YAML integer
+     * too, kept as its unsigned 64 bits.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static Num of(BigInteger v) {
+        if (v.signum() < 0 || v.bitLength() > 64) {
+            throw new IllegalArgumentException("'" + v + "' does not fit 64 bits; expected a number from "
+                    + Long.MIN_VALUE + " to 0xffffffffffffffff");
+        }
+        return new Num(v.longValue());
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

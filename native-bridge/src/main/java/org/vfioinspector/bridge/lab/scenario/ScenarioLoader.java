@@ -3,7 +3,6 @@ package org.vfioinspector.bridge.lab.scenario;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.vfioinspector.bridge.input.InputFiles;
+import org.vfioinspector.bridge.input.IoMessages;
+import org.vfioinspector.bridge.input.Names;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.RegionKind;
 import org.vfioinspector.bridge.rules.KernelProfile;
@@ -36,6 +38,12 @@ public final class ScenarioLoader {
      */
     static final int MAX_CODE_POINTS = 64 << 20;
 
+    /**
+     * The longest line: SnakeYAML's time grows with the square of one token's length (a 1 MiB one-line string takes
+     * seconds, 100 MB never ends), so a longer line is refused before the parser runs. Multi-line strings are linear.
+     */
+    static final int MAX_LINE = 64 << 10;
+
     private static final ObjectMapper YAML = new ObjectMapper(yamlFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -51,7 +59,11 @@ public final class ScenarioLoader {
     static YAMLFactory yamlFactory() {
         org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
         options.setCodePointLimit(MAX_CODE_POINTS);
-        return YAMLFactory.builder().loaderOptions(options).build();
+        options.setMaxAliasesForCollections(50); // "billion laughs": aliases do not multiply the document
+        options.setAllowDuplicateKeys(false);
+        return YAMLFactory.builder().loaderOptions(options)
+                // a second "devices:" silently replaced the first list; a repeated key is an error with its line
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     }
 
     /** A built-in scenario by name ("qemu-q35"). */
@@ -79,14 +91,21 @@ public final class ScenarioLoader {
     public static LabScenario load(Path file) throws ScenarioException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // the size is checked before a byte is read: a 3 GB file is refused, not loaded into memory
+            text = InputFiles.readUtf8(file, MAX_CODE_POINTS);
         } catch (IOException e) {
-            throw new ScenarioException(file.toString(), 0, 0, "cannot read: " + e, e);
+            throw new ScenarioException(file.toString(), 0, 0, "cannot read: " + IoMessages.problem(e)
+                    + "; expected a scenario YAML file (docs/scenario-format.md)", e);
         }
         return parse(text, file.toString());
     }
 
     public static LabScenario parse(String text, String file) throws ScenarioException {
+        int[] tooLong = YamlLimits.check(text, MAX_CODE_POINTS, MAX_LINE);
+        if (tooLong != null) {
+            throw new ScenarioException(file, tooLong[0], tooLong[1], YamlLimits.describe(tooLong, MAX_CODE_POINTS,
+                    MAX_LINE), null);
+        }
         Scenario s;
         try {
             s = YAML.readValue(text, Scenario.class);
@@ -151,6 +170,17 @@ public final class ScenarioLoader {
             }
         }
 
+        /** A BAR's or ROM's first dword: 32 bits (a larger number was cut silently). */
+        private int dword(Num v, int absent, String path) throws ScenarioException {
+            if (v == null) {
+                return absent;
+            }
+            if (v.value() < Integer.MIN_VALUE || v.value() > 0xffffffffL) {
+                throw error(path, "0x" + Long.toHexString(v.value()) + "; expected a 32-bit value (0 to 0xffffffff)");
+            }
+            return (int) v.value();
+        }
+
         private int hex16(String text, String path) throws ScenarioException {
             need(text, path, "a 4-digit hex ID such as \"8086\"");
             String t = text.startsWith("0x") ? text.substring(2) : text;
@@ -185,6 +215,9 @@ public final class ScenarioLoader {
                     hb != null && Boolean.TRUE.equals(hb.p2pWhitelisted()));
 
             List<Scenario.Device> rawDevices = need(s.devices(), "devices", "a list of devices");
+            if (rawDevices.isEmpty()) {
+                throw error("devices", "an empty list; expected at least one device (a host has a host bridge)");
+            }
             Map<PciAddress, Integer> seen = new HashMap<>();
             List<LabScenario.Device> devices = new ArrayList<>();
             for (int i = 0; i < rawDevices.size(); i++) {
@@ -222,6 +255,10 @@ public final class ScenarioLoader {
                 String p = "groups[" + i + "]";
                 Scenario.Group g = rawGroups.get(i);
                 int id = need(g.id(), p + ".id", "the group number");
+                if (id < 0) {
+                    throw error(p + ".id", "group " + id + "; expected a group number from 0 to "
+                            + Integer.MAX_VALUE);
+                }
                 if (!ids.add(id)) {
                     throw error(p + ".id", "duplicate IOMMU group " + id);
                 }
@@ -272,6 +309,12 @@ public final class ScenarioLoader {
                         !Boolean.FALSE.equals(im.revocable()), !Boolean.FALSE.equals(im.unmapsInCallback())));
             }
             String release = s.release() == null ? profile.release() + ".0-lab" : s.release();
+            if (!release.matches("[\\x21-\\x7e]{1,64}")) {
+                // it becomes proc/sys/kernel/osrelease: one line, as uname -r prints (UTS release is 64 bytes)
+                throw error("release", "'" + org.vfioinspector.bridge.input.TextEscape.escape(release)
+                        + "'; expected a kernel release of 1 to 64 printable characters without spaces, "
+                        + "e.g. 7.2.13-lab");
+            }
             return new LabScenario(name, s.description() == null ? "" : s.description(), file, profile, release,
                     hostBridge, groups, devices, importers);
         }
@@ -316,8 +359,15 @@ public final class ScenarioLoader {
                             + "switch-downstream or pci-bridge");
                 }
                 int sec = need(b.secondaryBus(), p + ".bridge.secondaryBus", "the bus number below the bridge");
-                bridge = new LabScenario.Bridge(kind, sec, b.subordinateBus() == null ? sec : b.subordinateBus(),
-                        Boolean.TRUE.equals(b.acsRedirect()));
+                int sub = b.subordinateBus() == null ? sec : b.subordinateBus();
+                if (sec < 1 || sec > 0xff) {
+                    throw error(p + ".bridge.secondaryBus", "bus " + sec + "; expected a bus number from 1 to 255");
+                }
+                if (sub < sec || sub > 0xff) {
+                    throw error(p + ".bridge.subordinateBus", "bus " + sub + "; expected a bus number from the "
+                            + "secondary bus " + sec + " to 255");
+                }
+                bridge = new LabScenario.Bridge(kind, sec, sub, Boolean.TRUE.equals(b.acsRedirect()));
             }
             List<LabScenario.Bar> bars = new ArrayList<>();
             List<Scenario.Bar> rawBars = d.bars() == null ? List.of() : d.bars();
@@ -350,13 +400,21 @@ public final class ScenarioLoader {
                             + "size 0x" + Long.toHexString(size));
                 }
                 bars.add(new LabScenario.Bar(index, kind, addr, size, Boolean.TRUE.equals(b.prefetchable()),
-                        b.value() == null ? 0 : (int) b.value().value(), b.restOfPageFree()));
+                        dword(b.value(), 0, bp + ".value"), b.restOfPageFree()));
             }
             LabScenario.Rom rom = null;
             if (d.rom() != null) {
-                rom = new LabScenario.Rom(need(d.rom().address(), p + ".rom.address", "the ROM address").value(),
-                        need(d.rom().size(), p + ".rom.size", "the ROM size").value(),
-                        d.rom().value() == null ? 0xffffffff : (int) d.rom().value().value());
+                long romAddr = need(d.rom().address(), p + ".rom.address", "the ROM address").value();
+                long romSize = need(d.rom().size(), p + ".rom.size", "the ROM size").value();
+                // the expansion ROM BAR is 32 bits, its size a power of two from 2K (bits 31:11 hold the address)
+                if (romSize < 2048 || romSize > 1L << 31 || Long.bitCount(romSize) != 1) {
+                    throw error(p + ".rom.size", "ROM size " + romSize + "; expected a power of two from 2K to 2G");
+                }
+                if (romAddr < 0 || romAddr > 0xffffffffL || romAddr % romSize != 0) {
+                    throw error(p + ".rom.address", "ROM address 0x" + Long.toHexString(romAddr) + "; expected a "
+                            + "32-bit address aligned to the ROM size 0x" + Long.toHexString(romSize));
+                }
+                rom = new LabScenario.Rom(romAddr, romSize, dword(d.rom().value(), 0xffffffff, p + ".rom.value"));
             }
             LabScenario.Msix msix = null;
             if (d.msix() != null) {
@@ -364,19 +422,40 @@ public final class ScenarioLoader {
                 if (bars.stream().noneMatch(b -> b.index() == mb)) {
                     throw error(p + ".msix.bar", "the MSI-X table is in BAR" + mb + ", which is not listed");
                 }
+                int entries = d.msix().entries() == null ? 1 : d.msix().entries();
+                if (entries < 1 || entries > 2048) {
+                    throw error(p + ".msix.entries", entries + " entries; expected 1 to 2048 (the MSI-X table size)");
+                }
                 msix = new LabScenario.Msix(mb, d.msix().tableOffset() == null ? 0 : d.msix().tableOffset().value(),
-                        d.msix().entries() == null ? 1 : d.msix().entries());
+                        entries);
             }
             List<PciAddress> vfs = new ArrayList<>();
             int totalVfs = 0;
             if (d.sriov() != null) {
                 totalVfs = need(d.sriov().totalVfs(), p + ".sriov.totalVfs", "the number of VFs supported");
+                if (totalVfs < 0 || totalVfs > 0xffff) {
+                    throw error(p + ".sriov.totalVfs", totalVfs + " VFs; expected 0 to 65535 (TotalVFs is 16 bits)");
+                }
                 List<String> v = d.sriov().vfs() == null ? List.of() : d.sriov().vfs();
                 for (int j = 0; j < v.size(); j++) {
                     vfs.add(bdf(v.get(j), p + ".sriov.vfs[" + j + "]"));
                 }
             }
             String driver = d.driver() == null || d.driver().isEmpty() ? null : d.driver();
+            if (driver != null && !Names.isName(driver)) {
+                // the driver becomes bus/pci/drivers/NAME in the lab's tree: a path would write outside it
+                throw error(p + ".driver", "'" + org.vfioinspector.bridge.input.TextEscape.escape(driver)
+                        + "' is not a driver name; expected " + Names.EXPECTED);
+            }
+            int numa = d.numaNode() == null ? -1 : d.numaNode();
+            if (numa < -1) {
+                throw error(p + ".numaNode", "NUMA node " + numa + "; expected -1 (no affinity) or a node number");
+            }
+            long revision = d.revision() == null ? 0 : d.revision().value();
+            if (revision < 0 || revision > 0xff) {
+                throw error(p + ".revision", "revision 0x" + Long.toHexString(revision)
+                        + "; expected 8 bits, 0x00 to 0xff");
+            }
             boolean vfioReset = d.vfioReset() != null ? d.vfioReset() : !resets.isEmpty();
             int command = -1;
             if (d.command() != null) {
@@ -397,8 +476,8 @@ public final class ScenarioLoader {
                 bridge = new LabScenario.Bridge(bridge.kind(), bridge.secondaryBus(), bridge.subordinateBus(), redirect);
             }
             return new LabScenario.Device(bdf, d.name() == null ? "" : d.name(), vendor, device, sv, sd, pciClass,
-                    d.revision() == null ? 0 : (int) d.revision().value(), driver, resets, vfioReset,
-                    quirks.contains("non_mappable_bars"), config, d.numaNode() == null ? -1 : d.numaNode(), bridge,
+                    (int) revision, driver, resets, vfioReset,
+                    quirks.contains("non_mappable_bars"), config, numa, bridge,
                     totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix,
                     command, caps);
         }

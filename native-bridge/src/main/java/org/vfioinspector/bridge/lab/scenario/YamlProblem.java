@@ -55,6 +55,10 @@ public record YamlProblem(int line, int column, String what) {
         } else if (e instanceof MismatchedInputException mi) {
             String type = mi.getTargetType() == null ? "a value" : typeName.apply(mi.getTargetType());
             what = (path.isEmpty() ? "" : path + ": ") + "wrong type; expected " + type;
+        } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field '")) {
+            // later keys silently replaced earlier ones (a whole device list could disappear): refused by name
+            String key = e.getOriginalMessage().substring("Duplicate field '".length()).replaceAll("'.*", "");
+            what = "duplicate key '" + key + "'; expected each key once in a mapping";
         } else {
             what = "YAML syntax error: " + e.getOriginalMessage();
         }
