@@ -2,7 +2,7 @@ package org.vfioinspector.bridge.uapi;
 
 /**
  * The cdev/iommufd structs: vfio_device_bind_iommufd (24 bytes), vfio_device_attach_iommufd_pt (16),
- * iommu_ioas_alloc (12) and iommu_ioas_map_file (40).
+ * iommu_ioas_alloc (12), iommu_ioas_map (40), iommu_ioas_unmap (24) and iommu_ioas_map_file (40).
  */
 public final class Iommufd {
     private Iommufd() {
@@ -134,6 +134,59 @@ public final class Iommufd {
 
         public static void setIova(byte[] b, long iova) {
             Le.put64(b, OFF_IOVA, iova);
+        }
+    }
+
+    /**
+     * struct iommu_ioas_map: size @0, flags @4, ioas_id @8, __reserved @12, user_va @16, length @24, iova @32 (in with
+     * FIXED_IOVA, out otherwise): process memory into an IOAS.
+     */
+    public record IoasMap(int flags, int ioasId, long userVa, long length, long iova) {
+        public static final int SIZE = 40;
+        public static final int OFF_USER_VA = 16;
+        public static final int OFF_LENGTH = 24;
+        public static final int OFF_IOVA = 32;
+
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Le.put32(b, 0, SIZE);
+            Le.put32(b, 4, flags);
+            Le.put32(b, 8, ioasId);
+            Le.put64(b, OFF_USER_VA, userVa);
+            Le.put64(b, OFF_LENGTH, length);
+            Le.put64(b, OFF_IOVA, iova);
+            return b;
+        }
+
+        public static IoasMap decode(byte[] b) {
+            Le.need(b, SIZE, "iommu_ioas_map");
+            return new IoasMap(Le.u32(b, 4), Le.u32(b, 8), Le.u64(b, OFF_USER_VA), Le.u64(b, OFF_LENGTH),
+                    Le.u64(b, OFF_IOVA));
+        }
+    }
+
+    /** struct iommu_ioas_unmap: size @0, ioas_id @4, iova @8, length @16 (out: the bytes unmapped). */
+    public record IoasUnmap(int ioasId, long iova, long length) {
+        public static final int SIZE = 24;
+        public static final int OFF_IOVA = 8;
+        public static final int OFF_LENGTH = 16;
+
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Le.put32(b, 0, SIZE);
+            Le.put32(b, 4, ioasId);
+            Le.put64(b, OFF_IOVA, iova);
+            Le.put64(b, OFF_LENGTH, length);
+            return b;
+        }
+
+        public static IoasUnmap decode(byte[] b) {
+            Le.need(b, SIZE, "iommu_ioas_unmap");
+            return new IoasUnmap(Le.u32(b, 4), Le.u64(b, OFF_IOVA), Le.u64(b, OFF_LENGTH));
+        }
+
+        public static void setLength(byte[] b, long length) {
+            Le.put64(b, OFF_LENGTH, length);
         }
     }
 
