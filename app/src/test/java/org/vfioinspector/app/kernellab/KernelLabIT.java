@@ -468,6 +468,120 @@ class KernelLabIT {
         return out;
     }
 
+    // ---- the DMA witness (issue 14, facts §11) ----------------------------------------------------
+
+    /** The intel set on every kernel: edu 00:03.0 is the DMA engine, ivshmem 00:05.0 BAR2 the peer. */
+    static Stream<Arguments> intelRuns() {
+        return runs().filter(a -> "intel".equals(a.get()[1]));
+    }
+
+    static Stream<Arguments> iommufdIntelRuns() {
+        return iommufdRuns().filter(a -> "intel".equals(a.get()[1]));
+    }
+
+    /** The one report of a {@code witness --json --half H} guest command, which must have run to its end. */
+    static JsonNode witness(JsonNode results, String name, String half) throws IOException {
+        JsonNode doc = json(results, name);
+        assertEquals(1, doc.path("reports").size(), name + ": " + doc.toPrettyString());
+        JsonNode r = doc.path("reports").get(0);
+        assertEquals(half, r.path("half").asText(), name);
+        assertTrue(r.path("error").isNull(), name + " stopped: " + r.path("error").asText());
+        return r;
+    }
+
+    static JsonNode witnessStep(JsonNode report, String id) {
+        for (JsonNode s : report.path("steps")) {
+            if (id.equals(s.path("id").asText())) {
+                return s;
+            }
+        }
+        return fail("the witness has no step '" + id + "': " + report.toPrettyString());
+    }
+
+    /** A look saw exactly the peer's bytes (or, with {@code reached} false, anything else). */
+    static void assertLook(JsonNode report, String id, boolean reached) {
+        JsonNode s = witnessStep(report, id);
+        String expected = s.path("expected").asText();
+        String seen = s.path("seen").asText();
+        if (reached) {
+            assertEquals("reached", s.path("reach").asText(), id + ": " + s);
+            assertEquals(expected, seen, id + ": the bytes edu's DMA read are not the peer's");
+        } else {
+            assertEquals("not-reached", s.path("reach").asText(), id + ": " + s);
+            assertTrue(!seen.isEmpty() && !seen.equals(expected), id + ": " + s);
+        }
+    }
+
+    static void assertAnswer(JsonNode report, String id, String answer) {
+        JsonNode s = witnessStep(report, id);
+        assertEquals(answer, s.path("answer").asText(), id + ": " + s);
+    }
+
+    /**
+     * The type1 use-after-free on the real kernel: ivshmem's BAR2 page (the pattern a0 a1 ... the witness wrote
+     * through its mmap) mapped with VFIO_IOMMU_MAP_DMA into edu's container; after munmap, close of the device and
+     * group fds and the unbind from vfio-pci, edu's DMA from the same IOVA still returns those bytes.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("intelRuns")
+    void type1WitnessStillReachesTheUnboundPeer(String kernel, String set) throws IOException {
+        JsonNode w = witness(results(kernel, set), "witness-type1", "type1");
+        StringBuilder pattern = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            pattern.append(String.format("%02x", 0xa0 + i));
+        }
+        assertEquals(pattern.toString(), w.path("expected").asText(), "the peer's BAR did not keep the pattern");
+        assertAnswer(w, "map-dma", "ok");
+        assertLook(w, "reach-mapped", true);
+        for (String id : List.of("munmap", "close-device", "close-group", "unbind")) {
+            assertAnswer(w, id, "ok");
+        }
+        assertLook(w, "reach-after-unbind", true);
+        assertTrue(w.path("verdict").asText().startsWith("use-after-free"), w.path("verdict").asText());
+    }
+
+    /**
+     * The dma-buf fix on the iommufd kernel (facts §11): ivshmem's BAR2 page exported and mapped with
+     * IOMMU_IOAS_MAP_FILE into edu's IOAS reaches; memory-off cuts it off (and a new MAP_FILE is ENODEV); memory-on
+     * alone does not bring it back; unmap + a new MAP_FILE does; close of the peer's device fd cuts it off for good.
+     * The IOMMU's fault for edu at the peer's IOVA is in the guest's kernel log.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("iommufdIntelRuns")
+    void dmaBufWitnessIsCutOffByEachRevoke(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode w = witness(r, "witness-dmabuf", "dma-buf");
+        assertAnswer(w, "map-file", "ok");
+        assertLook(w, "reach-mapped", true);
+        assertAnswer(w, "memory-off", "ok");
+        assertLook(w, "reach-memory-off", false);
+        assertAnswer(w, "map-file-revoked", "ENODEV");
+        assertLook(w, "reach-memory-on", false);
+        assertAnswer(w, "map-file-again", "ok");
+        assertLook(w, "reach-remapped", true);
+        assertTrue(witnessStep(w, "reset").path("answer").asText().startsWith("skipped"), "ivshmem on the root bus "
+                + "has no reset: " + witnessStep(w, "reset"));
+        assertAnswer(w, "close-peer", "ok");
+        assertLook(w, "reach-closed", false);
+        assertAnswer(w, "map-file-closed", "ENODEV");
+        String dmesg = successfulOutput(r, "dmesg");
+        assertTrue(dmesg.contains("Request device [0000:00:03.0] fault addr 0x100000"), "no IOMMU fault of edu at "
+                + "0x100000 in the guest's dmesg:\n" + dmesg.lines().filter(l -> l.contains("DMAR")).toList());
+    }
+
+    /** The reset trigger, on a peer the kernel can reset (e1000e 01:00.0 behind a root port, BAR0). */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("iommufdIntelRuns")
+    void dmaBufWitnessIsCutOffByAReset(String kernel, String set) throws IOException {
+        JsonNode w = witness(results(kernel, set), "witness-dmabuf-reset", "dma-buf");
+        assertLook(w, "reach-mapped", true);
+        assertAnswer(w, "reset", "ok");
+        assertLook(w, "reach-reset", false);
+        assertAnswer(w, "map-file-after-reset", "ok");
+        assertLook(w, "reach-reset-remapped", true);
+        assertLook(w, "reach-closed", false);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private static final Pattern BOUND = Pattern.compile("^@@VFIOINSP BOUND (\\S+) ");

@@ -59,6 +59,7 @@ public final class DmaWitness {
     public static final String REACH_REMAPPED = "reach-remapped";
     public static final String RESET = "reset";
     public static final String REACH_RESET = "reach-reset";
+    public static final String PEER_BYTES_AFTER_RESET = "peer-bytes-after-reset";
     public static final String UNMAP_AFTER_RESET = "unmap-after-reset";
     public static final String MAP_FILE_AFTER_RESET = "map-file-after-reset";
     public static final String REACH_RESET_REMAPPED = "reach-reset-remapped";
@@ -165,16 +166,16 @@ public final class DmaWitness {
     private boolean attempt(String id, String action, Call call) {
         try {
             call.run();
-            steps.add(new WitnessStep(id, action, "ok", null, null, null));
+            steps.add(new WitnessStep(id, action, "ok", null, null, null, null));
             return true;
         } catch (KernelException e) {
-            steps.add(new WitnessStep(id, action, e.errnoName(), e.getMessage(), null, null));
+            steps.add(new WitnessStep(id, action, e.errnoName(), e.getMessage(), null, null, null));
             return false;
         }
     }
 
     private void skip(String id, String action, String why) {
-        steps.add(new WitnessStep(id, action, "skipped: " + why, null, null, null));
+        steps.add(new WitnessStep(id, action, "skipped: " + why, null, null, null, null));
     }
 
     private String iova(long v) {
@@ -293,6 +294,7 @@ public final class DmaWitness {
                 skip(RESET, reset, peerTarget.bdf() + " has no reset (DEVICE_INFO lacks RESET)");
             } else if (attempt(RESET, reset, () -> a[0].reset())) {
                 look(REACH_RESET, "after the reset, the old mapping kept");
+                rereadPeer(a[0]);
                 attempt(UNMAP_AFTER_RESET, "IOMMU_IOAS_UNMAP of iova " + iova(at), () -> b[0].unmapIova(at, PAGE));
                 attempt(MAP_FILE_AFTER_RESET, "IOMMU_IOAS_MAP_FILE of the dma-buf at iova " + iova(at) + " again",
                         () -> b[0].mapDmaBufAt(buf[0], at));
@@ -352,6 +354,20 @@ public final class DmaWitness {
         return m;
     }
 
+    /**
+     * A reset may change what a register BAR reads (e1000e's registers return to their defaults): read the peer's
+     * bytes again through a new mapping, so the next look compares with what the BAR holds now.
+     */
+    private void rereadPeer(DeviceSession a) {
+        byte[] before = expected;
+        attempt(PEER_BYTES_AFTER_RESET, "mmap " + peerBarName() + " page 0 again and read its first " + options.count()
+                + " bytes", () -> a.unmap(peerBytes(a, 0xC0)));
+        if (expected != null && !Arrays.equals(before, expected)) {
+            steps.add(new WitnessStep(PEER_BYTES_AFTER_RESET + "-changed", "compare with the bytes before the reset",
+                    "ok", "the reset changed them from " + hex(before) + " to " + hex(expected), null, null, null));
+        }
+    }
+
     /** One look (four transfers, see the class comment). */
     private void look(String id, String when) throws Stop {
         String action = "edu DMA from iova " + iova(options.peerIova()) + " " + when;
@@ -381,9 +397,9 @@ public final class DmaWitness {
                     : allEqual(seen, 0) ? "edu's buffer reads zeros: the read faulted in the IOMMU"
                     : "edu's buffer holds other bytes than " + peerBarName() + "'s";
             steps.add(new WitnessStep(id, action, "ok", detail,
-                    reached ? WitnessStep.Reach.REACHED : WitnessStep.Reach.NOT_REACHED, hex(seen)));
+                    reached ? WitnessStep.Reach.REACHED : WitnessStep.Reach.NOT_REACHED, hex(seen), hex(expected)));
         } catch (KernelException e) {
-            steps.add(new WitnessStep(id, action, e.errnoName(), e.getMessage(), null, null));
+            steps.add(new WitnessStep(id, action, e.errnoName(), e.getMessage(), null, null, null));
             throw new Stop(action + ": " + e.getMessage());
         }
     }

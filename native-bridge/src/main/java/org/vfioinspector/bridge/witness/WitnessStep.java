@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param detail the failure's message or what a skip means; null when there is nothing to add
  * @param reach  for a look: whether the DMA reached the peer's BAR; null for a kernel call
  * @param seen   for a look: the bytes edu's buffer held after the DMA (hex); null for a kernel call
+ * @param expected for a look: the peer's bytes it was compared with (they may change with a reset); else null
  */
-public record WitnessStep(String id, String action, String answer, String detail, Reach reach, String seen) {
+public record WitnessStep(String id, String action, String answer, String detail, Reach reach, String seen,
+        String expected) {
     /** What a look saw. */
     public enum Reach {
         /** edu's buffer held exactly the peer BAR's bytes. */
@@ -31,8 +33,8 @@ public record WitnessStep(String id, String action, String answer, String detail
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(answer, "answer");
-        if ((reach == null) != (seen == null)) {
-            throw new IllegalArgumentException("a look has both reach and seen bytes, a call neither");
+        if ((reach == null) != (seen == null) || (reach == null) != (expected == null)) {
+            throw new IllegalArgumentException("a look has reach, seen and expected bytes, a call none of them");
         }
     }
 
