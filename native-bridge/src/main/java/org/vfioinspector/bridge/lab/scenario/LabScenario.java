@@ -72,7 +72,11 @@ public record LabScenario(String name, String description, String source, Kernel
     public record Device(PciAddress bdf, String name, int vendor, int device, int subsystemVendor, int subsystemDevice,
                          int pciClass, int revision, String driver, List<String> resetMethods, boolean vfioReset,
                          boolean nonMappableBars, int configSize, int numaNode, Bridge bridge, int totalVfs,
-                         List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix) {
+                         List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix,
+                         String dmaEngine) {
+        /** The only DMA engine the lab models (docs/scenario-format.md "dmaEngine"). */
+        public static final String EDU = "edu";
+
         public Device {
             resetMethods = List.copyOf(resetMethods);
             vfs = List.copyOf(vfs);

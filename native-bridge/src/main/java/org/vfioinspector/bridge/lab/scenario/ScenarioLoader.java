@@ -376,12 +376,22 @@ public final class ScenarioLoader {
                     vfs.add(bdf(v.get(j), p + ".sriov.vfs[" + j + "]"));
                 }
             }
+            if (d.dmaEngine() != null) {
+                if (!d.dmaEngine().equals(LabScenario.Device.EDU)) {
+                    throw error(p + ".dmaEngine", "'" + d.dmaEngine() + "'; expected edu (QEMU's edu DMA engine)");
+                }
+                if (bars.stream().noneMatch(b -> b.index() == 0 && b.kind() != RegionKind.IO && b.size() >= 4096)) {
+                    throw error(p + ".dmaEngine", "edu's registers are in BAR0: list a memory BAR0 of at least 4K "
+                            + "(edu's is 1M)");
+                }
+            }
             String driver = d.driver() == null || d.driver().isEmpty() ? null : d.driver();
             boolean vfioReset = d.vfioReset() != null ? d.vfioReset() : !resets.isEmpty();
             return new LabScenario.Device(bdf, d.name() == null ? "" : d.name(), vendor, device, sv, sd, pciClass,
                     d.revision() == null ? 0 : (int) d.revision().value(), driver, resets, vfioReset,
                     quirks.contains("non_mappable_bars"), config, d.numaNode() == null ? -1 : d.numaNode(), bridge,
-                    totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix);
+                    totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix,
+                    d.dmaEngine());
         }
 
         private void checkOverlaps(List<LabScenario.Device> devices) throws ScenarioException {
