@@ -64,7 +64,10 @@ command -v timeout >/dev/null 2>&1 || missing+=("timeout (Debian package coreuti
 [[ -r "$COMMANDS_FILE" ]] || missing+=("the guest command list $COMMANDS_FILE")
 for k in "${KERNELS[@]}"; do
     case "$k" in
-        debian|iommufd) ;;
+        debian) ;;
+        iommufd)
+            command -v flock >/dev/null 2>&1 || missing+=("flock (Debian package util-linux)")
+            command -v pgrep >/dev/null 2>&1 || missing+=("pgrep (Debian package procps)") ;;
         *) missing+=("kernel '$k' (VFIO_INSPECTOR_LAB_KERNELS: debian = Debian sid's, iommufd = built by build-kernel.sh)") ;;
     esac
 done
@@ -112,7 +115,18 @@ prepare_kernel() {
             K_SOURCE[$k]="Debian sid linux-binary-$v"
             ;;
         iommufd)
-            dir="$("$LAB_DIR/build-kernel.sh" | tail -n1)" || die "building the iommufd kernel failed (see above)"
+            # one build at a time per machine: another run (or a build started by hand) would otherwise
+            # start the same cold build again and delete the running one's work tree
+            local waited=0 pids
+            while pids="$(pgrep -f 'build-kernel\.sh' | tr '\n' ' ')" && [[ -n "${pids// /}" ]]; do
+                [[ "$waited" -eq 0 ]] && log "kernel iommufd: another build-kernel.sh is running (pid $pids): waiting for it"
+                waited=$((waited + 30))
+                sleep 30
+            done
+            [[ "$waited" -gt 0 ]] && log "kernel iommufd: the other build finished after ${waited}s of waiting"
+            mkdir -p "$LAB_CACHE/built"
+            dir="$(flock "$LAB_CACHE/built/.lock" "$LAB_DIR/build-kernel.sh" | tail -n1)" \
+                || die "building the iommufd kernel failed (see above)"
             [[ -f "$dir/.complete" && -s "$dir/release" ]] || die "build-kernel.sh printed '$dir', which holds no complete build"
             v="$(head -n1 "$dir/release")"
             K_VMLINUZ[$k]="$dir/bzImage"

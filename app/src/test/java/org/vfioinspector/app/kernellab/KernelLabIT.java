@@ -256,8 +256,9 @@ class KernelLabIT {
 
     /**
      * What {@code list --json} says about iommufd and the cdevs: Debian's kernel has neither (iommufd false, no
-     * vfio/devices nodes, no device with a vfio-dev cdev); the built kernel has /dev/iommu and one
-     * vfio/devices/vfioN per bound device, each device naming its own.
+     * vfio/devices nodes), although every bound device has its sysfs vfio-dev/vfioN entry there too (the vfio-dev
+     * class exists without CONFIG_VFIO_DEVICE_CDEV); the built kernel has /dev/iommu and one vfio/devices/vfioN
+     * node per bound device, each device naming its own.
      */
     @ParameterizedTest(name = "{0} kernel, device set {1}")
     @MethodSource("runs")
@@ -274,15 +275,15 @@ class KernelLabIT {
                 named.add(d.path("vfioDevice").asText());
             }
         }
+        assertEquals(bound.size(), named.size(), "every bound device names its sysfs vfio-dev entry: " + named);
         if (IOMMUFD.equals(kernel)) {
             assertTrue(k.path("iommufd").asBoolean(), "the iommufd kernel: list --json says no /dev/iommu: " + k);
             assertEquals(bound.size(), cdevs.size(), "one vfio/devices node per bound device: " + k);
-            assertEquals(bound.size(), named.size(), "every bound device names its vfio-dev cdev: " + named);
-            assertTrue(cdevs.containsAll(named), "device cdevs " + named + " vs nodes " + cdevs);
+            assertTrue(cdevs.containsAll(named), "device vfio-dev names " + named + " vs nodes " + cdevs);
         } else {
             assertTrue(!k.path("iommufd").asBoolean() && !k.path("modules").path("iommufd").asBoolean(),
                     "Debian's kernel has no iommufd, list --json says " + k);
-            assertTrue(cdevs.isEmpty() && named.isEmpty(), "Debian's kernel has no vfio-dev cdevs: " + k + " " + named);
+            assertTrue(cdevs.isEmpty(), "Debian's kernel has no vfio/devices cdev nodes: " + k);
         }
     }
 
@@ -431,8 +432,8 @@ class KernelLabIT {
     }
 
     /**
-     * {@code probe --open-path CDEV} on Debian's kernel: no device has a cdev, so every open is refused, naming the
-     * missing cdev and what to do, and nothing else is probed.
+     * {@code probe --open-path CDEV} on Debian's kernel: there is no /dev/iommu, so every open is refused at its first
+     * step (ENOENT), saying that the kernel has no iommufd and to use the legacy path, and nothing else is probed.
      */
     @ParameterizedTest(name = "{0} kernel, device set {1}")
     @MethodSource("legacyOnlyRuns")
@@ -443,9 +444,53 @@ class KernelLabIT {
         for (JsonNode d : probe.path("devices")) {
             String bdf = d.path("bdf").asText();
             assertEquals("cdev", d.path("openPath").asText(), bdf + ": " + d);
-            assertTrue(!"ok".equals(d.path("open").asText()) && d.path("regions").isEmpty(), bdf + ": " + d);
-            assertTrue(d.path("note").asText().contains("no vfio-dev cdev"), bdf + " note: " + d.path("note"));
+            assertEquals("ENOENT", d.path("open").asText(), bdf + ": " + d);
+            assertTrue(d.path("regions").isEmpty(), bdf + ": " + d);
+            assertTrue(d.path("note").asText().contains("open on iommu") && d.path("note").asText().contains(
+                    "no iommufd") && d.path("note").asText().contains("legacy"), bdf + " note: " + d.path("note"));
         }
+    }
+
+    /**
+     * Every fd a session acquires is closed in reverse order, on close and when the open fails half way, on the real
+     * kernel (guest command open-unwind, {@link OpenUnwindCheck}): a failure injected at every step of a clean open on
+     * each path the kernel has, and the real refusals the kernel can be made to give (the group held open: BIND
+     * EBUSY; the cdev bound: the group's open EBUSY; no MSI isolation under virtio-iommu: BIND EPERM; a device not in
+     * the group: GET_DEVICE_FD; no /dev/iommu on Debian's kernel). /proc/self/fd is checked after each case.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void everyFdIsClosedInReverseOrderAlsoWhenAnOpenFailsHalfWay(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode c = command(r, "open-unwind");
+        String out = Files.readString(dir(kernel, set).resolve("open-unwind.stdout"));
+        List<String> cases = out.lines().filter(l -> l.startsWith("CASE ")).toList();
+        List<String> failures = cases.stream().filter(l -> l.split(" ", 4)[2].equals("FAIL")).toList();
+        assertTrue(failures.isEmpty() && c.path("exitCode").asInt(-1) == 0, kernel + "/" + set + ": open-unwind exited "
+                + c.path("exitCode") + ", failed cases:\n  " + String.join("\n  ", failures) + "\nstderr:\n"
+                + tail(dir(kernel, set).resolve("open-unwind.stderr"), 20));
+        List<String> names = cases.stream().map(l -> l.split(" ", 4)[1]).toList();
+        List<String> want = new java.util.ArrayList<>(List.of("legacy-clean", "legacy-real-device-not-in-group"));
+        // legacy: open container, API version, TYPE1v2 extension, open group, group status, SET_CONTAINER,
+        // SET_IOMMU, GET_DEVICE_FD
+        for (int k = 1; k <= 8; k++) {
+            want.add("legacy-inject-step" + k);
+        }
+        if (IOMMUFD.equals(kernel)) {
+            want.addAll(List.of("cdev-clean", "cdev-real-group-open", "legacy-real-cdev-bound", "cdev-clean-again",
+                    "legacy-clean-again"));
+            // cdev: open iommu, open vfio/devices/vfioN, BIND_IOMMUFD, IOAS_ALLOC, ATTACH_IOMMUFD_PT
+            for (int k = 1; k <= 5; k++) {
+                want.add("cdev-inject-step" + k);
+            }
+            if (set.equals("virtio")) {
+                want.add("cdev-real-no-msi-isolation");
+            }
+        } else {
+            want.add("cdev-real-no-iommufd");
+        }
+        List<String> missing = want.stream().filter(w -> !names.contains(w)).toList();
+        assertTrue(missing.isEmpty(), kernel + "/" + set + ": open-unwind did not run " + missing + "; it ran " + names);
     }
 
     /** §9 as the given set should show it: all devices for intel; for another vIOMMU, those it has, groups aside. */
