@@ -583,6 +583,22 @@ class KernelLabIT {
         }
         assertLook(w, "reach-after-unbind", true);
         assertTrue(w.path("verdict").asText().startsWith("use-after-free"), w.path("verdict").asText());
+        // the lab's model of the same devices (qemu-q35, edu with a DMA engine) sees the same, step by step
+        JsonNode lab = ProbeConformance.cliJson("witness", "--json", "--host", "lab:qemu-q35", "--half", "type1",
+                "--engine", "0000:00:03.0", "--peer", "0000:00:05.0", "--bar", "2", "--write-pattern", "--rebind")
+                .path("reports").get(0);
+        List<String> diffs = new java.util.ArrayList<>();
+        JsonNode real = w.path("steps");
+        JsonNode model = lab.path("steps");
+        for (int i = 0; i < Math.max(real.size(), model.size()); i++) {
+            for (String f : List.of("id", "answer", "reach", "seen")) {
+                if (!real.path(i).path(f).equals(model.path(i).path(f))) {
+                    diffs.add("step " + i + " " + f + ": real " + real.path(i).path(f) + ", lab " + model.path(i).path(f));
+                }
+            }
+        }
+        assertTrue(diffs.isEmpty(), kernel + "/" + set + ": the lab's type1 witness differs from the real kernel's:\n  "
+                + String.join("\n  ", diffs));
     }
 
     /**
