@@ -531,7 +531,7 @@ public final class DeviceSession implements AutoCloseable {
     /** IOMMU_IOAS_UNMAP of [iova, iova + length) of the IOAS this device is attached to; returns the bytes unmapped. */
     public long unmapIova(long iova, long length) throws KernelException {
         requireAttachedIoas("IOMMU_IOAS_UNMAP");
-        byte[] arg = new Iommufd.IoasUnmap(ioasId, iova, length).encode();
+        byte[] arg = Iommufd.IoasUnmap.of(ioasId, iova, length).encode();
         try {
             kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_UNMAP, arg);
         } catch (KernelException e) {
