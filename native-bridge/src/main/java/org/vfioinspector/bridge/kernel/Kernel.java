@@ -49,6 +49,16 @@ public interface Kernel extends AutoCloseable {
     /** mmap(2) with MAP_SHARED. */
     Mapping mmap(int fd, long offset, long length, int prot) throws KernelException;
 
+    /**
+     * Anonymous process memory of {@code length} bytes (a multiple of the page size), read/write and zero-filled:
+     * RAM that VFIO_IOMMU_MAP_DMA or IOMMU_IOAS_MAP can hand to a device, e.g. where a DMA engine copies its buffer
+     * out. A kernel without process memory of its own (a scripted test kernel) answers ENOSYS.
+     */
+    default Mapping allocateRam(long length) throws KernelException {
+        throw new KernelException("mmap", "anonymous memory", Errno.ENOSYS.number(),
+                "This kernel has no process memory to hand to a device.");
+    }
+
     /** The text of /proc/self/fdinfo/FD, when readable. */
     Optional<String> fdinfo(int fd);
 

@@ -2,6 +2,7 @@ package org.vfioinspector.bridge.lab;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,10 @@ public final class LabKernel implements Kernel {
     private final List<DmaBuf> bufs = new ArrayList<>();
     private final List<LabMapping> mappings = new ArrayList<>();
     private final List<Type1Mapping> type1 = new ArrayList<>();
+    /** Which container each type1 mapping is in: the domain a DMA engine's transfers go through. */
+    private final Map<Type1Mapping, Container> type1Domain = new IdentityHashMap<>();
+    private final List<LabRam> rams = new ArrayList<>();
+    private final List<String> iommuFaults = new ArrayList<>();
     private final Map<Integer, Attachment> attachments = new LinkedHashMap<>();
     private int nextFd = 3;
     private long nextIno = 4001;
@@ -100,11 +105,16 @@ public final class LabKernel implements Kernel {
         int openCount;
         boolean unbindPending;
         final List<DmaBuf> dmabufs = new ArrayList<>();
+        /** What was written through BAR mmaps, by (index << 40 | offset); MMIO keeps it across unbind. */
+        final Map<Long, Integer> barWords = new HashMap<>();
+        /** The DMA engine behind BAR0 (scenario {@code dmaEngine: edu}), or null. */
+        final LabDmaEngine dma;
 
         Dev(LabScenario.Device sd) {
             this.sd = sd;
             this.facts = sd.facts();
             this.driver = sd.driver();
+            this.dma = LabScenario.Device.EDU.equals(sd.dmaEngine()) ? new LabDmaEngine() : null;
         }
 
         byte[] config() {
@@ -709,11 +719,15 @@ public final class LabKernel implements Kernel {
                             "vaddr_get_pfns: faulting in the BAR mmap fails while memory decoding is off");
                 }
                 long phys = m.dev.sd.bar(m.index).orElseThrow().address() + m.offset + (vaddr - m.vaddr);
-                type1.add(new Type1Mapping(iova, size, vaddr, m.dev.sd.bdf(), m.index, phys, owner));
+                Type1Mapping t = new Type1Mapping(iova, size, vaddr, m.dev.sd.bdf(), m.index, phys, owner);
+                type1.add(t);
+                type1Domain.put(t, c);
                 return 0;
             }
         }
-        type1.add(new Type1Mapping(iova, size, vaddr, null, -1, 0, owner));
+        Type1Mapping t = new Type1Mapping(iova, size, vaddr, null, -1, 0, owner);
+        type1.add(t);
+        type1Domain.put(t, c);
         return 0;
     }
 
@@ -954,6 +968,13 @@ public final class LabKernel implements Kernel {
                 if (pos >= b.size()) {
                     return 0;   // the rest of a sub-page BAR's page: the "vfio sub-page reserved" dummy
                 }
+                if (dev.dma != null && index == 0) {
+                    return dev.dma.read(pos);
+                }
+                Integer written = dev.barWords.get(barKey(index, pos));
+                if (written != null) {
+                    return written;
+                }
                 return pos == 0 ? b.value() : 0;   // the MSI-X table reads its real content (0) through mmap
             }
         }
@@ -962,6 +983,15 @@ public final class LabKernel implements Kernel {
         public void writeInt(long at, int value) throws KernelException {
             synchronized (LabKernel.this) {
                 check(at);
+                long pos = offset + at;
+                if (pos >= dev.sd.bar(index).orElseThrow().size()) {
+                    return;
+                }
+                if (dev.dma != null && index == 0) {
+                    dev.dma.write(pos, value, busOf(dev));
+                } else {
+                    dev.barWords.put(barKey(index, pos), value);
+                }
             }
         }
 
@@ -984,6 +1014,96 @@ public final class LabKernel implements Kernel {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- RAM and DMA
+
+    @Override
+    public synchronized Mapping allocateRam(long length) throws KernelException {
+        if (length <= 0 || length % Vfio.PAGE_SIZE != 0 || length > (1 << 24)) {
+            throw new KernelException("mmap", "anonymous memory", Errno.EINVAL.number(),
+                    "The lab gives page multiples up to 16 MiB.");
+        }
+        LabRam r = new LabRam(nextVaddr, (int) length);
+        nextVaddr += (length + 0x200000) & ~0xfffffL;
+        rams.add(r);
+        return r;
+    }
+
+    private static long barKey(int index, long pos) {
+        return ((long) index << Vfio.VFIO_PCI_OFFSET_SHIFT) | pos;
+    }
+
+    /**
+     * The IOMMU domain a device's DMA goes through: the type1 mappings of the container its group is in. A mapping of
+     * another device's BAR mmap reaches that BAR's content whatever became of the device since (type1 kept the PFN,
+     * facts §7); without bus mastering or a mapping the access faults, logged as the DMAR fault line a real kernel
+     * prints. The lab's cdev path has no IOAS a device is attached to, so only type1 domains are modelled.
+     */
+    private LabDmaEngine.Bus busOf(Dev d) {
+        return new LabDmaEngine.Bus() {
+            @Override
+            public byte[] read(long address, int count) {
+                byte[] out = new byte[count];
+                return access(d, address, count, false, out) ? out : null;
+            }
+
+            @Override
+            public boolean write(long address, byte[] data) {
+                return access(d, address, data.length, true, data);
+            }
+        };
+    }
+
+    private boolean access(Dev d, long iova, int count, boolean write, byte[] data) {
+        Container c = fds.values().stream().filter(o -> o instanceof Group g && g.container != null
+                && scenario.groupOf(d.sd.bdf()).map(x -> x.id() == g.id).orElse(false))
+                .map(o -> ((Group) o).container).findFirst().orElse(null);
+        Type1Mapping m = (d.command() & Vfio.PCI_COMMAND_MASTER) == 0 || c == null ? null
+                : type1.stream().filter(t -> type1Domain.get(t) == c && iova >= t.iova()
+                        && iova + count <= t.iova() + t.size()).findFirst().orElse(null);
+        if (m == null) {
+            iommuFaults.add(String.format("DMAR: [DMA %s NO_PASID] Request device [%s] fault addr 0x%x [fault reason "
+                    + "0x06] PTE %s access is not set", write ? "Write" : "Read", d.sd.bdf(), iova,
+                    write ? "Write" : "Read"));
+            return false;
+        }
+        long delta = iova - m.iova();
+        if (m.source() == null) {
+            long va = m.vaddr() + delta;
+            LabRam r = rams.stream().filter(x -> x.contains(va, count)).findFirst().orElse(null);
+            if (r == null) {
+                return false;
+            }
+            if (write) {
+                r.write(va, data);
+            } else {
+                System.arraycopy(r.read(va, count), 0, data, 0, count);
+            }
+            return true;
+        }
+        Dev peer = devs.get(m.source());
+        LabScenario.Bar b = peer.sd.bar(m.sourceBar()).orElseThrow();
+        long pos = m.phys() - b.address() + delta;
+        for (int i = 0; i < count; i += 4) {
+            long key = barKey(m.sourceBar(), (pos + i) & ~3L);
+            if (write) {
+                int v = 0;
+                for (int k = 0; k < 4 && i + k < count; k++) {
+                    v |= (data[i + k] & 0xff) << (8 * k);
+                }
+                peer.barWords.put(key, v);
+            } else {
+                Integer w = peer.barWords.get(key);
+                putPartial(data, i, w != null ? w : pos + i == 0 ? b.value() : 0);
+            }
+        }
+        return true;
+    }
+
+    /** The IOMMU faults the lab's DMA engines took, as the kernel log lines intel-iommu prints for them. */
+    public synchronized List<String> iommuFaults() {
+        return List.copyOf(iommuFaults);
     }
 
     // ---------------------------------------------------------------- fdinfo, bufinfo, sysfs writes

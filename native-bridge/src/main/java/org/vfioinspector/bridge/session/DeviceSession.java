@@ -365,6 +365,19 @@ public final class DeviceSession implements AutoCloseable {
         pwrite(cfg, Vfio.PCI_COMMAND, b);
     }
 
+    /**
+     * Sets or clears PCI_COMMAND_MASTER through the config region (vfio-pci only): a device's DMA engine reaches
+     * nothing while bus mastering is off.
+     */
+    public void setBusMaster(boolean on) throws KernelException {
+        requireVfioPci("write PCI_COMMAND");
+        RegionInfo cfg = regionInfo(Vfio.VFIO_PCI_CONFIG_REGION_INDEX);
+        int cmd = commandRegister(cfg);
+        byte[] b = new byte[2];
+        VfioBytes.put16(b, 0, on ? cmd | Vfio.PCI_COMMAND_MASTER : cmd & ~Vfio.PCI_COMMAND_MASTER);
+        pwrite(cfg, Vfio.PCI_COMMAND, b);
+    }
+
     /** VFIO_DEVICE_RESET (vfio-pci only). EINVAL on a device without a reset method. */
     public void reset() throws KernelException {
         requireOpen();
@@ -475,6 +488,63 @@ public final class DeviceSession implements AutoCloseable {
             kernel.ioctl(container.fd(), Vfio.VFIO_IOMMU_MAP_DMA, arg);
         } catch (KernelException e) {
             throw named(e, "VFIO_IOMMU_MAP_DMA", where());
+        }
+    }
+
+    /**
+     * Maps process memory ({@code ram}, e.g. {@link Kernel#allocateRam}) for this device's DMA at {@code iova}, read
+     * and write: VFIO_IOMMU_MAP_DMA into the type1 container on the legacy path, IOMMU_IOAS_MAP with FIXED_IOVA into
+     * the session's IOAS on the cdev path.
+     */
+    public void mapRam(Mapping ram, long iova) throws KernelException {
+        if (container != null) {
+            mapDma(ram.vaddr(), iova, ram.length());
+            return;
+        }
+        requireOpen();
+        byte[] arg = new Iommufd.IoasMap(Vfio.IOMMU_IOAS_MAP_FIXED_IOVA | Vfio.IOMMU_IOAS_MAP_READABLE
+                | Vfio.IOMMU_IOAS_MAP_WRITEABLE, ioasId, ram.vaddr(), ram.length(), iova).encode();
+        try {
+            kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_MAP, arg);
+        } catch (KernelException e) {
+            throw named(e, "IOMMU_IOAS_MAP", where() + " iova 0x" + Long.toHexString(iova));
+        }
+    }
+
+    /**
+     * IOMMU_IOAS_MAP_FILE of the whole of {@code buf} at the fixed {@code iova} of the IOAS this device is attached to
+     * (cdev path): the device's DMA to that IOVA reaches the exporter's BAR, peer to peer, for as long as the buffer is
+     * not revoked. A revoked buffer answers ENODEV.
+     */
+    public void mapDmaBufAt(DmaBuf buf, long iova) throws KernelException {
+        requireAttachedIoas("IOMMU_IOAS_MAP_FILE");
+        byte[] map = Iommufd.IoasMapFile.of(Vfio.IOMMU_IOAS_MAP_FIXED_IOVA | Vfio.IOMMU_IOAS_MAP_READABLE
+                | Vfio.IOMMU_IOAS_MAP_WRITEABLE, ioasId, buf.fd(), 0, buf.size(), iova).encode();
+        try {
+            kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_MAP_FILE, map);
+        } catch (KernelException e) {
+            throw named(e, "IOMMU_IOAS_MAP_FILE", buf.device() + " region " + buf.regionIndex() + " dma-buf at iova 0x"
+                    + Long.toHexString(iova) + " of " + where());
+        }
+    }
+
+    /** IOMMU_IOAS_UNMAP of [iova, iova + length) of the IOAS this device is attached to; returns the bytes unmapped. */
+    public long unmapIova(long iova, long length) throws KernelException {
+        requireAttachedIoas("IOMMU_IOAS_UNMAP");
+        byte[] arg = Iommufd.IoasUnmap.of(ioasId, iova, length).encode();
+        try {
+            kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_UNMAP, arg);
+        } catch (KernelException e) {
+            throw named(e, "IOMMU_IOAS_UNMAP", where() + " iova 0x" + Long.toHexString(iova));
+        }
+        return Iommufd.IoasUnmap.decode(arg).length();
+    }
+
+    private void requireAttachedIoas(String op) throws KernelException {
+        requireOpen();
+        if (openPath != OpenPath.CDEV) {
+            throw new SessionException(op, where(), "the device was opened through a type1 container, not attached "
+                    + "to an IOAS", "Open it on the cdev path (vfio/devices/vfioN and iommu) to use iommufd.");
         }
     }
 

@@ -110,6 +110,8 @@ public final class Vfio {
     // PCI config space (include/uapi/linux/pci_regs.h).
     public static final int PCI_COMMAND = 0x04;
     public static final int PCI_COMMAND_MEMORY = 0x2;
+    /** Bus mastering: without it a device's DMA does not leave the device. */
+    public static final int PCI_COMMAND_MASTER = 0x4;
 
     /** The kernel's page size on the architectures this project supports (x86-64; arm64 4K kernels). */
     public static final long PAGE_SIZE = 4096;

@@ -181,6 +181,24 @@ public final class JnaKernel implements Kernel {
     }
 
     @Override
+    public Mapping allocateRam(long length) throws KernelException {
+        if (length <= 0 || length % Vfio.PAGE_SIZE != 0) {
+            throw new KernelException("mmap", "anonymous memory", Errno.EINVAL.number(),
+                    "The length must be a positive multiple of the page size.");
+        }
+        try {
+            Pointer p = LibC.get().mmap(null, new NativeLong(length), PROT_READ | PROT_WRITE,
+                    LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1, 0);
+            if (p == null || Pointer.nativeValue(p) == -1L) {
+                throw new KernelException("mmap", "anonymous memory", Errno.ENOMEM);
+            }
+            return new JnaMapping(p, length, PROT_READ | PROT_WRITE, "anonymous memory");
+        } catch (LastErrorException e) {
+            throw new KernelException("mmap", "anonymous memory", e.getErrorCode(), null);
+        }
+    }
+
+    @Override
     public Optional<String> fdinfo(int fd) {
         return readText(paths.proc("self/fdinfo/" + fd));
     }

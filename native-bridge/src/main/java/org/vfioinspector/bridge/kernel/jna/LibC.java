@@ -14,6 +14,8 @@ import com.sun.jna.Pointer;
 interface LibC extends Library {
     int O_WRONLY = 1;
     int MAP_SHARED = 1;
+    int MAP_PRIVATE = 2;
+    int MAP_ANONYMOUS = 0x20;
 
     int open(String path, int flags) throws LastErrorException;
 

@@ -73,7 +73,10 @@ public record LabScenario(String name, String description, String source, Kernel
                          int pciClass, int revision, String driver, List<String> resetMethods, boolean vfioReset,
                          boolean nonMappableBars, int configSize, int numaNode, Bridge bridge, int totalVfs,
                          List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix, int command,
-                         Caps caps) {
+                         Caps caps, String dmaEngine) {
+        /** The only DMA engine the lab models (docs/scenario-format.md "dmaEngine"). */
+        public static final String EDU = "edu";
+
         public Device {
             resetMethods = List.copyOf(resetMethods);
             vfs = List.copyOf(vfs);

@@ -27,7 +27,7 @@ public record Scenario(Integer format, String name, String description, String p
                          String subsystemDevice, @JsonProperty("class") String pciClass, Num revision, String driver,
                          List<String> resetMethods, Boolean vfioReset, List<String> quirks, Integer configSize,
                          Integer numaNode, Bridge bridge, Sriov sriov, String physfn, List<Bar> bars, Rom rom,
-                         Msix msix, Num command, Capabilities capabilities) {
+                         Msix msix, Num command, Capabilities capabilities, String dmaEngine) {
     }
 
     /**

@@ -441,6 +441,15 @@ public final class ScenarioLoader {
                     vfs.add(bdf(v.get(j), p + ".sriov.vfs[" + j + "]"));
                 }
             }
+            if (d.dmaEngine() != null) {
+                if (!d.dmaEngine().equals(LabScenario.Device.EDU)) {
+                    throw error(p + ".dmaEngine", "'" + d.dmaEngine() + "'; expected edu (QEMU's edu DMA engine)");
+                }
+                if (bars.stream().noneMatch(b -> b.index() == 0 && b.kind() != RegionKind.IO && b.size() >= 4096)) {
+                    throw error(p + ".dmaEngine", "edu's registers are in BAR0: list a memory BAR0 of at least 4K "
+                            + "(edu's is 1M)");
+                }
+            }
             String driver = d.driver() == null || d.driver().isEmpty() ? null : d.driver();
             if (driver != null && !Names.isName(driver)) {
                 // the driver becomes bus/pci/drivers/NAME in the lab's tree: a path would write outside it
@@ -479,7 +488,7 @@ public final class ScenarioLoader {
                     (int) revision, driver, resets, vfioReset,
                     quirks.contains("non_mappable_bars"), config, numa, bridge,
                     totalVfs, vfs, d.physfn() == null ? null : bdf(d.physfn(), p + ".physfn"), bars, rom, msix,
-                    command, caps);
+                    command, caps, d.dmaEngine());
         }
 
         private void checkOverlaps(List<LabScenario.Device> devices) throws ScenarioException {

@@ -27,6 +27,23 @@ class JnaKernelTest {
         return new JnaKernel(new HostPaths(tmp.resolve("sys"), devRoot, tmp.resolve("proc")));
     }
 
+    /** RAM for DMA is real anonymous memory: zero-filled, read/write, unmapped on close; sizes are page multiples. */
+    @Test
+    void allocateRamIsZeroFilledReadWriteMemory() throws Exception {
+        try (JnaKernel k = kernelOver(tmp)) {
+            Mapping ram = k.allocateRam(8192);
+            assertEquals(8192, ram.length());
+            assertEquals(0, ram.vaddr() % 4096);
+            assertEquals(0, ram.readInt(8188));
+            ram.writeInt(4096, 0x55aa33cc);
+            assertEquals(0x55aa33cc, ram.readInt(4096));
+            ram.close();
+            KernelException e = assertThrows(
+                    KernelException.class, () -> k.allocateRam(100));
+            assertEquals("EINVAL", e.errnoName());
+        }
+    }
+
     @Test
     void sigbusOnATruncatedMappingIsAnExceptionAndTheJvmSurvives() throws Exception {
         Path file = tmp.resolve("bar");
