@@ -11,7 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.prefs.Preferences;
 import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -51,7 +50,6 @@ public final class GuiBench extends Application {
     private MainWindow window;
     private AppContext ctx;
     private Scene scene;
-    private Preferences prefs;
     private final AtomicLong lastBeat = new AtomicLong();
     private final AtomicLong maxGap = new AtomicLong();
     /** The longest gap since the loaded host was handed to the FX thread (apply, tree, first layout). */
@@ -68,9 +66,8 @@ public final class GuiBench extends Application {
             Platform.exit();
             return;
         }
-        // Own preferences node, so the user's window bounds and last host neither steer nor suffer the run.
-        prefs = Preferences.userRoot().node("org/vfioinspector/bench/" + ProcessHandle.current().pid());
-        ctx = new AppContext(new AppPrefs(prefs));
+        // Settings that are never written, so the user's window bounds and last host neither steer nor suffer the run.
+        ctx = new AppContext(AppPrefs.inMemory());
         window = new MainWindow(ctx, stage);
         scene = window.show();
         new AnimationTimer() {
@@ -105,11 +102,6 @@ public final class GuiBench extends Application {
             Platform.runLater(() -> {
                 window.stop();
                 ctx.close();
-                try {
-                    prefs.removeNode();
-                } catch (java.util.prefs.BackingStoreException e) {
-                    System.err.println("gui-bench: could not remove preferences node: " + e.getMessage());
-                }
                 Platform.exit();
                 System.exit(exit);
             });
