@@ -137,8 +137,10 @@ public final class DeviceView extends ScrollPane {
                 .collect(Collectors.joining("\n")));
         row(grid, r++, "Blockers", g.viability().viable() ? "none: every member is bound to vfio-pci, pci-stub or "
                 + "no driver (bridges excepted)" : g.viability().blockers().stream()
-                .map(b -> b.address() + " is bound to " + b.driver()).collect(Collectors.joining("\n"))
-                + "\nUnbind them, or bind them to vfio-pci, to use this group.");
+                .map(b -> b.address() + " is bound to " + b.driver() + "\n").collect(Collectors.joining())
+                + (g.viability().blockers().isEmpty() ? "" : "Unbind them, or bind them to vfio-pci, to use this group.")
+                + (g.viability().unknown().isEmpty() ? "" : (g.viability().blockers().isEmpty() ? "" : "\n")
+                + "Membership unknown: " + String.join("; ", g.viability().unknown())));
         row(grid, r++, "Reserved IOVA", g.reservedRegions().isEmpty() ? "none listed" : g.reservedRegions().stream()
                 .map(DeviceView::reserved).collect(Collectors.joining("\n")));
         row(grid, r++, "VFIO node", "vfio/" + g.number());

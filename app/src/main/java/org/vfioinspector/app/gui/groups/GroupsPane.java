@@ -359,6 +359,13 @@ public final class GroupsPane extends VBox {
                 viability.setTone(Badge.Tone.GREEN);
                 viability.setTip("Every member is bound to vfio-pci, pci-stub or no driver (bridges excepted): "
                         + "VFIO can take this group.");
+            } else if (g.viability().blockers().isEmpty()) {
+                // never "viable" on a guess: what could be read does not establish who is in the group
+                viability.setText("membership unknown");
+                viability.setTone(Badge.Tone.RED);
+                viability.setTip("Not viable: the group's members could not be established: "
+                        + String.join("; ", g.viability().unknown()) + ".");
+                blockerDrivers.setText("");
             } else {
                 String blockers = g.viability().blockers().stream()
                         .map(x -> x.address() + " (" + x.driver() + ")").collect(Collectors.joining(", "));
