@@ -271,8 +271,14 @@ public final class ScenarioLoader {
                 importers.add(new LabScenario.Importer(n, dev, !Boolean.FALSE.equals(im.peer2peer()),
                         !Boolean.FALSE.equals(im.revocable()), !Boolean.FALSE.equals(im.unmapsInCallback())));
             }
-            String release = s.release() == null ? profile.release() + ".0-lab" : s.release();
-            return new LabScenario(name, s.description() == null ? "" : s.description(), file, profile, release,
+            String release = s.release() == null ? profile.release()
+                    + (profile.release().split("\\.").length < 3 ? ".0" : "") + "-lab" : s.release();
+            String arch = s.arch() == null ? "x86_64" : s.arch();
+            if (!arch.matches("[a-z0-9_]{1,32}")) {
+                throw error("arch", "'" + arch + "' is not an architecture as uname -m prints it (x86_64, aarch64, "
+                        + "s390x, ppc64le, ...)");
+            }
+            return new LabScenario(name, s.description() == null ? "" : s.description(), file, profile, release, arch,
                     hostBridge, groups, devices, importers);
         }
 
@@ -377,7 +383,7 @@ public final class ScenarioLoader {
                 }
             }
             String driver = d.driver() == null || d.driver().isEmpty() ? null : d.driver();
-            boolean vfioReset = d.vfioReset() != null ? d.vfioReset() : !resets.isEmpty();
+            Boolean vfioReset = d.vfioReset(); // null: pci_probe_reset_function decides (ScenarioFacts)
             return new LabScenario.Device(bdf, d.name() == null ? "" : d.name(), vendor, device, sv, sd, pciClass,
                     d.revision() == null ? 0 : (int) d.revision().value(), driver, resets, vfioReset,
                     quirks.contains("non_mappable_bars"), config, d.numaNode() == null ? -1 : d.numaNode(), bridge,
