@@ -121,14 +121,13 @@ public final class DeviceView extends ScrollPane {
             inv.device(a).ifPresent(dev -> verdicts.disagreements(dev).forEach(x -> disagree.add(a + " " + x)));
         }
         if (!disagree.isEmpty()) {
-            head.getChildren().add(disagreeBadge(disagree.size()));
             content.getChildren().add(1, disagreeBox("group-disagree", disagree));
         }
     }
 
     /** The header's warning: before anything is tried, some BAR's mmap and dma-buf verdicts differ. */
     private static Badge disagreeBadge(int bars) {
-        Badge b = new Badge("mmap ≠ dma-buf on " + bars + (bars == 1 ? " BAR" : " BARs"), Badge.Tone.WARNING,
+        Badge b = new Badge("mmap and dma-buf disagree on " + bars + (bars == 1 ? " BAR" : " BARs"), Badge.Tone.WARNING,
                 "The kernel's rules give this BAR different mmap and dma-buf export answers; both rules are listed "
                         + "below");
         b.setId("disagree-badge");
@@ -137,9 +136,11 @@ public final class DeviceView extends ScrollPane {
 
     /** Each disagreeing BAR with both deciding rules side by side. */
     private static VBox disagreeBox(String id, List<String> lines) {
-        Label t = new Label("Predicted before anything is tried: mmap and dma-buf export disagree");
+        Label t = new Label("predicted before anything is tried");
         t.getStyleClass().add("section-title");
-        VBox box = new VBox(4, t);
+        HBox title = new HBox(8, disagreeBadge(lines.size()), t);
+        title.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(4, title);
         for (String line : lines) {
             Label l = new Label(line);
             l.getStyleClass().add("mono-small");
@@ -220,7 +221,6 @@ public final class DeviceView extends ScrollPane {
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
         List<String> disagree = verdicts.disagreements(d);
         if (!disagree.isEmpty()) {
-            head.getChildren().add(disagreeBadge(disagree.size()));
             content.getChildren().add(1, disagreeBox("device-disagree", disagree));
         }
         tryIt.setDevice(d);
