@@ -117,7 +117,7 @@ public final class KernelProfiles {
             Optional<KernelProfile> v = ALL.stream().filter(p -> p.kind().equals("variant") && !p.iommufd()
                     && c.profile().name().equals(p.basedOn())).findFirst();
             if (v.isPresent()) {
-                return new Choice(v.get(), c.reason() + "; a Debian build and no /dev/iommu or iommufd module → "
+                return new Choice(v.get(), c.reason() + "; a Debian build with no iommufd device node and no iommufd module → "
                         + v.get().name() + " (Debian builds without CONFIG_IOMMUFD)");
             }
         }
