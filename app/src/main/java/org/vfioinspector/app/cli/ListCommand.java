@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.input.IoMessages;
@@ -19,12 +20,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code list [--json] [--host HOST]}: IOMMU groups, PCI devices and their BARs. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List IOMMU groups, PCI devices and their BARs, with the VFIO viability of each group.",
+        description = "List IOMMU groups, PCI devices and their BARs, with the VFIO viability of each group and, for "
+                + "every BAR, whether VFIO will mmap it and export it as a dma-buf (and where the two disagree).",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:listed", "1:the host could not be read at all", "2:bad arguments"})
 public final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the text tree.")
     boolean json;
+
+    @Option(names = "--explain", description = "After each BAR's verdicts, the deciding kernel rule (function, "
+            + "condition, errno, source row); after each device, the rule behind its VFIO reset.")
+    boolean explain;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "local", converter = HostSpec.Converter.class,
             description = "local (default: this machine), sysfs:DIR (a snapshot; DIR contains sys/) or lab:NAME|FILE "
@@ -40,7 +46,9 @@ public final class ListCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
-            out.print(json ? ListJson.render(h, inventory) + System.lineSeparator() : ListText.render(h, inventory));
+            HostVerdicts verdicts = HostVerdicts.of(h, inventory);
+            out.print(json ? ListJson.render(h, inventory, verdicts) + System.lineSeparator()
+                    : ListText.render(h, inventory, verdicts, explain));
             out.flush();
             return Cli.EXIT_OK;
         } catch (ScenarioException e) {

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.util.Optional;
 import org.vfioinspector.bridge.model.Blocker;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
@@ -18,7 +19,11 @@ import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.ReadFailure;
 import org.vfioinspector.bridge.model.Region;
 import org.vfioinspector.bridge.model.ReservedRegion;
+import org.vfioinspector.bridge.rules.DerivedFacts;
+import org.vfioinspector.bridge.rules.HostPredictions;
 import org.vfioinspector.bridge.rules.HostTopology;
+import org.vfioinspector.bridge.rules.KernelProfile;
+import org.vfioinspector.bridge.rules.Verdict;
 
 /** The {@code list --json} document (README "## `list`" documents every field). */
 final class ListJson {
@@ -28,15 +33,15 @@ final class ListJson {
     private ListJson() {
     }
 
-    static String render(Host spec, HostInventory host) {
+    static String render(Host spec, HostInventory host, HostVerdicts verdicts) {
         try {
-            return MAPPER.writeValueAsString(toJson(spec, host));
+            return MAPPER.writeValueAsString(toJson(spec, host, verdicts));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
     }
 
-    static ObjectNode toJson(Host spec, HostInventory host) {
+    static ObjectNode toJson(Host spec, HostInventory host, HostVerdicts verdicts) {
         ObjectNode root = F.objectNode();
         ObjectNode h = root.putObject("host");
         h.put("kind", spec.kind().label());
@@ -49,11 +54,25 @@ final class ListJson {
             lab.put("source", s.source());
         });
         h.set("kernel", kernel(host.kernel()));
+        ObjectNode profile = h.putObject("profile");
+        KernelProfile kp = verdicts.profile().profile();
+        profile.put("name", kp.name());
+        profile.put("kind", kp.kind());
+        profile.put("reason", verdicts.profile().reason());
+        ArrayNode commits = profile.putArray("commits");
+        kp.commits().forEach(commits::add);
+        if (verdicts.arch().isPresent()) {
+            ObjectNode arch = h.putObject("arch");
+            arch.put("name", verdicts.arch().get().arch());
+            arch.put("source", verdicts.arch().get().source());
+        } else {
+            h.putNull("arch");
+        }
         ArrayNode groups = root.putArray("groups");
         host.groups().forEach(g -> groups.add(group(g).set("why", ListConfig.why(g, host))));
         ArrayNode devices = root.putArray("devices");
         host.devices().forEach(d -> {
-            ObjectNode dn = device(d);
+            ObjectNode dn = device(d, verdicts.predictions().device(d));
             ListConfig.json(dn, d);
             devices.add(dn);
         });
@@ -107,7 +126,7 @@ final class ListJson {
         return n;
     }
 
-    private static ObjectNode device(PciDevice d) {
+    private static ObjectNode device(PciDevice d, HostPredictions.DevicePrediction dp) {
         ObjectNode n = F.objectNode();
         n.put("bdf", d.address().toString());
         n.put("vendor", String.format("%04x", d.vendorId()));
@@ -154,8 +173,11 @@ final class ListJson {
             n.putNull("sriov");
         }
         putOptional(n, "physfn", d.physfn().map(PciAddress::toString));
+        n.set("vfioReset", derived(dp.reset()));
+        n.set("nonMappableBars", derived(dp.nonMappableBars()));
         ArrayNode regions = n.putArray("regions");
-        for (Region r : d.regions()) {
+        for (HostPredictions.RegionPrediction rp : dp.regions()) {
+            Region r = rp.region();
             ObjectNode rn = regions.addObject();
             rn.put("index", r.index());
             rn.put("name", r.name());
@@ -166,7 +188,45 @@ final class ListJson {
             rn.set("end", unsigned(r.end()));
             rn.set("size", unsigned(r.size()));
             rn.set("flags", unsigned(r.flags()));
+            rn.set("mmap", verdict(rp.verdicts().mmap()));
+            rn.set("dmabuf", verdict(rp.verdicts().dmaBuf()));
+            rn.put("disagree", rp.verdicts().disagree());
+            if (rp.verdicts().disagree()) {
+                rn.put("disagreement", rp.verdicts().disagreement());
+            } else {
+                rn.putNull("disagreement");
+            }
+            if (rp.restOfPageFree() != null) {
+                rn.set("restOfPageFree", derived(rp.restOfPageFree()));
+            } else {
+                rn.putNull("restOfPageFree");
+            }
         }
+        return n;
+    }
+
+    /** {"verdict": "yes"|"no"|"unknown", "errno": "EINVAL"|null, "rule": "function: condition"}. */
+    private static ObjectNode verdict(Verdict v) {
+        ObjectNode n = F.objectNode();
+        n.put("verdict", v.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        if (v.refused() && v.errno().isPresent()) {
+            n.put("errno", v.errno().get().name());
+        } else {
+            n.putNull("errno");
+        }
+        n.put("rule", v.rule().function() + ": " + v.rule().condition());
+        return n;
+    }
+
+    /** {"value": true|false|null, "rule": "..."}: a fact the kernel derives, null when a fact it needs is unreadable. */
+    private static ObjectNode derived(DerivedFacts.Derived d) {
+        ObjectNode n = F.objectNode();
+        if (d.value() == null) {
+            n.putNull("value");
+        } else {
+            n.put("value", d.value());
+        }
+        n.put("rule", d.rule());
         return n;
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.vfioinspector.bridge.model.Blocker;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
@@ -14,6 +15,10 @@ import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.ReadFailure;
 import org.vfioinspector.bridge.model.Region;
 import org.vfioinspector.bridge.model.Sizes;
+import org.vfioinspector.bridge.rules.DerivedFacts;
+import org.vfioinspector.bridge.rules.HostPredictions;
+import org.vfioinspector.bridge.rules.Predictions;
+import org.vfioinspector.bridge.rules.Verdict;
 
 /** The {@code list} text report: kernel facts, then IOMMU group → device → BARs, then what could not be read. */
 final class ListText {
@@ -22,7 +27,7 @@ final class ListText {
     private ListText() {
     }
 
-    static String render(Host spec, HostInventory host) {
+    static String render(Host spec, HostInventory host, HostVerdicts verdicts, boolean explain) {
         StringBuilder out = new StringBuilder();
         KernelInfo k = host.kernel();
         spec.scenario().ifPresentOrElse(s -> out.append("LAB host ").append(spec).append(": a modelled kernel (profile ")
@@ -40,6 +45,20 @@ final class ListText {
                 .append(", vfio cdevs ").append(k.vfioDeviceNodes().isEmpty() ? "none"
                         : esc(String.join(" ", k.vfioDeviceNodes())))
                 .append(", iommufd ").append(yesNo(k.iommufdNode())).append('\n');
+        out.append("  verdicts: profile ").append(verdicts.profile().profile().name()).append(" (")
+                .append(verdicts.profile().reason()).append("); arch ")
+                .append(verdicts.arch().map(a -> a.arch() + " (" + a.source() + ")").orElse("unknown")).append('\n');
+        List<String> disagree = new ArrayList<>();
+        for (PciDevice d : host.devices()) {
+            for (HostPredictions.RegionPrediction r : verdicts.predictions().device(d).disagreements()) {
+                disagree.add(d.address() + " " + r.region().name());
+            }
+        }
+        if (!disagree.isEmpty()) {
+            out.append("  DISAGREE: mmap and dma-buf export differ on ").append(String.join(", ", disagree))
+                    .append(" (see each BAR below)\n");
+        }
+        Renderer dev = new Renderer(verdicts.predictions(), explain);
 
         for (IommuGroup g : host.groups()) {
             out.append('\n').append("IOMMU group ").append(g.number()).append(" (")
@@ -59,7 +78,7 @@ final class ListText {
             }
             ListConfig.text(out, g, host);
             for (PciAddress a : g.devices()) {
-                host.device(a).ifPresentOrElse(d -> device(out, d, "  "),
+                host.device(a).ifPresentOrElse(d -> dev.device(out, d, "  "),
                         () -> out.append("  ").append(a).append(" (could not be read, see errors below)\n"));
             }
         }
@@ -81,7 +100,7 @@ final class ListText {
         }
         if (!ungrouped.isEmpty()) {
             out.append('\n');
-            ungrouped.forEach(d -> device(out, d, "  "));
+            ungrouped.forEach(d -> dev.device(out, d, "  "));
         }
         if (host.devices().isEmpty() && host.failed().isEmpty()) {
             out.append("\nNo PCI devices.\n");
@@ -95,7 +114,10 @@ final class ListText {
         return out.toString();
     }
 
-    private static void device(StringBuilder out, PciDevice d, String indent) {
+    /** Devices with their verdicts. */
+    private record Renderer(HostPredictions predictions, boolean explain) {
+    void device(StringBuilder out, PciDevice d, String indent) {
+        HostPredictions.DevicePrediction dp = predictions.device(d);
         out.append(indent).append(d.address()).append(' ')
                 .append(String.format("[%04x:%04x]", d.vendorId(), d.deviceId())).append(' ')
                 .append(esc(d.names().className().orElse(String.format("Class %04x", d.classCode() >>> 8))))
@@ -115,17 +137,51 @@ final class ListText {
         d.sriov().ifPresent(s -> facts.add("SR-IOV " + s.numVfs() + "/" + s.totalVfs() + " VFs"));
         d.physfn().ifPresent(p -> facts.add("VF of " + p));
         d.numaNode().filter(n -> n >= 0).ifPresent(n -> facts.add("NUMA node " + n));
+        facts.add("VFIO reset " + derived(dp.reset()));
+        if (!Boolean.FALSE.equals(dp.nonMappableBars().value())) {
+            facts.add("non_mappable_bars " + derived(dp.nonMappableBars()));
+        }
         // every fact comes from sysfs names: a driver link named "x\nIOMMU group 77 ..." stays on its line
         out.append(indent).append("    ").append(esc(String.join(", ", facts))).append('\n');
+        if (explain) {
+            out.append(indent).append("      reset: ").append(dp.reset().rule()).append('\n');
+        }
         if (d.regions().isEmpty()) {
             out.append(indent).append("    no BARs\n");
         }
-        for (Region r : d.regions()) {
-            out.append(indent).append("    ").append(String.format("%-4s %-5s %-17s 0x%016x  %s%n", r.name(),
-                    r.kind().label(), r.kind().isMemory() ? (r.prefetchable() ? "prefetchable" : "non-prefetchable") : "", r.start(),
-                    Sizes.human(r.size())));
+        for (HostPredictions.RegionPrediction rp : dp.regions()) {
+            Region r = rp.region();
+            Predictions.BarPrediction v = rp.verdicts();
+            out.append(indent).append("    ").append(String.format("%-4s %-5s %-17s 0x%016x  %-8s mmap %s  dma-buf %s%s%n",
+                    r.name(), r.kind().label(), r.kind().isMemory() ? (r.prefetchable() ? "prefetchable"
+                            : "non-prefetchable") : "", r.start(), Sizes.human(r.size()), verdict(v.mmap()),
+                    verdict(v.dmaBuf()), v.disagree() ? "  DISAGREE" : ""));
+            if (v.disagree()) {
+                out.append(indent).append("      DISAGREE: ").append(v.disagreement()).append('\n');
+            }
+            if (explain || v.disagree()) {
+                out.append(indent).append("      mmap:    ").append(v.mmap().rule().describe()).append('\n');
+                out.append(indent).append("      dma-buf: ").append(v.dmaBuf().rule().describe()).append('\n');
+            }
         }
         ListConfig.text(out, d, indent);
+    }
+    }
+
+    /** "yes", "no (EINVAL)" or "unknown". */
+    static String verdict(Verdict v) {
+        switch (v.outcome()) {
+            case YES:
+                return "yes";
+            case NO:
+                return "no" + v.errno().map(e -> " (" + e.name() + ")").orElse("");
+            default:
+                return "unknown";
+        }
+    }
+
+    private static String derived(DerivedFacts.Derived d) {
+        return d.value() == null ? "unknown" : d.value() ? "yes" : "no";
     }
 
     private static String blocker(Blocker b) {

@@ -327,8 +327,8 @@ public final class MainWindow {
         revocations.clear();
         revocationView.setTracing(h.tracing().available() ? "live events" : "no live events: "
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
-        device.setVerdictSource(h.profile().<VerdictSource>map(p -> new RulesVerdicts(p, h.profileWhy(),
-                labFacts(h))).orElse(VerdictSource.NONE));
+        device.setVerdictSource(h.verdicts().<VerdictSource>map(v -> new RulesVerdicts(v.predictions(),
+                h.profileWhy())).orElse(VerdictSource.NONE));
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
@@ -404,14 +404,6 @@ public final class MainWindow {
         h.profile().ifPresent(p -> facts.put("profile", p.name()));
         h.kernel().ifPresent(k -> facts.put("kernel", k.describe()));
         return facts;
-    }
-
-    /** What a lab scenario knows beyond sysfs: whether the rest of a sub-page BAR's page is free. */
-    private static java.util.function.Function<org.vfioinspector.bridge.model.PciDevice,
-            java.util.function.Function<org.vfioinspector.bridge.model.Region, Optional<Boolean>>> labFacts(
-            LoadedHost h) {
-        return d -> r -> h.handle().flatMap(x -> x.scenario()).flatMap(sc -> sc.device(d.address()))
-                .flatMap(dev -> dev.bar(r.index())).map(b -> b.restOfPageFree());
     }
 
     private void chooseScenario() {

@@ -30,8 +30,9 @@ public final class LabHostTree {
         Path sys = hp.sys();
         Files.createDirectories(hp.proc());
         write(root.resolve("lab"), "scenario: " + s.name() + "\nprofile: " + s.profile().name() + "\nrelease: "
-                + s.release() + "\nsource: " + s.source() + "\n");
+                + s.release() + "\narch: " + s.arch() + "\nsource: " + s.source() + "\n");
         write(hp.proc().resolve("sys/kernel/osrelease"), s.release() + "\n");
+        write(hp.proc().resolve("sys/kernel/arch"), s.arch() + "\n");
         Map<PciAddress, String> paths = s.devicePaths();
         for (LabScenario.Device d : s.devices()) {
             String rel = paths.get(d.bdf());

@@ -16,6 +16,7 @@ import org.vfioinspector.bridge.kernel.Mapping;
 import org.vfioinspector.bridge.kernel.SigbusException;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
+import org.vfioinspector.bridge.lab.scenario.ScenarioFacts;
 import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.RegionKind;
@@ -76,8 +77,9 @@ public final class LabKernel implements Kernel {
     public LabKernel(LabScenario scenario) {
         this.scenario = scenario;
         this.profile = scenario.profile();
+        ScenarioFacts derived = new ScenarioFacts(scenario);
         for (LabScenario.Device d : scenario.devices()) {
-            devs.put(d.bdf(), new Dev(d));
+            devs.put(d.bdf(), new Dev(d, derived.facts(d)));
         }
     }
 
@@ -110,9 +112,9 @@ public final class LabKernel implements Kernel {
         /** The DMA engine behind BAR0 (scenario {@code dmaEngine: edu}), or null. */
         final LabDmaEngine dma;
 
-        Dev(LabScenario.Device sd) {
+        Dev(LabScenario.Device sd, DeviceFacts facts) {
             this.sd = sd;
-            this.facts = sd.facts();
+            this.facts = facts;
             this.driver = sd.driver();
             this.dma = LabScenario.Device.EDU.equals(sd.dmaEngine()) ? new LabDmaEngine() : null;
         }

@@ -27,12 +27,17 @@ import java.util.Set;
  * @param iommufdDmaBuf                 IOMMU_IOAS_MAP_FILE accepts a dma-buf fd (44ebaa1744fd, 6.19)
  * @param cdev                          CONFIG_VFIO_DEVICE_CDEV (/dev/vfio/devices/vfioN)
  * @param commits                       the commits this profile carries, for the UI
+ * @param kind                          "release" (chosen by a host's release), "variant" (a release as a
+ *                                      distribution builds it, e.g. without IOMMUFD) or "proposal" (an unmerged
+ *                                      patch: never chosen for a release, only by name)
+ * @param basedOn                       for a variant or proposal, the release profile it changes; null otherwise
  */
 public record KernelProfile(String name, String release, String description, boolean dmaBuf, String pinnedImporters,
                             boolean barResourceCheckBeforeExport, boolean exporterWaitsForInvalidation,
                             boolean barsMappedAtEnable, boolean notifyImportersOnRestore,
                             boolean p2pdmaRefusesNonMappableBars, boolean exportChecksBarMmapSupported,
-                            boolean iommufd, boolean iommufdDmaBuf, boolean cdev, List<String> commits) {
+                            boolean iommufd, boolean iommufdDmaBuf, boolean cdev, List<String> commits, String kind,
+                            String basedOn) {
     /** The switches a scenario may override. */
     public static final Set<String> SWITCHES = Set.of("p2pdmaRefusesNonMappableBars", "exportChecksBarMmapSupported",
             "barResourceCheckBeforeExport", "exporterWaitsForInvalidation", "notifyImportersOnRestore", "cdev",
@@ -47,6 +52,18 @@ public record KernelProfile(String name, String release, String description, boo
             throw new IllegalArgumentException("pinnedImporters must be attach, pin or none, not " + pinnedImporters);
         }
         commits = commits == null ? List.of() : List.copyOf(commits);
+        kind = kind == null ? "release" : kind;
+        if (!Set.of("release", "variant", "proposal").contains(kind)) {
+            throw new IllegalArgumentException("kind must be release, variant or proposal, not " + kind);
+        }
+        if (!kind.equals("release") && basedOn == null) {
+            throw new IllegalArgumentException("a " + kind + " profile names the release it is basedOn");
+        }
+    }
+
+    /** An unmerged patch, modelled so that its effect can be seen: never what a release runs. */
+    public boolean proposal() {
+        return kind.equals("proposal");
     }
 
     /** This profile with switches overridden (keys from {@link #SWITCHES}); the name gets a "+" suffix listing them. */
@@ -71,6 +88,6 @@ public record KernelProfile(String name, String release, String description, boo
                 overrides.getOrDefault("p2pdmaRefusesNonMappableBars", p2pdmaRefusesNonMappableBars),
                 overrides.getOrDefault("exportChecksBarMmapSupported", exportChecksBarMmapSupported),
                 overrides.getOrDefault("iommufd", iommufd), iommufdDmaBuf,
-                overrides.getOrDefault("cdev", cdev), commits);
+                overrides.getOrDefault("cdev", cdev), commits, kind, basedOn);
     }
 }

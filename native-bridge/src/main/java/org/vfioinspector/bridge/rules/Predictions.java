@@ -47,15 +47,31 @@ public final class Predictions {
                 region.size() < Vfio.PAGE_SIZE ? quirks.restOfPageFree() : null, true);
         DeviceFacts d = new DeviceFacts(new PciAddress(0, 0, 0, 0), DeviceFacts.slots(List.of(b)), 0, 256,
                 quirks.nonMappableBars(), false, -1, false, !Boolean.FALSE.equals(quirks.vfioPciDriver()));
-        long len = Math.max(Vfio.PAGE_SIZE, MmapRules.pageAlign(region.size()));
-        Verdict mm = MmapRules.mmap(d, region.index(), 0, len, true, null);
-        byte[] payload = VfioDmaBuf.of(region.index(), 0, List.of(new VfioDmaBuf.Range(0, len))).encode();
+        return forBar(profile, d, region.index(), quirks.vfioPciDriver());
+    }
+
+    /**
+     * The verdicts for BAR {@code index} of device {@code d}: vfio_pci_core_mmap of [0, PAGE_ALIGN(size)) and the
+     * DMA_BUF export of the same span, run through the same rules the lab kernel answers with.
+     *
+     * @param vfioPciDriver true when bound to vfio-pci, false for a variant driver without get_dmabuf_phys, null when
+     *                      not bound (then an allowed export is unknown)
+     */
+    public static BarPrediction forBar(KernelProfile profile, DeviceFacts d, int index, Boolean vfioPciDriver) {
+        long len = Math.max(Vfio.PAGE_SIZE, MmapRules.pageAlign(d.bar(index).size()));
+        Verdict mm = MmapRules.mmap(d, index, 0, len, true, null);
+        byte[] payload = VfioDmaBuf.of(index, 0, List.of(new VfioDmaBuf.Range(0, len))).encode();
         Verdict db = DmaBufRules.export(profile, d, Vfio.VFIO_DEVICE_FEATURE_GET | Vfio.VFIO_DEVICE_FEATURE_DMA_BUF,
                 8 + payload.length, payload, new DmaBufRules.DeviceState(true, false)).verdict();
-        if (quirks.vfioPciDriver() == null && db.allowed()) {
+        if (vfioPciDriver == null && db.allowed()) {
             db = Verdict.unknown(DmaBufRules.EXPORT, "the device is not bound to vfio-pci; a variant driver without "
                     + "get_dmabuf_phys would refuse with EOPNOTSUPP");
         }
+        return of(mm, db);
+    }
+
+    /** Both verdicts, and whether (and how) they disagree. */
+    public static BarPrediction of(Verdict mm, Verdict db) {
         boolean disagree = mm.outcome() != Verdict.Outcome.UNKNOWN && db.outcome() != Verdict.Outcome.UNKNOWN
                 && mm.allowed() != db.allowed();
         String why = "";

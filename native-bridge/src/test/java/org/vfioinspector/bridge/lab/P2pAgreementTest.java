@@ -48,6 +48,7 @@ class P2pAgreementTest {
             }
         }
         LabScenario s = new LabScenario(base.name(), base.description(), base.source(), base.profile(), base.release(),
+                base.arch(),
                 base.hostBridge(), base.groups(), base.devices(), importers);
         HostPaths hp = LabHostTree.write(new LabKernel(s), tmp);
         HostInventory inv = new HostScanner(hp, PciIds.loadDefault()).scan();

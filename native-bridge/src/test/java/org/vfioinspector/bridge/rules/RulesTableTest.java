@@ -359,11 +359,16 @@ class RulesTableTest {
     @CsvSource({
         "7.2.13+deb14-amd64, linux-7.2, profile linux-7.2",
         "7.1.0, linux-7.1, profile linux-7.1",
-        "7.3.1-arch1, linux-7.2, nearest lower",
+        "7.3.1-arch1, linux-7.3, profile linux-7.3",
+        "7.4.2, linux-7.3, nearest lower known release, linux-7.3",
+        "7.3.9, linux-7.3, profile linux-7.3 (7.3.0 and later)",
         "6.19.2, linux-6.19, profile linux-6.19",
         "6.12.48+deb13-amd64, linux-6.1, nearest lower",
         "5.15.0-91-generic, linux-6.1, older than every",
-        "7.0.5, linux-7.0, profile linux-7.0",
+        "7.0.5, linux-7.0, profile linux-7.0 (7.0.0 up to before 7.0.11",
+        "7.0.10, linux-7.0, profile linux-7.0",
+        "7.0.11, linux-7.0.11, profile linux-7.0.11",
+        "7.0.14-1-pve, linux-7.0.11, profile linux-7.0.11",
     })
     void profileForRelease(String release, String profileName, String reason) {
         KernelProfiles.Choice c = KernelProfiles.forRelease(release);
@@ -372,8 +377,40 @@ class RulesTableTest {
     }
 
     @Test
+    void releaseChoiceIsByPatchLevelAndNeverAProposal() {
+        assertFalse(KernelProfiles.forRelease("7.0.10").profile().barResourceCheckBeforeExport());
+        assertTrue(KernelProfiles.forRelease("7.0.11").profile().barResourceCheckBeforeExport());
+        for (String r : List.of("7.2.13", "7.9.0", "99.0.0")) {
+            assertFalse(KernelProfiles.forRelease(r).profile().proposal(), r);
+            assertEquals("release", KernelProfiles.forRelease(r).profile().kind(), r);
+        }
+        assertTrue(profile("proposal-evans-bar-mmap").proposal());
+        assertTrue(profile("proposal-evans-bar-mmap").exportChecksBarMmapSupported());
+        assertFalse(profile("linux-7.3").exportChecksBarMmapSupported());
+    }
+
+    @ParameterizedTest(name = "release {0}, iommufd seen {1} → {2}")
+    @CsvSource({
+        "7.2.13+deb14-amd64, false, linux-7.2-noiommufd",
+        "7.2.13+deb14-amd64, true, linux-7.2",
+        "7.2.13+deb14-amd64, , linux-7.2",
+        "7.3.4+bpo-amd64, false, linux-7.3-noiommufd",
+        "7.3.4+bpo-amd64, true, linux-7.3",
+        "7.2.13-arch1, false, linux-7.2",
+    })
+    void debianBuildsWithoutIommufdGetTheVariant(String release, Boolean seen, String want) {
+        KernelProfiles.Choice c = KernelProfiles.forHost(release, seen);
+        assertEquals(want, c.profile().name(), c.reason());
+        if (want.endsWith("noiommufd")) {
+            assertFalse(c.profile().iommufd());
+            assertFalse(c.profile().cdev());
+            assertTrue(c.reason().contains("CONFIG_IOMMUFD"), c.reason());
+        }
+    }
+
+    @Test
     void profilesAreData() {
-        assertEquals(5, KernelProfiles.all().size());
+        assertEquals(KernelProfiles.NAMES.size(), KernelProfiles.all().size());
         assertFalse(profile("linux-6.1").dmaBuf());
         assertEquals("pin", profile("linux-6.19").pinnedImporters());
         assertTrue(profile("linux-7.1").barResourceCheckBeforeExport());

@@ -150,6 +150,40 @@ public final class DeviceView extends ScrollPane {
             row(grid, r, "To split it", w.split());
         }
         content.getChildren().setAll(head, grid);
+        List<String> disagree = new java.util.ArrayList<>();
+        for (PciAddress a : g.devices()) {
+            inv.device(a).ifPresent(dev -> verdicts.disagreements(dev).forEach(x -> disagree.add(a + " " + x)));
+        }
+        if (!disagree.isEmpty()) {
+            content.getChildren().add(1, disagreeBox("group-disagree", disagree));
+        }
+    }
+
+    /** The header's warning: before anything is tried, some BAR's mmap and dma-buf verdicts differ. */
+    private static Badge disagreeBadge(int bars) {
+        Badge b = new Badge("mmap and dma-buf disagree on " + bars + (bars == 1 ? " BAR" : " BARs"), Badge.Tone.WARNING,
+                "The kernel's rules give this BAR different mmap and dma-buf export answers; both rules are listed "
+                        + "below");
+        b.setId("disagree-badge");
+        return b;
+    }
+
+    /** Each disagreeing BAR with both deciding rules side by side. */
+    private static VBox disagreeBox(String id, List<String> lines) {
+        Label t = new Label("predicted before anything is tried");
+        t.getStyleClass().add("section-title");
+        HBox title = new HBox(8, disagreeBadge(lines.size()), t);
+        title.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(4, title);
+        for (String line : lines) {
+            Label l = new Label(line);
+            l.getStyleClass().add("mono-small");
+            l.setWrapText(true);
+            l.setMinHeight(javafx.scene.control.Control.USE_PREF_SIZE);
+            box.getChildren().add(l);
+        }
+        box.setId(id);
+        return box;
     }
 
     public void showDevice(PciDevice d, HostInventory inv) {
@@ -236,6 +270,10 @@ public final class DeviceView extends ScrollPane {
         tryIt.setPrefWidth(420);
         HBox.setHgrow(tryIt, Priority.ALWAYS);
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
+        List<String> disagree = verdicts.disagreements(d);
+        if (!disagree.isEmpty()) {
+            content.getChildren().add(1, disagreeBox("device-disagree", disagree));
+        }
         d.config().ifPresent(c -> content.getChildren().add(configCard(c)));
         tryIt.setDevice(d);
         tryIt.setType1Targets(inv.devices().stream().filter(o -> !o.address().equals(d.address())

@@ -1,44 +1,51 @@
 package org.vfioinspector.app.gui.device;
 
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.List;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.Region;
-import org.vfioinspector.bridge.rules.KernelProfile;
-import org.vfioinspector.bridge.rules.Predictions;
+import org.vfioinspector.bridge.rules.HostPredictions;
 
 /**
- * Predicted verdicts from the rules module ({@link Predictions}) for the host's kernel profile. Where the host can
- * tell more about a device than sysfs does (a lab scenario knows whether the rest of a sub-page BAR's page is
- * free), {@code quirks} supplies it.
+ * Predicted verdicts from the rules module ({@link HostPredictions}: the same predictions {@code list} prints),
+ * for the host's kernel profile, with the facts the kernel derives derived from the host (and a lab scenario's
+ * explicit overrides honoured).
  */
 public final class RulesVerdicts implements VerdictSource {
     private static final String P2P_WHY = "P2P needs an importer on a peer device; the verdict comes with the "
             + "importer (try-it: attach)";
 
-    private final KernelProfile profile;
+    private final HostPredictions predictions;
     private final String why;
-    private final Function<PciDevice, Function<Region, Optional<Boolean>>> restOfPageFree;
 
     /**
-     * @param profile        the kernel profile
-     * @param why            how the profile was chosen
-     * @param restOfPageFree per device and region: whether the rest of a sub-page BAR's page is free, when known
+     * @param predictions the host's predictions
+     * @param why         how the profile was chosen
      */
-    public RulesVerdicts(KernelProfile profile, String why,
-                         Function<PciDevice, Function<Region, Optional<Boolean>>> restOfPageFree) {
-        this.profile = profile;
+    public RulesVerdicts(HostPredictions predictions, String why) {
+        this.predictions = predictions;
         this.why = why;
-        this.restOfPageFree = restOfPageFree;
     }
 
     @Override
     public BarVerdicts predict(PciDevice device, Region region) {
-        Boolean vfio = device.driver().filter("vfio-pci"::equals).isPresent() ? Boolean.TRUE : null;
-        Boolean free = restOfPageFree.apply(device).apply(region).orElse(null);
-        Predictions.BarPrediction p = Predictions.forBar(profile, region,
-                new Predictions.DeviceQuirks(false, vfio, free));
-        return new BarVerdicts(map(p.mmap()), map(p.dmaBuf()), Verdict.unknown(P2P_WHY));
+        for (HostPredictions.RegionPrediction r : predictions.device(device).regions()) {
+            if (r.region().index() == region.index()) {
+                return new BarVerdicts(map(r.verdicts().mmap()), map(r.verdicts().dmaBuf()), Verdict.unknown(P2P_WHY));
+            }
+        }
+        Verdict u = Verdict.unknown("region " + region.name() + " is not listed by sysfs for " + device.address());
+        return new BarVerdicts(u, u, Verdict.unknown(P2P_WHY));
+    }
+
+    @Override
+    public List<String> disagreements(PciDevice device) {
+        return predictions.device(device).disagreements().stream().map(r -> r.region().name() + ": mmap "
+                + word(r.verdicts().mmap()) + " (" + r.verdicts().mmap().rule().describe() + ")  |  dma-buf "
+                + word(r.verdicts().dmaBuf()) + " (" + r.verdicts().dmaBuf().rule().describe() + ")").toList();
+    }
+
+    private static String word(org.vfioinspector.bridge.rules.Verdict v) {
+        return v.allowed() ? "yes" : v.refused() ? "no" : "unknown";
     }
 
     private static Verdict map(org.vfioinspector.bridge.rules.Verdict v) {
@@ -52,6 +59,6 @@ public final class RulesVerdicts implements VerdictSource {
 
     @Override
     public String describe() {
-        return "rules of profile " + profile.name() + " (" + why + ")";
+        return "rules of profile " + predictions.profile().name() + " (" + why + ")";
     }
 }

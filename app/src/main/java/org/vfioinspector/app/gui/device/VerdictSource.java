@@ -13,6 +13,11 @@ public interface VerdictSource {
     /** Where the verdicts come from, for the header ("rules of profile linux-7.2"). */
     String describe();
 
+    /** The device's BARs whose mmap and dma-buf verdicts differ, each "BAR0: mmap yes (rule)  |  dma-buf no (rule)". */
+    default java.util.List<String> disagreements(PciDevice device) {
+        return java.util.List.of();
+    }
+
     VerdictSource NONE = new VerdictSource() {
         private static final String WHY = "not predicted: this build has no kernel rules module yet";
 

@@ -9,12 +9,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
 import org.vfioinspector.bridge.model.HostInventory;
-import org.vfioinspector.bridge.rules.KernelProfile;
-import org.vfioinspector.bridge.rules.KernelProfiles;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
 import org.vfioinspector.bridge.pciids.PciIds;
@@ -52,8 +51,10 @@ public final class HostLoader {
             try {
                 HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
                 LabScenario sc = h.scenario().orElseThrow();
+                HostVerdicts v = HostVerdicts.of(h.paths(), false, Optional.of(sc), Optional.empty(), inv, sc.release());
                 return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
-                        h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h));
+                        h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h),
+                        Optional.of(v));
             } catch (HostUnreadableException | RuntimeException e) {
                 h.close();
                 throw e;
@@ -93,11 +94,12 @@ public final class HostLoader {
                 why = "the kernel backend could not be loaded (" + e + "); listing still works";
             }
         }
-        KernelProfiles.Choice pc = KernelProfiles.forRelease(release);
-        Optional<KernelProfile> profile = KernelInfo.UNKNOWN_RELEASE.equals(release) ? Optional.empty()
-                : Optional.of(pc.profile());
-        return new LoadedHost(choice, hostname, release, inv, d, kernel, why, profile,
-                profile.isPresent() ? pc.reason() : "the kernel release is unknown", handle);
+        HostVerdicts v = HostVerdicts.of(p, live, Optional.empty(), Optional.empty(), inv, release);
+        Optional<HostVerdicts> verdicts = KernelInfo.UNKNOWN_RELEASE.equals(release) ? Optional.empty()
+                : Optional.of(v);
+        return new LoadedHost(choice, hostname, release, inv, d, kernel, why,
+                verdicts.map(x -> x.profile().profile()),
+                verdicts.isPresent() ? v.profile().reason() : "the kernel release is unknown", handle, verdicts);
     }
 
     private static Optional<String> readFirstLine(Path f) {

@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.rules.KernelProfile;
 
@@ -21,10 +22,13 @@ import org.vfioinspector.bridge.rules.KernelProfile;
  * @param profile   the kernel profile whose rules predict verdicts, when one fits
  * @param profileWhy how the profile was chosen
  * @param handle    the bridge's host (owns a lab's temporary tree and kernel); closed when another host opens
+ * @param verdicts  every BAR's predicted verdicts under {@code profile} (computed off the FX thread), when a
+ *                  profile fits
  */
 public record LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
                          Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
-                         Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle) {
+                         Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle,
+                         Optional<HostVerdicts> verdicts) {
     /** Revocation tracing: available, or why not. */
     public KernelEvents.Availability tracing() {
         return kernel.map(k -> k.events().availability())

@@ -8,14 +8,18 @@ import java.util.Optional;
 
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.RegionKind;
-import org.vfioinspector.bridge.rules.BarFacts;
-import org.vfioinspector.bridge.rules.DeviceFacts;
 import org.vfioinspector.bridge.rules.KernelProfile;
 import org.vfioinspector.bridge.rules.P2pTopology;
 
-/** A validated scenario, with defaults applied: what the lab kernel and the lab sysfs tree are built from. */
+/**
+ * A validated scenario, with defaults applied: what the lab kernel and the lab sysfs tree are built from.
+ *
+ * @param arch the host's architecture as uname -m prints it ("x86_64", "s390x"): the kernel derives
+ *             non_mappable_bars from it
+ */
 public record LabScenario(String name, String description, String source, KernelProfile profile, String release,
-                          HostBridge hostBridge, List<Group> groups, List<Device> devices, List<Importer> importers)
+                          String arch, HostBridge hostBridge, List<Group> groups, List<Device> devices,
+                          List<Importer> importers)
         implements P2pTopology {
 
     public LabScenario {
@@ -26,7 +30,8 @@ public record LabScenario(String name, String description, String source, Kernel
 
     /** The same host under another kernel profile (a lab host's "switch the kernel": same devices, other rules). */
     public LabScenario withProfile(KernelProfile other) {
-        return new LabScenario(name, description, source, other, release, hostBridge, groups, devices, importers);
+        return new LabScenario(name, description, source, other, release, arch, hostBridge, groups, devices,
+                importers);
     }
 
     public record HostBridge(PciAddress bdf, String id, boolean p2pWhitelisted) {
@@ -42,11 +47,12 @@ public record LabScenario(String name, String description, String source, Kernel
     public record Bridge(String kind, int secondaryBus, int subordinateBus, boolean acsRedirect) {
     }
 
+    /**
+     * @param restOfPageFree the scenario's override for a sub-page BAR, null when the kernel's rule decides
+     *                       ({@link ScenarioFacts#restOfPageFree})
+     */
     public record Bar(int index, RegionKind kind, long address, long size, boolean prefetchable, int value,
                       Boolean restOfPageFree) {
-        public BarFacts facts() {
-            return new BarFacts(index, kind, address, size, prefetchable, restOfPageFree, true);
-        }
 
         /** IORESOURCE_* flags as sysfs resource prints them. */
         public long resourceFlags() {
@@ -69,8 +75,16 @@ public record LabScenario(String name, String description, String source, Kernel
         }
     }
 
+    /**
+     * One PCI function.
+     *
+     * @param vfioReset       the scenario's override of VFIO's FLAGS_RESET, null when the kernel's rule decides
+     *                        ({@link ScenarioFacts#resetWorks})
+     * @param nonMappableBars the scenario forces pdev->non_mappable_bars (quirk); false when the kernel's rule
+     *                        decides ({@link ScenarioFacts#nonMappableBars})
+     */
     public record Device(PciAddress bdf, String name, int vendor, int device, int subsystemVendor, int subsystemDevice,
-                         int pciClass, int revision, String driver, List<String> resetMethods, boolean vfioReset,
+                         int pciClass, int revision, String driver, List<String> resetMethods, Boolean vfioReset,
                          boolean nonMappableBars, int configSize, int numaNode, Bridge bridge, int totalVfs,
                          List<PciAddress> vfs, PciAddress physfn, List<Bar> bars, Rom rom, Msix msix, int command,
                          Caps caps, String dmaEngine) {
@@ -89,15 +103,6 @@ public record LabScenario(String name, String description, String source, Kernel
 
         public Optional<Bar> bar(int index) {
             return bars.stream().filter(b -> b.index() == index).findFirst();
-        }
-
-        public DeviceFacts facts() {
-            List<BarFacts> bf = new ArrayList<>();
-            for (Bar b : bars) {
-                bf.add(b.facts());
-            }
-            return new DeviceFacts(bdf, DeviceFacts.slots(bf), rom == null ? 0 : rom.size(), configSize, nonMappableBars,
-                    vfioReset, msix == null ? -1 : msix.bar(), false, true);
         }
     }
 
@@ -171,7 +176,7 @@ public record LabScenario(String name, String description, String source, Kernel
         return paths;
     }
 
-    private static long busKey(int domain, int bus) {
+    static long busKey(int domain, int bus) {
         return ((long) domain << 8) | bus;
     }
 

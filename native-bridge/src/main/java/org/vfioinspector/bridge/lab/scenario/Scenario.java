@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * are null here and get their defaults from the accessors of {@link ValidScenario}.
  */
 public record Scenario(Integer format, String name, String description, String profile, Map<String, Boolean> switches,
-                       String release, HostBridge hostBridge, List<Group> groups, List<Device> devices,
+                       String release, String arch, HostBridge hostBridge, List<Group> groups, List<Device> devices,
                        List<Importer> importers) {
 
     /** The host bridge above bus 0 and whether the p2pdma whitelist has it. */

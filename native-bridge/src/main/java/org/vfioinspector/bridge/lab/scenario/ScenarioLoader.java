@@ -308,14 +308,20 @@ public final class ScenarioLoader {
                 importers.add(new LabScenario.Importer(n, dev, !Boolean.FALSE.equals(im.peer2peer()),
                         !Boolean.FALSE.equals(im.revocable()), !Boolean.FALSE.equals(im.unmapsInCallback())));
             }
-            String release = s.release() == null ? profile.release() + ".0-lab" : s.release();
+            String release = s.release() == null ? profile.release()
+                    + (profile.release().split("\\.").length < 3 ? ".0" : "") + "-lab" : s.release();
+            String arch = s.arch() == null ? "x86_64" : s.arch();
+            if (!arch.matches("[a-z0-9_]{1,32}")) {
+                throw error("arch", "'" + org.vfioinspector.bridge.input.TextEscape.escape(arch) + "' is not an architecture as uname -m prints it (x86_64, aarch64, "
+                        + "s390x, ppc64le, ...)");
+            }
             if (!release.matches("[\\x21-\\x7e]{1,64}")) {
                 // it becomes proc/sys/kernel/osrelease: one line, as uname -r prints (UTS release is 64 bytes)
                 throw error("release", "'" + org.vfioinspector.bridge.input.TextEscape.escape(release)
                         + "'; expected a kernel release of 1 to 64 printable characters without spaces, "
                         + "e.g. 7.2.13-lab");
             }
-            return new LabScenario(name, s.description() == null ? "" : s.description(), file, profile, release,
+            return new LabScenario(name, s.description() == null ? "" : s.description(), file, profile, release, arch,
                     hostBridge, groups, devices, importers);
         }
 
@@ -465,7 +471,7 @@ public final class ScenarioLoader {
                 throw error(p + ".revision", "revision 0x" + Long.toHexString(revision)
                         + "; expected 8 bits, 0x00 to 0xff");
             }
-            boolean vfioReset = d.vfioReset() != null ? d.vfioReset() : !resets.isEmpty();
+            Boolean vfioReset = d.vfioReset(); // null: pci_probe_reset_function decides (ScenarioFacts)
             int command = -1;
             if (d.command() != null) {
                 long c = d.command().value();
