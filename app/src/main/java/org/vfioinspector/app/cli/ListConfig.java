@@ -207,6 +207,9 @@ final class ListConfig {
 
     /** "bus-address", "thru-host-bridge" or "not-supported", as pci_p2pdma_map_type names them. */
     static String mapType(Verdict v) {
+        if (v.outcome() == Verdict.Outcome.UNKNOWN) {
+            return "unknown";
+        }
         String c = v.rule().condition();
         return c.contains("MAP_BUS_ADDR") ? "bus-address" : c.contains("THRU_HOST_BRIDGE") ? "thru-host-bridge"
                 : "not-supported";

@@ -118,7 +118,34 @@ public final class HostTopology implements P2pTopology {
             return Verdict.no("pcim_p2pdma_provider", bar.name() + " is an I/O-port BAR: only memory BARs have a "
                     + "P2P provider", org.vfioinspector.bridge.kernel.Errno.EINVAL);
         }
+        Optional<PciAddress> unknown = acsUnknownOnPath(exporter.address(), importer);
+        if (unknown.isPresent()) {
+            return Verdict.unknown(ImporterRules.P2P, "the ACS of bridge " + unknown.get() + " lies in its extended "
+                    + "config space, which only root can read: run as root to decide between bus address and host "
+                    + "bridge");
+        }
         return ImporterRules.distance(exporter.address(), importer, this);
+    }
+
+    /** A bridge below the two devices' common bridge (or the common one) whose ACS control was not readable. */
+    private Optional<PciAddress> acsUnknownOnPath(PciAddress a, PciAddress b) {
+        List<PciAddress> ua = upstreamBridges(a);
+        List<PciAddress> ub = upstreamBridges(b);
+        PciAddress common = ua.stream().filter(ub::contains).findFirst().orElse(null);
+        if (common == null) {
+            return Optional.empty(); // through the host bridge whatever the ACS says
+        }
+        List<PciAddress> path = new ArrayList<>();
+        for (List<PciAddress> side : List.of(ua, ub)) {
+            for (PciAddress x : side) {
+                path.add(x);
+                if (x.equals(common)) {
+                    break;
+                }
+            }
+        }
+        return path.stream().filter(x -> inventory.device(x).map(d -> pcie(d).isPresent()
+                && d.config().map(c -> c.readable() < ConfigSpace.EXTENDED).orElse(true)).orElse(false)).findFirst();
     }
 
     /** Whether the capability list of a device is known (config readable past the header). */
