@@ -57,12 +57,14 @@ chmod 0755 "$STAGE/init"
 # ---- resolve modules from modules.dep (depth-first: dependencies before dependents) ----
 norm() { local n="${1##*/}"; n="${n%%.ko*}"; printf '%s' "${n//-/_}"; }
 declare -A DEP_LINE=() PATH_OF=() SEEN=()
-while IFS= read -r line; do
-    p="${line%%:*}"
-    n="$(norm "$p")"
-    PATH_OF[$n]="$p"
-    DEP_LINE[$n]="${line#*:}"
-done < "$MODDIR/modules.dep"
+if [[ "$NO_MODULES" == 0 ]]; then
+    while IFS= read -r line; do
+        p="${line%%:*}"
+        n="$(norm "$p")"
+        PATH_OF[$n]="$p"
+        DEP_LINE[$n]="${line#*:}"
+    done < "$MODDIR/modules.dep"
+fi
 ORDER=()
 visit() {
     local n; n="$(norm "$1")"
