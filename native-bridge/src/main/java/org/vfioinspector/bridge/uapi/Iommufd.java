@@ -2,7 +2,7 @@ package org.vfioinspector.bridge.uapi;
 
 /**
  * The cdev/iommufd structs: vfio_device_bind_iommufd (24 bytes), vfio_device_attach_iommufd_pt (16),
- * iommu_ioas_alloc (12) and iommu_ioas_map_file (40).
+ * iommu_ioas_alloc (12), iommu_ioas_map_file (40), iommu_ioas_unmap (24) and iommu_destroy (8).
  */
 public final class Iommufd {
     private Iommufd() {
@@ -135,6 +135,51 @@ public final class Iommufd {
         public static void setIova(byte[] b, long iova) {
             Le.put64(b, OFF_IOVA, iova);
         }
+    }
+
+    /**
+     * struct iommu_ioas_unmap: size @0, ioas_id @4, iova @8, length @16 (in: the range; out: the bytes unmapped).
+     * iova 0 with length 2^64 - 1 unmaps everything.
+     */
+    public record IoasUnmap(int size, int ioasId, long iova, long length) {
+        public static final int SIZE = 24;
+        public static final int OFF_SIZE = 0;
+        public static final int OFF_IOAS_ID = 4;
+        public static final int OFF_IOVA = 8;
+        public static final int OFF_LENGTH = 16;
+        /** The length that, with iova 0, means every area. */
+        public static final long ALL = -1L;
+
+        public static IoasUnmap of(int ioasId, long iova, long length) {
+            return new IoasUnmap(SIZE, ioasId, iova, length);
+        }
+
+        public byte[] encode() {
+            byte[] b = new byte[SIZE];
+            Le.put32(b, OFF_SIZE, size);
+            Le.put32(b, OFF_IOAS_ID, ioasId);
+            Le.put64(b, OFF_IOVA, iova);
+            Le.put64(b, OFF_LENGTH, length);
+            return b;
+        }
+
+        public static IoasUnmap decode(byte[] b) {
+            Le.need(b, SIZE, "iommu_ioas_unmap");
+            return new IoasUnmap(Le.u32(b, OFF_SIZE), Le.u32(b, OFF_IOAS_ID), Le.u64(b, OFF_IOVA),
+                    Le.u64(b, OFF_LENGTH));
+        }
+
+        public static void setLength(byte[] b, long length) {
+            Le.put64(b, OFF_LENGTH, length);
+        }
+    }
+
+    /** struct iommu_destroy: size @0, id @4 (an IOAS, HWPT or other iommufd object). */
+    public static byte[] destroy(int id) {
+        byte[] b = new byte[8];
+        Le.put32(b, 0, 8);
+        Le.put32(b, 4, id);
+        return b;
     }
 
     /** A plain u32 argument (VFIO_GROUP_SET_CONTAINER takes a pointer to the container fd). */
