@@ -1,6 +1,7 @@
 package org.vfioinspector.app.kernellab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -207,6 +208,37 @@ class KernelLabIT {
                         + step.path("step").asText() + ": revocation must be seen live through tracefs in the guest");
             }
         }
+    }
+
+    /**
+     * The kernel-level conformance suite (the one {@code KernelConformanceLabTest} runs on the lab) ran inside the
+     * guest against the real kernel: every case passed, or was skipped with its reason (a kernel without iommufd
+     * skips the importer cases, one without VFIO_DEVICE_CDEV the cdev open). It runs last in the guest: it unbinds
+     * and binds a device again.
+     */
+    @ParameterizedTest(name = "device set {0}")
+    @MethodSource("sets")
+    void conformanceSuitePassesOnTheRealKernel(String set) throws IOException {
+        JsonNode r = results(set);
+        JsonNode c = command(r, "conformance");
+        Path dir = resultsRoot.resolve(set);
+        assertTrue(c.path("ran").asBoolean() && !c.path("timedOut").asBoolean(), "set " + set
+                + ": the conformance suite did not run to its end; stderr:\n" + tail(dir.resolve("conformance.stderr"), 30));
+        JsonNode report = JSON.readTree(Files.readString(dir.resolve("conformance.stdout")));
+        assertFalse(report.path("lab").asBoolean(true), "the suite ran on the lab, not the guest's kernel");
+        List<String> failed = new java.util.ArrayList<>();
+        int passed = 0;
+        for (JsonNode k : report.path("cases")) {
+            String status = k.path("status").asText();
+            if (status.equals("PASS")) {
+                passed++;
+            } else if (!status.equals("SKIP") || k.path("detail").asText().isBlank()) {
+                failed.add(k.path("name").asText() + " " + status + ": " + k.path("detail").asText());
+            }
+        }
+        assertTrue(failed.isEmpty(), "set " + set + " (" + report.path("kernel").asText() + "): " + failed);
+        assertTrue(passed >= 5, "set " + set + ": only " + passed + " conformance cases passed: " + report);
+        assertEquals(0, c.path("exitCode").asInt(-1), "conformance exit code");
     }
 
     /**

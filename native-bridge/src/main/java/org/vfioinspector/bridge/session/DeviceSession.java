@@ -152,6 +152,12 @@ public final class DeviceSession implements AutoCloseable {
         return target;
     }
 
+    /** The raw device fd, for a suite that drives the uapi with arguments the session would not build. */
+    public int deviceFd() throws KernelException {
+        requireOpen();
+        return deviceFd;
+    }
+
     /** The path actually taken: LEGACY or CDEV. */
     public OpenPath openPath() {
         return openPath;
