@@ -4,6 +4,9 @@
 #   resolved from modules.dep) DECOMPRESSED (busybox insmod cannot load .ko.xz/.ko.zst).
 #
 # Usage: build-initramfs.sh [VERSION] [OUTPUT]   (VERSION default: newest cached kernel)
+#        build-initramfs.sh --no-modules RELEASE OUTPUT
+#   --no-modules: for a kernel with everything built in (build-kernel.sh's): no modules, an empty
+#   load-order; guest/init then loads nothing and checks that what it needs is built in.
 # Default output: $LAB_WORK/initramfs-<V>.cpio.gz. Prints the output path as the last stdout line.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -19,15 +22,25 @@ if command -v ldd >/dev/null \
     die "$BUSYBOX is dynamically linked: install the Debian package 'busybox-static' (it replaces 'busybox')"
 fi
 
+NO_MODULES=0
+if [[ "${1:-}" == --no-modules ]]; then
+    NO_MODULES=1
+    shift
+    [[ $# -eq 2 ]] || die "usage: build-initramfs.sh --no-modules RELEASE OUTPUT"
+fi
 V="${1:-}"
-if [[ -z "$V" ]]; then
+if [[ "$NO_MODULES" == 1 ]]; then
+    :
+elif [[ -z "$V" ]]; then
     V="$(ls -1 "$LAB_CACHE/kernels" 2>/dev/null | grep -v '\.tmp$' | sort -V | tail -n1 || true)"
     [[ -n "$V" ]] || die "no kernel cached in $LAB_CACHE/kernels: run fetch-kernel.sh first"
 fi
-KDIR="$LAB_CACHE/kernels/$V"
-[[ -f "$KDIR/.complete" ]] || die "kernel $V is not (completely) cached in $KDIR: run fetch-kernel.sh"
-MODDIR="$(cd "$KDIR/modules" && pwd -P)"
-[[ -s "$MODDIR/modules.dep" ]] || die "$MODDIR/modules.dep missing"
+if [[ "$NO_MODULES" == 0 ]]; then
+    KDIR="$LAB_CACHE/kernels/$V"
+    [[ -f "$KDIR/.complete" ]] || die "kernel $V is not (completely) cached in $KDIR: run fetch-kernel.sh"
+    MODDIR="$(cd "$KDIR/modules" && pwd -P)"
+    [[ -s "$MODDIR/modules.dep" ]] || die "$MODDIR/modules.dep missing"
+fi
 OUT="${2:-$LAB_WORK/initramfs-$V.cpio.gz}"
 mkdir -p "$(dirname "$OUT")"
 
@@ -44,12 +57,14 @@ chmod 0755 "$STAGE/init"
 # ---- resolve modules from modules.dep (depth-first: dependencies before dependents) ----
 norm() { local n="${1##*/}"; n="${n%%.ko*}"; printf '%s' "${n//-/_}"; }
 declare -A DEP_LINE=() PATH_OF=() SEEN=()
-while IFS= read -r line; do
-    p="${line%%:*}"
-    n="$(norm "$p")"
-    PATH_OF[$n]="$p"
-    DEP_LINE[$n]="${line#*:}"
-done < "$MODDIR/modules.dep"
+if [[ "$NO_MODULES" == 0 ]]; then
+    while IFS= read -r line; do
+        p="${line%%:*}"
+        n="$(norm "$p")"
+        PATH_OF[$n]="$p"
+        DEP_LINE[$n]="${line#*:}"
+    done < "$MODDIR/modules.dep"
+fi
 ORDER=()
 visit() {
     local n; n="$(norm "$1")"
@@ -66,10 +81,12 @@ visit() {
     for d in ${DEP_LINE[$n]}; do visit "$d"; done
     ORDER+=("$n")
 }
-while read -r m; do
-    case "$m" in ''|'#'*) continue ;; esac
-    visit "$m"
-done < "$LAB_DIR/guest/modules.list"
+if [[ "$NO_MODULES" == 0 ]]; then
+    while read -r m; do
+        case "$m" in ''|'#'*) continue ;; esac
+        visit "$m"
+    done < "$LAB_DIR/guest/modules.list"
+fi
 
 decompress() { # SRC DST
     case "$1" in
@@ -89,7 +106,11 @@ for n in "${ORDER[@]}"; do
     printf '%s\n' "$base" >> "$STAGE/lib/modules/load-order"
 done
 printf '%s\n' "$V" > "$STAGE/etc/kernel-version"
-log "initramfs modules (load order): $(tr '\n' ' ' < "$STAGE/lib/modules/load-order")"
+if [[ "$NO_MODULES" == 1 ]]; then
+    log "initramfs modules: none (kernel $V has everything built in)"
+else
+    log "initramfs modules (load order): $(tr '\n' ' ' < "$STAGE/lib/modules/load-order")"
+fi
 
 ( cd "$STAGE" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0 ) \
     | gzip -1 > "$OUT.tmp"

@@ -23,12 +23,12 @@ public class Summary {
             Path results = dir.resolve("results.json");
             out.append("\n");
             if (!Files.exists(results)) {
-                out.append(String.format("set %s: no results.json%n", dir.getFileName()));
+                out.append(String.format("%s/%s: no results.json%n", dir.getParent().getFileName(), dir.getFileName()));
                 continue;
             }
             Map<?, ?> r = (Map<?, ?>) Json.parse(Files.readString(results));
-            out.append(String.format("set %-7s status %s, kernel %s, %s IOMMU, boot %ss (guest READY at %ss uptime), set %ss, attempts %s%n",
-                    r.get("set"), r.get("status"), r.get("kernelVersion"), r.get("viommu"),
+            out.append(String.format("%s/%-7s status %s, kernel %s, %s IOMMU, boot %ss (guest READY at %ss uptime), set %ss, attempts %s%n",
+                    r.get("kernel"), r.get("set"), r.get("status"), r.get("kernelVersion"), r.get("viommu"),
                     num(r.get("bootSeconds")), num(r.get("guestReadyUptime")), num(r.get("setSeconds")), num(r.get("attempts"))));
             if (r.get("error") != null) {
                 out.append("  ERROR: ").append(r.get("error")).append('\n');

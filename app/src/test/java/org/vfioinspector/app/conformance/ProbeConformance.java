@@ -91,6 +91,14 @@ public final class ProbeConformance {
      * leaves out the IOMMU group numbers (which depend on the vIOMMU, not on VFIO's rules).
      */
     public static List<String> identical(JsonNode lab, JsonNode real, boolean ignoreGroups) {
+        return identical(lab, real, ignoreGroups, false);
+    }
+
+    /**
+     * {@link #identical(JsonNode, JsonNode, boolean)}, and with {@code ignoreOpenPath} also without the path each
+     * device was opened on: the cdev and the legacy path must give the same answers.
+     */
+    public static List<String> identical(JsonNode lab, JsonNode real, boolean ignoreGroups, boolean ignoreOpenPath) {
         List<String> diffs = new ArrayList<>();
         for (JsonNode r : real.path("devices")) {
             String bdf = r.path("bdf").asText();
@@ -99,7 +107,13 @@ public final class ProbeConformance {
                 diffs.add(bdf + ": probed on the real kernel, not in the lab");
                 continue;
             }
-            Set<String> ignore = ignoreGroups ? Set.of("group", "note", "regions", "revoke") : Set.of("note", "regions", "revoke");
+            Set<String> ignore = new java.util.HashSet<>(Set.of("note", "regions", "revoke"));
+            if (ignoreGroups) {
+                ignore.add("group");
+            }
+            if (ignoreOpenPath) {
+                ignore.add("openPath");
+            }
             compareFields(bdf, r, l, diffs, ignore);
             for (JsonNode rr : r.path("regions")) {
                 String idx = rr.path("index").asText();

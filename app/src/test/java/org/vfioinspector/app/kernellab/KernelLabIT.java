@@ -24,17 +24,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.vfioinspector.app.conformance.ProbeConformance;
 import org.vfioinspector.bridge.rules.KernelProfiles;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The real-kernel harness (issue 5): runs {@code kernel-lab/run.sh}, which boots the newest Debian sid
- * kernel under QEMU for each device set and runs the project's jar inside the guest, then asserts on
- * the collected results. Skipped only when {@code VFIO_INSPECTOR_SKIP_KERNEL_LAB=1}.
+ * The real-kernel harness (issues 5 and 20): runs {@code kernel-lab/run.sh}, which boots two real kernels under
+ * QEMU for each device set and runs the project's jar inside the guest, then asserts on the collected results:
+ * "debian" (Debian sid's own kernel: no iommufd, the legacy group/container path only) and "iommufd" (built from
+ * Debian's linux-source by build-kernel.sh: the cdev + iommufd path and the legacy path). Skipped only when
+ * {@code VFIO_INSPECTOR_SKIP_KERNEL_LAB=1}.
  *
  * <p>System properties (set by app/pom.xml): {@code kernelLab.repo} (repository root),
- * {@code kernelLab.sets} (device sets, default "intel virtio"), {@code kernelLab.timeoutMinutes}.
+ * {@code kernelLab.kernels} (default "debian iommufd"), {@code kernelLab.sets} (device sets, default
+ * "intel virtio"), {@code kernelLab.timeoutMinutes}.
  */
 class KernelLabIT {
 
@@ -44,8 +48,30 @@ class KernelLabIT {
     private static Path runLog;
     private static int runExitCode;
 
+    /** The kernel built with iommufd: the only one that has the cdev path. */
+    static final String IOMMUFD = "iommufd";
+
     static Stream<String> sets() {
         return Stream.of(System.getProperty("kernelLab.sets", "intel virtio").trim().split("\\s+"));
+    }
+
+    static Stream<String> kernels() {
+        return Stream.of(System.getProperty("kernelLab.kernels", "debian iommufd").trim().split("\\s+"));
+    }
+
+    /** Every kernel with every device set: one boot each. */
+    static Stream<Arguments> runs() {
+        return kernels().flatMap(k -> sets().map(s -> Arguments.of(k, s)));
+    }
+
+    /** The runs on the iommufd kernel (none when it is not among kernelLab.kernels). */
+    static Stream<Arguments> iommufdRuns() {
+        return runs().filter(a -> IOMMUFD.equals(a.get()[0]));
+    }
+
+    /** The runs on kernels without iommufd. */
+    static Stream<Arguments> legacyOnlyRuns() {
+        return runs().filter(a -> !IOMMUFD.equals(a.get()[0]));
     }
 
     private static final boolean SKIP = "1".equals(System.getenv("VFIO_INSPECTOR_SKIP_KERNEL_LAB"));
@@ -63,11 +89,12 @@ class KernelLabIT {
         assertTrue(Files.isExecutable(script), script + " is missing or not executable");
         Path work = Path.of(System.getenv().getOrDefault("VFIO_INSPECTOR_LAB_WORK", repo.resolve("kernel-lab/work").toString()));
         resultsRoot = work.resolve("results");
-        long timeoutMinutes = Long.getLong("kernelLab.timeoutMinutes", 60);
+        long timeoutMinutes = Long.getLong("kernelLab.timeoutMinutes", 80);
 
         ProcessBuilder pb = new ProcessBuilder(script.toString()).directory(repo.toFile()).redirectErrorStream(true);
         pb.environment().put("VFIO_INSPECTOR_LAB_SETS", String.join(" ", sets().toList()));
-        // run.sh's own total budget stays below ours, so it reports its own timeout first
+        pb.environment().put("VFIO_INSPECTOR_LAB_KERNELS", String.join(" ", kernels().toList()));
+        // run.sh's own total budget (of the boots, after the kernels are there) stays below ours
         pb.environment().putIfAbsent("VFIO_INSPECTOR_LAB_TOTAL_TIMEOUT", String.valueOf(timeoutMinutes * 60 - 120));
         Files.createDirectories(work);
         runLog = work.resolve("run.log");
@@ -105,18 +132,24 @@ class KernelLabIT {
 
     // ---- results of one device set ------------------------------------------------------------
 
-    /** results.json of the set, failing with the guest error and console tail when the set did not run. */
-    static JsonNode results(String set) throws IOException {
-        Path dir = resultsRoot.resolve(set);
+    static Path dir(String kernel, String set) {
+        return resultsRoot.resolve(kernel).resolve(set);
+    }
+
+    /** results.json of the run, failing with the guest error and console tail when the set did not run. */
+    static JsonNode results(String kernel, String set) throws IOException {
+        Path dir = dir(kernel, set);
         Path file = dir.resolve("results.json");
         if (!Files.exists(file)) {
-            fail("device set " + set + ": no " + file + " (run.sh exit " + runExitCode + "); run.sh output:\n" + tail(runLog, 60));
+            fail(kernel + "/" + set + ": no " + file + " (run.sh exit " + runExitCode + "); run.sh output:\n"
+                    + tail(runLog, 60));
         }
         JsonNode r = JSON.readTree(file.toFile());
         if (!"ok".equals(r.path("status").asText())) {
-            fail("device set " + set + " failed in the guest: " + r.path("error").asText() + "\nguest console (tail of "
+            fail(kernel + "/" + set + " failed in the guest: " + r.path("error").asText() + "\nguest console (tail of "
                     + dir.resolve("console.log") + "):\n" + tail(dir.resolve("console.log"), 60));
         }
+        assertEquals(kernel, r.path("kernel").asText(), "results.json of " + dir + " is of another kernel");
         return r;
     }
 
@@ -126,87 +159,208 @@ class KernelLabIT {
                 return c;
             }
         }
-        return fail("guest command '" + name + "' is not in the command list of set " + results.path("set").asText());
+        return fail("guest command '" + name + "' is not in the command list of " + results.path("kernel").asText()
+                + "/" + results.path("set").asText());
     }
 
     /** stdout of a guest command that must have exited 0; otherwise fail with its exit code and stderr. */
-    static String successfulOutput(String set, JsonNode results, String name) throws IOException {
+    static String successfulOutput(JsonNode results, String name) throws IOException {
         JsonNode c = command(results, name);
-        Path dir = resultsRoot.resolve(set);
+        String kernel = results.path("kernel").asText();
+        String set = results.path("set").asText();
+        Path dir = dir(kernel, set);
         if (!c.path("ran").asBoolean() || c.path("exitCode").asInt(-1) != 0) {
-            fail("set " + set + ": guest command '" + c.path("command").asText() + "' "
-                    + (c.path("timedOut").asBoolean() ? "timed out" : "exited " + c.path("exitCode").asText())
+            fail(kernel + "/" + set + ": guest command '" + c.path("command").asText() + "' "
+                    + (!c.path("ran").asBoolean() ? "did not run"
+                        : c.path("timedOut").asBoolean() ? "timed out" : "exited " + c.path("exitCode").asText())
                     + "; stderr:\n" + tail(dir.resolve(name + ".stderr"), 30));
         }
         return Files.readString(dir.resolve(name + ".stdout"));
     }
 
-    // ---- assertions ----------------------------------------------------------------------------
-
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void guestKernelIs7xAndRecorded(String set) throws IOException {
-        JsonNode r = results(set);
-        String kernel = r.path("kernelVersion").asText();
-        assertTrue(kernel.matches("7\\.\\d+.*"), "guest kernel is not 7.x: " + kernel);
-        String uname = successfulOutput(set, r, "uname").trim();
-        assertEquals(kernel, uname, "results.json kernelVersion vs uname -r in the guest");
-        assertEquals(r.path("fetchedKernelVersion").asText(), uname, "the kernel that ran is the one fetched");
-        assertEquals(uname, Files.readString(resultsRoot.resolve(set).resolve("version")).trim(), "version file");
+    static JsonNode json(JsonNode results, String name) throws IOException {
+        return JSON.readTree(successfulOutput(results, name));
     }
 
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void listAgreesWithTheGuestsLspci(String set) throws IOException {
-        JsonNode r = results(set);
-        Map<String, LspciParser.Device> lspci = LspciParser.parse(successfulOutput(set, r, "lspci"));
-        String listOut = successfulOutput(set, r, "list");
+    // ---- assertions ----------------------------------------------------------------------------
+
+    /** The probe commands of a kernel: AUTO without and with --revoke; on the iommufd kernel also CDEV and LEGACY. */
+    static List<String> probeCommands(String kernel) {
+        return IOMMUFD.equals(kernel) ? List.of("probe", "probe-revoke", "probe-cdev", "probe-legacy")
+                : List.of("probe", "probe-revoke");
+    }
+
+    static boolean revokes(String probeCommand) {
+        return !probeCommand.equals("probe");
+    }
+
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void guestKernelIs7xAndRecorded(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        String release = r.path("kernelVersion").asText();
+        assertTrue(release.matches("7\\.\\d+.*"), "guest kernel is not 7.x: " + release);
+        String uname = successfulOutput(r, "uname").trim();
+        assertEquals(release, uname, "results.json kernelVersion vs uname -r in the guest");
+        assertEquals(r.path("fetchedKernelVersion").asText(), uname, "the kernel that ran is the one prepared");
+        assertEquals(uname, Files.readString(dir(kernel, set).resolve("version")).trim(), "version file");
+        // build-kernel.sh builds with LOCALVERSION=-vfioinsp; Debian's releases end in the flavour (-amd64)
+        assertEquals(IOMMUFD.equals(kernel), uname.endsWith("-vfioinsp"), kernel + " kernel ran release " + uname);
+    }
+
+    /**
+     * Every command of the list started in the guest, inside the checkout (NAME.started is written by the command's
+     * shell after its cd): a set whose commands could not run (a checkout the guest cannot see) is a failure, not a
+     * table of exit codes 2.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void everyGuestCommandStartedInTheCheckout(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        List<String> notRun = new java.util.ArrayList<>();
+        for (JsonNode c : r.path("commands")) {
+            String name = c.path("name").asText();
+            if (!c.path("ran").asBoolean() || !Files.exists(dir(kernel, set).resolve(name + ".started"))) {
+                notRun.add(name + " (" + tail(dir(kernel, set).resolve(name + ".stderr"), 1) + ")");
+            }
+        }
+        assertTrue(r.path("commands").size() > 0, kernel + "/" + set + ": empty command list");
+        assertTrue(notRun.isEmpty(), kernel + "/" + set + ": guest commands that did not run: " + notRun);
+    }
+
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void listAgreesWithTheGuestsLspci(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        Map<String, LspciParser.Device> lspci = LspciParser.parse(successfulOutput(r, "lspci"));
+        String listOut = successfulOutput(r, "list");
         JsonNode list = JSON.readTree(listOut);
 
         // the devices the guest bound to vfio-pci are there, with IOMMU groups (the vIOMMU worked)
-        List<String> bound = boundByGuest(set);
+        List<String> bound = boundByGuest(kernel, set);
         assertTrue(!bound.isEmpty(), "the guest bound no device to vfio-pci");
         for (String bdf : bound) {
             LspciParser.Device d = lspci.get(bdf);
             assertTrue(d != null && "vfio-pci".equals(d.driver()) && d.iommuGroup() != null,
                     bdf + " was bound to vfio-pci by the guest, lspci shows " + d);
         }
-        String uname = successfulOutput(set, r, "uname").trim();
+        String uname = successfulOutput(r, "uname").trim();
         assertEquals(uname, list.path("host").path("kernel").path("release").asText(),
                 "list --json host.kernel " + list.path("host").path("kernel") + " vs uname -r " + uname);
 
         List<String> diffs = ListVsLspci.compare(list, lspci);
         if (!diffs.isEmpty()) {
-            fail("set " + set + ": list --json disagrees with the guest's lspci -D -nn -vv in " + diffs.size()
+            fail(kernel + "/" + set + ": list --json disagrees with the guest's lspci -D -nn -vv in " + diffs.size()
                     + " point(s):\n  " + String.join("\n  ", diffs));
         }
     }
 
     /**
+     * What {@code list --json} says about iommufd and the cdevs: Debian's kernel has neither (iommufd false, no
+     * vfio/devices nodes), although every bound device has its sysfs vfio-dev/vfioN entry there too (the vfio-dev
+     * class exists without CONFIG_VFIO_DEVICE_CDEV); the built kernel has /dev/iommu and one vfio/devices/vfioN
+     * node per bound device, each device naming its own.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void listSaysWhetherTheKernelHasIommufdAndCdevs(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode list = json(r, "list");
+        JsonNode k = list.path("host").path("kernel");
+        List<String> bound = boundByGuest(kernel, set);
+        List<String> cdevs = new java.util.ArrayList<>();
+        k.path("vfioDeviceNodes").forEach(n -> cdevs.add(n.asText()));
+        List<String> named = new java.util.ArrayList<>();
+        for (JsonNode d : list.path("devices")) {
+            if (bound.contains(d.path("bdf").asText()) && d.hasNonNull("vfioDevice")) {
+                named.add(d.path("vfioDevice").asText());
+            }
+        }
+        assertEquals(bound.size(), named.size(), "every bound device names its sysfs vfio-dev entry: " + named);
+        if (IOMMUFD.equals(kernel)) {
+            assertTrue(k.path("iommufd").asBoolean(), "the iommufd kernel: list --json says no /dev/iommu: " + k);
+            assertEquals(bound.size(), cdevs.size(), "one vfio/devices node per bound device: " + k);
+            assertTrue(cdevs.containsAll(named), "device vfio-dev names " + named + " vs nodes " + cdevs);
+        } else {
+            assertTrue(!k.path("iommufd").asBoolean() && !k.path("modules").path("iommufd").asBoolean(),
+                    "Debian's kernel has no iommufd, list --json says " + k);
+            assertTrue(cdevs.isEmpty(), "Debian's kernel has no vfio/devices cdev nodes: " + k);
+        }
+    }
+
+    /**
      * Facts §9 on the real kernel: every region of every probed device (region info, flags, caps, mmap and its dword,
-     * pread and its dword, dma-buf export) and the --revoke sequences, field by field. The virtio-iommu set has a
+     * pread and its dword, dma-buf export) and the --revoke sequences, field by field, for every probe command of the
+     * kernel (on the iommufd kernel: AUTO, --open-path CDEV and --open-path LEGACY). The virtio-iommu set has a
      * subset of the devices in other IOMMU groups; §9 says they answered the same, so it is held to the same table
      * without the group numbers.
      */
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void probeMatchesFactsSection9(String set) throws IOException {
-        JsonNode r = results(set);
-        JsonNode expected = section9For(set, r);
-        JsonNode probe = JSON.readTree(successfulOutput(set, r, "probe"));
-        JsonNode revoke = JSON.readTree(successfulOutput(set, r, "probe-revoke"));
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void probeMatchesFactsSection9(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode expected = section9For(kernel, set);
         List<String> diffs = new java.util.ArrayList<>();
-        ProbeConformance.expectedFieldsMatch(expected, probe, false).forEach(d -> diffs.add("probe: " + d));
-        ProbeConformance.expectedFieldsMatch(expected, revoke, true).forEach(d -> diffs.add("probe --revoke: " + d));
+        for (String name : probeCommands(kernel)) {
+            JsonNode probe = json(r, name);
+            ProbeConformance.expectedFieldsMatch(expected, probe, revokes(name)).forEach(d -> diffs.add(name + ": " + d));
+            if (revokes(name)) {
+                for (JsonNode d : probe.path("devices")) {
+                    for (JsonNode step : d.path("revoke")) {
+                        if (!"tracefs".equals(step.path("eventSource").asText())) {
+                            diffs.add(name + ": " + d.path("bdf").asText() + " " + step.path("step").asText()
+                                    + ": revocation must be seen live through tracefs in the guest, got "
+                                    + step.path("eventSource"));
+                        }
+                    }
+                }
+            }
+        }
         if (!diffs.isEmpty()) {
-            fail("set " + set + ": the real kernel " + r.path("kernelVersion").asText() + " differs from facts §9 in "
+            fail(kernel + "/" + set + ": the real kernel " + r.path("kernelVersion").asText() + " differs from facts §9 in "
                     + diffs.size() + " point(s):\n  " + String.join("\n  ", diffs));
         }
-        for (JsonNode d : revoke.path("devices")) {
-            for (JsonNode step : d.path("revoke")) {
-                assertEquals("tracefs", step.path("eventSource").asText(), d.path("bdf").asText() + " "
-                        + step.path("step").asText() + ": revocation must be seen live through tracefs in the guest");
+    }
+
+    /**
+     * The path each probe took, device by device: on Debian's kernel (no iommufd, no cdevs) AUTO takes the legacy
+     * path; on the iommufd kernel AUTO takes cdev (every device has vfio/devices/vfioN and there is /dev/iommu),
+     * --open-path CDEV takes cdev and --open-path LEGACY legacy.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void autoPicksCdevExactlyWhereTheKernelHasIt(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        List<String> diffs = new java.util.ArrayList<>();
+        for (String name : probeCommands(kernel)) {
+            String want = name.equals("probe-legacy") || !IOMMUFD.equals(kernel) ? "legacy" : "cdev";
+            JsonNode probe = json(r, name);
+            assertTrue(probe.path("devices").size() > 0, name + ": no device probed");
+            for (JsonNode d : probe.path("devices")) {
+                if (!want.equals(d.path("openPath").asText()) || !"ok".equals(d.path("open").asText())) {
+                    diffs.add(name + " " + d.path("bdf").asText() + ": openPath " + d.path("openPath") + ", open "
+                            + d.path("open") + " (want " + want + ", ok) " + d.path("note").asText(""));
+                }
             }
+        }
+        assertTrue(diffs.isEmpty(), kernel + "/" + set + ":\n  " + String.join("\n  ", diffs));
+    }
+
+    /**
+     * The cdev path gives the same answers as the legacy path, device by device (issue 20): {@code probe --json
+     * --revoke --open-path CDEV} against {@code --open-path LEGACY} on the same boot, every field but the path.
+     */
+    // none where kernelLab.kernels leaves that kernel out
+    @ParameterizedTest(name = "{0} kernel, device set {1}", allowZeroInvocations = true)
+    @MethodSource("iommufdRuns")
+    void cdevAnswersAsLegacyDoes(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode cdev = json(r, "probe-cdev");
+        JsonNode legacy = json(r, "probe-legacy");
+        List<String> diffs = ProbeConformance.identical(legacy, cdev, false, true);
+        if (!diffs.isEmpty()) {
+            fail(kernel + "/" + set + ": --open-path CDEV differs from --open-path LEGACY in " + diffs.size()
+                    + " point(s) (expected = cdev, got = legacy):\n  " + String.join("\n  ", diffs));
         }
     }
 
@@ -216,28 +370,35 @@ class KernelLabIT {
      * skips the importer cases, one without VFIO_DEVICE_CDEV the cdev open). It runs last in the guest: it unbinds
      * and binds a device again.
      */
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void conformanceSuitePassesOnTheRealKernel(String set) throws IOException {
-        JsonNode r = results(set);
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void conformanceSuitePassesOnTheRealKernel(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
         JsonNode c = command(r, "conformance");
-        Path dir = resultsRoot.resolve(set);
-        assertTrue(c.path("ran").asBoolean() && !c.path("timedOut").asBoolean(), "set " + set
+        Path dir = dir(kernel, set);
+        assertTrue(c.path("ran").asBoolean() && !c.path("timedOut").asBoolean(), kernel + "/" + set
                 + ": the conformance suite did not run to its end; stderr:\n" + tail(dir.resolve("conformance.stderr"), 30));
         JsonNode report = JSON.readTree(Files.readString(dir.resolve("conformance.stdout")));
         assertFalse(report.path("lab").asBoolean(true), "the suite ran on the lab, not the guest's kernel");
         List<String> failed = new java.util.ArrayList<>();
-        int passed = 0;
+        List<String> passed = new java.util.ArrayList<>();
         for (JsonNode k : report.path("cases")) {
             String status = k.path("status").asText();
             if (status.equals("PASS")) {
-                passed++;
+                passed.add(k.path("name").asText());
             } else if (!status.equals("SKIP") || k.path("detail").asText().isBlank()) {
                 failed.add(k.path("name").asText() + " " + status + ": " + k.path("detail").asText());
             }
         }
-        assertTrue(failed.isEmpty(), "set " + set + " (" + report.path("kernel").asText() + "): " + failed);
-        assertTrue(passed >= 5, "set " + set + ": only " + passed + " conformance cases passed: " + report);
+        assertTrue(failed.isEmpty(), kernel + "/" + set + " (" + report.path("kernel").asText() + "): " + failed);
+        if (IOMMUFD.equals(kernel)) {
+            // the Done-when of issue 20: iommufd's attachment revoked live and mapped again, for good on close
+            for (String must : List.of("open-cdev", "iommufd-map-file", "importer-memory-revoke-restore",
+                    "importer-close-permanent")) {
+                assertTrue(passed.contains(must), kernel + "/" + set + ": " + must + " did not pass: " + report);
+            }
+        }
+        assertTrue(passed.size() >= 5, kernel + "/" + set + ": only " + passed + " passed: " + report);
         assertEquals(0, c.path("exitCode").asInt(-1), "conformance exit code");
     }
 
@@ -246,43 +407,50 @@ class KernelLabIT {
      * PCI_COMMAND.MEMORY was cleared faults, the probe reports "SIGBUS" for that step and the same JVM goes on to the
      * next steps (memory on: the mapping reads again; close) and exits 0 with complete JSON.
      */
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void aSigbusOnARevokedMappingDoesNotKillTheProcess(String set) throws IOException {
-        JsonNode r = results(set);
-        JsonNode revoke = JSON.readTree(successfulOutput(set, r, "probe-revoke"));
-        int faults = 0;
-        for (JsonNode d : revoke.path("devices")) {
-            List<String> steps = new java.util.ArrayList<>();
-            d.path("revoke").forEach(s -> steps.add(s.path("step").asText() + ":" + s.path("mmapRead").asText()));
-            int off = steps.indexOf("memory-off:SIGBUS");
-            if (off < 0) {
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void aSigbusOnARevokedMappingDoesNotKillTheProcess(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        for (String name : probeCommands(kernel)) {
+            if (!revokes(name)) {
                 continue;
             }
-            faults++;
-            assertTrue(steps.size() > off + 1 && steps.get(off + 1).equals("memory-on:ok"), d.path("bdf").asText()
-                    + ": after the SIGBUS the same process must map and read the BAR again: " + steps);
-            assertTrue(steps.get(steps.size() - 1).startsWith("close:"), d.path("bdf").asText() + ": " + steps);
+            JsonNode revoke = json(r, name);
+            int faults = 0;
+            for (JsonNode d : revoke.path("devices")) {
+                List<String> steps = new java.util.ArrayList<>();
+                d.path("revoke").forEach(s -> steps.add(s.path("step").asText() + ":" + s.path("mmapRead").asText()));
+                int off = steps.indexOf("memory-off:SIGBUS");
+                if (off < 0) {
+                    continue;
+                }
+                faults++;
+                assertTrue(steps.size() > off + 1 && steps.get(off + 1).equals("memory-on:ok"), name + " "
+                        + d.path("bdf").asText() + ": after the SIGBUS the same process must map and read the BAR "
+                        + "again: " + steps);
+                assertTrue(steps.get(steps.size() - 1).startsWith("close:"), d.path("bdf").asText() + ": " + steps);
+            }
+            assertTrue(faults >= 1, kernel + "/" + set + " " + name + ": no device took a SIGBUS on memory-off; the "
+                    + "fault path was not exercised on the real kernel");
         }
-        assertTrue(faults >= 1, "set " + set + ": no device took a SIGBUS on memory-off; the fault path was not "
-                + "exercised on the real kernel");
     }
 
     /**
      * Lab against real: the same probe (and --revoke) on lab:qemu-q35, with the profile chosen for the release that
      * ran, must give identical answers field by field. A difference prints both sides; the fix for a new kernel's
-     * behaviour is a new or corrected kernel profile, not a weaker comparison.
+     * behaviour is a new or corrected kernel profile, not a weaker comparison. The lab scenario has no cdevs, so a
+     * probe that took the cdev path is compared on everything but the path.
      */
-    @ParameterizedTest(name = "device set {0}")
-    @MethodSource("sets")
-    void probeConformsToTheLabProfileOfTheKernelThatRan(String set) throws Exception {
-        JsonNode r = results(set);
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void probeConformsToTheLabProfileOfTheKernelThatRan(String kernel, String set) throws Exception {
+        JsonNode r = results(kernel, set);
         String release = r.path("kernelVersion").asText();
         String profile = KernelProfiles.forRelease(release).profile().name();
-        for (String name : new String[] {"probe", "probe-revoke"}) {
-            JsonNode real = JSON.readTree(successfulOutput(set, r, name));
+        for (String name : probeCommands(kernel)) {
+            JsonNode real = json(r, name);
             List<String> args = new java.util.ArrayList<>(List.of("probe", "--json", "--host", "lab:qemu-q35"));
-            if (name.equals("probe-revoke")) {
+            if (revokes(name)) {
                 args.add("--revoke");
             }
             for (JsonNode d : real.path("devices")) {
@@ -293,23 +461,86 @@ class KernelLabIT {
             assertEquals(profile, lab.path("kernel").path("profile").asText(), "lab:qemu-q35 models profile "
                     + lab.path("kernel").path("profile").asText() + ", but the kernel that ran (" + release
                     + ") gets profile " + profile + ": give the scenario (or the harness) that profile");
-            List<String> diffs = ProbeConformance.identical(lab, real, !set.equals("intel"));
+            List<String> diffs = ProbeConformance.identical(lab, real, !set.equals("intel"), IOMMUFD.equals(kernel));
             if (!diffs.isEmpty()) {
-                fail("set " + set + ", " + name + ": lab:qemu-q35 (profile " + profile + ") differs from the real kernel "
-                        + release + " in " + diffs.size() + " point(s) (expected = real, got = lab):\n  "
+                fail(kernel + "/" + set + ", " + name + ": lab:qemu-q35 (profile " + profile + ") differs from the real "
+                        + "kernel " + release + " in " + diffs.size() + " point(s) (expected = real, got = lab):\n  "
                         + String.join("\n  ", diffs) + "\nreal:\n" + real.toPrettyString() + "\nlab:\n"
                         + lab.toPrettyString());
             }
         }
     }
 
+    /**
+     * {@code probe --open-path CDEV} on Debian's kernel: there is no /dev/iommu, so every open is refused at its first
+     * step (ENOENT), saying that the kernel has no iommufd and to use the legacy path, and nothing else is probed.
+     */
+    // none where kernelLab.kernels leaves that kernel out
+    @ParameterizedTest(name = "{0} kernel, device set {1}", allowZeroInvocations = true)
+    @MethodSource("legacyOnlyRuns")
+    void cdevIsRefusedWhereTheKernelHasNoIommufd(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode probe = json(r, "probe-cdev");
+        assertTrue(probe.path("devices").size() > 0, "probe-cdev: no device");
+        for (JsonNode d : probe.path("devices")) {
+            String bdf = d.path("bdf").asText();
+            assertEquals("cdev", d.path("openPath").asText(), bdf + ": " + d);
+            assertEquals("ENOENT", d.path("open").asText(), bdf + ": " + d);
+            assertTrue(d.path("regions").isEmpty(), bdf + ": " + d);
+            assertTrue(d.path("note").asText().contains("open on iommu") && d.path("note").asText().contains(
+                    "no iommufd") && d.path("note").asText().contains("legacy"), bdf + " note: " + d.path("note"));
+        }
+    }
+
+    /**
+     * Every fd a session acquires is closed in reverse order, on close and when the open fails half way, on the real
+     * kernel (guest command open-unwind, {@link OpenUnwindCheck}): a failure injected at every step of a clean open on
+     * each path the kernel has, and the real refusals the kernel can be made to give (the group held open: BIND
+     * EBUSY; the cdev bound: the group's open EBUSY; no MSI isolation under virtio-iommu: BIND EPERM; a device not in
+     * the group: GET_DEVICE_FD; no /dev/iommu on Debian's kernel). /proc/self/fd is checked after each case.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void everyFdIsClosedInReverseOrderAlsoWhenAnOpenFailsHalfWay(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode c = command(r, "open-unwind");
+        String out = Files.readString(dir(kernel, set).resolve("open-unwind.stdout"));
+        List<String> cases = out.lines().filter(l -> l.startsWith("CASE ")).toList();
+        List<String> failures = cases.stream().filter(l -> l.split(" ", 4)[2].equals("FAIL")).toList();
+        assertTrue(failures.isEmpty() && c.path("exitCode").asInt(-1) == 0, kernel + "/" + set + ": open-unwind exited "
+                + c.path("exitCode") + ", failed cases:\n  " + String.join("\n  ", failures) + "\nstderr:\n"
+                + tail(dir(kernel, set).resolve("open-unwind.stderr"), 20));
+        List<String> names = cases.stream().map(l -> l.split(" ", 4)[1]).toList();
+        List<String> want = new java.util.ArrayList<>(List.of("legacy-clean", "legacy-real-device-not-in-group"));
+        // legacy: open container, API version, TYPE1v2 extension, open group, group status, SET_CONTAINER,
+        // SET_IOMMU, GET_DEVICE_FD
+        for (int k = 1; k <= 8; k++) {
+            want.add("legacy-inject-step" + k);
+        }
+        if (IOMMUFD.equals(kernel)) {
+            want.addAll(List.of("cdev-clean", "cdev-real-group-open", "legacy-real-cdev-bound", "cdev-clean-again",
+                    "legacy-clean-again"));
+            // cdev: open iommu, open vfio/devices/vfioN, BIND_IOMMUFD, IOAS_ALLOC, ATTACH_IOMMUFD_PT
+            for (int k = 1; k <= 5; k++) {
+                want.add("cdev-inject-step" + k);
+            }
+            if (set.equals("virtio")) {
+                want.add("cdev-real-no-msi-isolation");
+            }
+        } else {
+            want.add("cdev-real-no-iommufd");
+        }
+        List<String> missing = want.stream().filter(w -> !names.contains(w)).toList();
+        assertTrue(missing.isEmpty(), kernel + "/" + set + ": open-unwind did not run " + missing + "; it ran " + names);
+    }
+
     /** §9 as the given set should show it: all devices for intel; for another vIOMMU, those it has, groups aside. */
-    private static JsonNode section9For(String set, JsonNode results) throws IOException {
+    private static JsonNode section9For(String kernel, String set) throws IOException {
         JsonNode all = ProbeConformance.section9();
         if (set.equals("intel")) {
             return all;
         }
-        List<String> bound = boundByGuest(set);
+        List<String> bound = boundByGuest(kernel, set);
         com.fasterxml.jackson.databind.node.ObjectNode out = all.deepCopy();
         com.fasterxml.jackson.databind.node.ArrayNode devices = out.putArray("devices");
         for (JsonNode d : all.path("devices")) {
@@ -328,8 +559,8 @@ class KernelLabIT {
     private static final Pattern BOUND = Pattern.compile("^@@VFIOINSP BOUND (\\S+) ");
 
     /** BDFs the guest's /init reported as bound to vfio-pci (console markers). */
-    static List<String> boundByGuest(String set) throws IOException {
-        try (Stream<String> lines = Files.lines(resultsRoot.resolve(set).resolve("console.log"), StandardCharsets.ISO_8859_1)) {
+    static List<String> boundByGuest(String kernel, String set) throws IOException {
+        try (Stream<String> lines = Files.lines(dir(kernel, set).resolve("console.log"), StandardCharsets.ISO_8859_1)) {
             return lines.map(BOUND::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
         }
     }

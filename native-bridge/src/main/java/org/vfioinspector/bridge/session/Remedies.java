@@ -23,6 +23,14 @@ public final class Remedies {
         switch (e) {
             case EACCES:
             case EPERM:
+                if (e == Errno.EPERM && "VFIO_DEVICE_BIND_IOMMUFD".equals(op)) {
+                    // measured on the harness's iommufd kernel under virtio-iommu: iommufd_device_bind refuses a
+                    // group without isolated MSIs unless iommufd's allow_unsafe_interrupts is set
+                    return "iommufd refuses to bind the device: the IOMMU cannot isolate its MSI interrupts (no "
+                            + "interrupt remapping, e.g. virtio-iommu, or intremap off). Turn interrupt remapping on, "
+                            + "or accept the risk with iommufd.allow_unsafe_interrupts=1 (the legacy path needs "
+                            + "vfio_iommu_type1 allow_unsafe_interrupts=1 likewise).";
+                }
                 // the inspector runs as an ordinary user: name the permission, never "run as root"
                 if (open && target != null && target.startsWith("vfio/")) {
                     return "No permission on the device node " + target + ": your user needs read and write "
@@ -71,6 +79,11 @@ public final class Remedies {
                 }
                 return "This kernel does not support " + op + ".";
             case ENODEV:
+                if ("VFIO_GROUP_GET_DEVICE_FD".equals(op)) {
+                    // the kernel found no device of that name in the group (vfio_device_get_from_name)
+                    return "IOMMU group " + group + " has no device of that name bound to vfio-pci: check the "
+                            + "device's iommu_group link and its driver.";
+                }
                 return "The device is gone: it was unbound from vfio-pci, removed, or its dma-bufs were revoked for "
                         + "good when the device was closed.";
             default:

@@ -57,6 +57,17 @@ class FaultMessagesTest {
                 .startsWith("The device is gone"));
     }
 
+    /** What the harness's iommufd kernel answered (kernel-lab open-unwind), each with its own remedy. */
+    @Test
+    void cdevAndGroupRefusalsOfTheRealKernelSayWhy() {
+        assertTrue(Remedies.remedy("VFIO_DEVICE_BIND_IOMMUFD", "vfio/devices/vfio0", Errno.EPERM.number(), 7)
+                .contains("iommufd.allow_unsafe_interrupts=1"));
+        assertTrue(Remedies.remedy("VFIO_GROUP_GET_DEVICE_FD", "vfio/7", Errno.ENODEV.number(), 7)
+                .startsWith("IOMMU group 7 has no device of that name"));
+        assertTrue(Remedies.remedy("VFIO_DEVICE_BIND_IOMMUFD", "vfio/devices/vfio0", Errno.EBUSY.number(), 7)
+                .contains("IOMMU group 7 is busy"));
+    }
+
     @Test
     void aKernelWithoutTheDmaBufFeatureSaysWhichKernelHasIt() throws Exception {
         ScriptedKernel k = new ScriptedKernel();
