@@ -28,14 +28,16 @@ import org.vfioinspector.app.gui.common.UiTasks;
 import org.vfioinspector.app.gui.device.BarRow;
 import org.vfioinspector.app.gui.device.TryItPanel;
 import org.vfioinspector.app.gui.dmabuf.RevocationModel;
-import org.vfioinspector.app.gui.dmabuf.TrackState;
 import org.vfioinspector.app.gui.dmabuf.Tracked;
 import org.vfioinspector.app.gui.host.LoadedHost;
+import org.vfioinspector.bridge.kernel.Attachment;
 import org.vfioinspector.bridge.kernel.Errno;
+import org.vfioinspector.bridge.kernel.Importer;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelException;
 import org.vfioinspector.bridge.kernel.Mapping;
-import org.vfioinspector.bridge.lab.LabKernel;
+import org.vfioinspector.bridge.kernel.iommufd.IommufdImporter;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.session.DeviceSession;
@@ -91,15 +93,22 @@ final class TryItController {
                 old.handle().ifPresent(org.vfioinspector.bridge.host.Host::close);
             }
         });
-        List<String> importers = now.handle().flatMap(h -> h.scenario()).map(sc -> sc.importers().stream()
-                .map(i -> i.name()).toList()).orElse(List.of());
-        if (now.kernel().isEmpty()) {
-            panel.setImporters(List.of(), "");
-        } else if (now.isLab()) {
-            panel.setImporters(importers, "This lab scenario has no in-kernel importers.");
-        } else {
-            panel.setImporters(List.of("iommufd"), "");
-        }
+        panel.setImporters(List.of(), "");
+        now.kernel().ifPresent(kernel -> ctx.vfioIo().execute(() -> {
+            // the kernel's own importers (a lab scenario's), then iommufd where /dev/iommu opens
+            List<String> names = new ArrayList<>(kernel.importers().stream().map(Importer::name).toList());
+            Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
+            if (noIommufd.isEmpty()) {
+                names.add(IommufdImporter.NAME);
+            }
+            String why = "No importer: " + noIommufd.orElse("") + (now.isLab() ? "; this lab scenario has no "
+                    + "in-kernel importers either." : ".");
+            Platform.runLater(() -> {
+                if (host == now) {
+                    panel.setImporters(names, why);
+                }
+            });
+        }));
     }
 
     /** The app stops: closes every session on vfio-io (before the executor is shut down). */
@@ -197,7 +206,7 @@ final class TryItController {
             String value = o.isOk() ? String.format("0x%08x", o.value()) : null;
             row.triedProperty().set(row.triedProperty().get().withMmap(o.result(), value));
             if (res.mapping() != null) {
-                revocations.track(Tracked.active(Tracked.Kind.MAPPING, d.address(), index, -1,
+                revocations.track(Tracked.active(RevocationTracker.Kind.MAPPING, d.address(), index, -1,
                         row.region().name() + " [0, " + org.vfioinspector.bridge.model.Sizes.human(
                         res.mapping().length()) + ") PROT_READ"));
             }
@@ -243,7 +252,7 @@ final class TryItController {
             row.triedProperty().set(row.triedProperty().get().withDmabuf(o.result()));
             if (o.isOk()) {
                 DmaBuf b = o.value();
-                revocations.track(Tracked.active(Tracked.Kind.DMABUF, d.address(), index, b.inode(),
+                revocations.track(Tracked.active(RevocationTracker.Kind.DMABUF, d.address(), index, b.inode(),
                         row.region().name() + " " + range + " fd " + b.fd()));
                 panel.showResult("dma-buf: ok", Badge.Tone.GREEN, "Exported " + row.region().name() + " " + range
                         + ": fd " + b.fd() + ", inode " + b.inode() + ".");
@@ -259,47 +268,35 @@ final class TryItController {
         });
     }
 
-    /** Attaches an importer to the last dma-buf of the BAR: a scenario importer in a lab, iommufd on a host. */
+    /**
+     * Attaches an importer to the last dma-buf of the BAR: the kernel's own (a lab scenario's) by name, or iommufd
+     * (IOMMU_IOAS_MAP_FILE into the session's IOAS: on the cdev path the device is attached to it).
+     */
     private void attach(LoadedHost h, Kernel kernel, PciDevice d, BarRow row, String importer) {
         if (importer == null) {
             return;
         }
         int index = row.region().index();
-        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
         run("Attach " + importer, TryItPanel.Action.ATTACH, d, index, st -> {
             DmaBuf b = st.lastBuf.get(key(d.address(), index));
             if (b == null || b.isClosed()) {
                 throw new IllegalStateException("Export a dma-buf of " + row.region().name() + " first: the "
                         + "importer attaches to the last one exported.");
             }
-            if (lab.isPresent()) {
-                int id = lab.get().importerAttach(importer, b.fd());
-                String mapped;
-                try {
-                    mapped = String.format("mapped at 0x%x", lab.get().importerMap(id));
-                } catch (KernelException e) {
-                    mapped = "map refused: " + e.errnoName();
-                }
-                Attached at = new Attached(b, "importer " + importer + " #" + id + ", " + mapped);
-                String importerDevice = h.handle().flatMap(x -> x.scenario()).flatMap(sc -> sc.importers().stream()
-                        .filter(i -> i.name().equals(importer)).findFirst()).map(i -> String.valueOf(i.device()))
-                        .orElse("");
-                st.record("attach", d.address(), index, "ok", at.description(), Map.of("importer", importer,
-                        "attachment", Integer.toString(id), "inode", Long.toString(b.inode()),
-                        "mapped", Boolean.toString(mapped.startsWith("mapped")), "importerDevice", importerDevice));
-                return at;
+            Importer imp = importer.equals(IommufdImporter.NAME) ? st.session(kernel, d).iommufdImporter()
+                    : kernel.importers().stream().filter(i -> i.name().equals(importer)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("This host offers no importer " + importer + "."));
+            Attachment at = imp.attach(b.fd());
+            Map<String, String> facts = new HashMap<>(Map.of("importer", importer, "inode", Long.toString(b.inode()),
+                    "mapped", Boolean.toString(at.mapped()), "importerDevice",
+                    imp.device().map(Object::toString).orElse("")));
+            if (at.address() >= 0) {
+                facts.put("address", Long.toString(at.address()));
             }
-            Outcome<Long> o = st.session(kernel, d).importIntoIoas(b);
-            if (!o.isOk()) {
-                throw o.failure().orElseThrow();
-            }
-            Attached at = new Attached(b, String.format("iommufd IOAS, iova 0x%x", o.value()));
-            st.record("attach", d.address(), index, "ok", at.description(), Map.of("importer", "iommufd",
-                    "inode", Long.toString(b.inode()), "iova", Long.toString(o.value()),
-                    "importerDevice", d.address().toString()));
-            return at;
+            st.record("attach", d.address(), index, "ok", at.describe(), facts);
+            return new Attached(b, at.describe());
         }, at -> {
-            revocations.track(Tracked.active(Tracked.Kind.ATTACHMENT, d.address(), index, at.buf().inode(),
+            revocations.track(Tracked.active(RevocationTracker.Kind.ATTACHMENT, d.address(), index, at.buf().inode(),
                     at.description()));
             panel.showResult("attached", Badge.Tone.GREEN, "Attached to dma-buf inode " + at.buf().inode() + ": "
                     + at.description() + ".");
@@ -328,7 +325,7 @@ final class TryItController {
 
     /** Closes the device fd: mappings unmapped (dead), dma-bufs revoked for good (the kernel's cleanup event). */
     private void closeDevice(LoadedHost h, PciDevice d) {
-        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
+        Kernel kernel = h.kernel().orElseThrow();
         run("Close device " + d.address(), TryItPanel.Action.CLOSE, d, -1, st -> {
             DeviceSession s = st.sessions.get(d.address());
             if (s == null || s.deviceClosed()) {
@@ -339,16 +336,14 @@ final class TryItController {
             st.mappings.remove(d.address());
             st.record("close", d.address(), -1, "ok", "device fd closed", Map.of());
             // the last user is gone: an unbind that waited for it completes now (vfio_unregister_group_dev)
-            if (st.unbindWaiting.contains(d.address()) && lab.isPresent()
-                    && lab.get().driverOf(d.address()).isEmpty()) {
+            if (st.unbindWaiting.contains(d.address()) && kernel.driverOf(d.address()).isEmpty()) {
                 st.unbindWaiting.remove(d.address());
-                recordUnbound(st, lab, d.address(), "unbind of " + d.address() + " completed: its last user closed it");
+                recordUnbound(st, d.address(), "unbind of " + d.address() + " completed: its last user closed it");
             }
             return Boolean.TRUE;
         }, closed -> {
             if (closed) {
-                revocations.tracked().stream().filter(t -> t.kind() == Tracked.Kind.MAPPING
-                        && t.device().equals(d.address())).forEach(t -> t.state().set(TrackState.DEAD));
+                revocations.letGo(RevocationTracker.Kind.MAPPING, d.address());
                 panel.showResult("closed", Badge.Tone.INFO, "Device fd closed: its dma-bufs are revoked for good; "
                         + "the next action opens the device again.");
                 status.accept(d.address() + " closed");
@@ -390,7 +385,7 @@ final class TryItController {
                     "vaddr", Long.toString(m.vaddr())));
             return what;
         }, what -> {
-            revocations.track(Tracked.active(Tracked.Kind.MAPPING, d.address(), index, -1, row.region().name()
+            revocations.track(Tracked.active(RevocationTracker.Kind.MAPPING, d.address(), index, -1, row.region().name()
                     + " mmap for type1 P2P into " + into));
             panel.showResult("type1: mapped", Badge.Tone.GREEN, what + ". type1 keeps no reference on "
                     + d.address() + ".");
@@ -399,29 +394,32 @@ final class TryItController {
     }
 
     /**
-     * Unbinds the device from vfio-pci. The kernel waits while the device is in use: the lab reports that at once
-     * (and completes the unbind when the last user closes it); on a real host the app does not write while it holds
-     * the device itself, since the write would wait for the app.
+     * Unbinds the device from vfio-pci. The kernel waits while the device is in use: a kernel that can say so (the
+     * lab) answers BLOCKED at once, and completes the unbind when the last user closes it; a real one would sleep in
+     * the write, so the app does not write while it holds the device itself.
      */
     private void unbind(LoadedHost h, Kernel kernel, PciDevice d) {
-        Optional<LabKernel> lab = h.handle().flatMap(x -> x.labKernel());
         run("Unbind " + d.address(), TryItPanel.Action.UNBIND, d, -1, st -> {
             DeviceSession own = st.sessions.get(d.address());
-            if (lab.isEmpty() && own != null && !own.deviceClosed()) {
+            if (!h.isLab() && own != null && !own.deviceClosed()) {
                 st.record("unbind", d.address(), -1, "cancelled", "unbind not written: this app still has "
                         + d.address() + " open and the kernel would wait for it", Map.of());
                 return "Close the device first: the kernel waits until every user of " + d.address() + " is gone.";
             }
             try {
                 kernel.writeAttribute("bus/pci/drivers/vfio-pci/unbind", d.address().toString());
-            } catch (org.vfioinspector.bridge.lab.LabBlockedException e) {
+            } catch (KernelException e) {
+                if (!e.isBlocked()) {
+                    throw e;
+                }
+                String waits = e.waitsFor().orElse("");
                 st.unbindWaiting.add(d.address());
-                st.record("unbind", d.address(), -1, e.errnoName(), "unbind waits: " + e.waitsFor(),
-                        Map.of("waitsFor", e.waitsFor()));
-                return "The unbind waits until the device's users are gone (" + e.waitsFor() + "); close the "
+                st.record("unbind", d.address(), -1, e.errnoName(), "unbind waits: " + waits,
+                        Map.of("waitsFor", waits));
+                return "The unbind waits until the device's users are gone (" + waits + "); close the "
                         + "device and it completes.";
             }
-            return recordUnbound(st, lab, d.address(), d.address() + " unbound from vfio-pci");
+            return recordUnbound(st, d.address(), d.address() + " unbound from vfio-pci");
         }, message -> {
             panel.showResult("unbind", Badge.Tone.INFO, message);
             status.accept(message);
@@ -429,7 +427,7 @@ final class TryItController {
     }
 
     /** Records a completed unbind with the type1 mappings of the device's BARs that outlived it. */
-    private String recordUnbound(IoState st, Optional<LabKernel> lab, PciAddress a, String what) {
+    private String recordUnbound(IoState st, PciAddress a, String what) {
         DeviceSession s = st.sessions.remove(a);
         if (s != null) {
             try {
@@ -439,9 +437,8 @@ final class TryItController {
             }
         }
         st.lastBuf.keySet().removeIf(k -> k.startsWith(a + "/"));
-        // type1 never drops a mapping by itself: the lab can show it; on a real host, the ones this app made remain
-        long stale = lab.map(k -> k.staleType1Mappings().stream().filter(m -> a.equals(m.source())).count())
-                .orElse((long) st.type1BySource.getOrDefault(a, List.of()).size());
+        // type1 never drops a mapping by itself (nothing tells the IOMMU): every one this app made of the BAR remains
+        long stale = st.type1BySource.getOrDefault(a, List.of()).size();
         String text = what + (stale == 0 ? "" : "; " + stale + " type1 mapping(s) still point at its BAR "
                 + "(use-after-free: nothing told the IOMMU)");
         st.record("unbind", a, -1, "ok", text, Map.of("type1Stale", Long.toString(stale)));

@@ -214,6 +214,16 @@ class AbandonFlowTest extends MainWindowFlow {
         }
 
         @Override
+        public Optional<String> driverOf(org.vfioinspector.bridge.model.PciAddress bdf) {
+            return lab.driverOf(bdf);
+        }
+
+        @Override
+        public java.util.List<org.vfioinspector.bridge.kernel.Importer> importers() {
+            return lab.importers();
+        }
+
+        @Override
         public void close() {
             lab.close();
         }

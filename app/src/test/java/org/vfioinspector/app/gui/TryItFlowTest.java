@@ -20,6 +20,7 @@ import org.vfioinspector.app.gui.dmabuf.TimelineEntry;
 import org.vfioinspector.app.gui.dmabuf.TrackState;
 import org.vfioinspector.app.gui.dmabuf.Tracked;
 import org.vfioinspector.bridge.kernel.KernelEvent;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
 
 /**
  * The try-it panel against the lab kernel of qemu-q35: nvme BAR0 exported, an importer attached, reset (revoked
@@ -50,7 +51,7 @@ class TryItFlowTest extends MainWindowFlow {
         pressAndWait(robot, "#exportDmabuf");
         assertEquals("dma-buf: ok", text(robot, "#tryResultBadge"));
         assertEquals("ok", bar0.triedProperty().get().dmabuf().orElseThrow());
-        Tracked buf = tracked(Tracked.Kind.DMABUF);
+        Tracked buf = tracked(RevocationTracker.Kind.DMABUF);
         assertEquals(TrackState.ACTIVE, buf.state().getValue());
         List<TrackState> seen = new CopyOnWriteArrayList<>();
         buf.state().addListener((o, a, b) -> seen.add(b));
@@ -62,7 +63,7 @@ class TryItFlowTest extends MainWindowFlow {
         WaitForAsyncUtils.asyncFx(() -> importers.setValue("testdev")).get();
         pressAndWait(robot, "#attachImporter");
         assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
-        Tracked att = tracked(Tracked.Kind.ATTACHMENT);
+        Tracked att = tracked(RevocationTracker.Kind.ATTACHMENT);
         assertEquals(buf.inode(), att.inode());
 
         // reset: revoked, then restored, with the events on the timeline
@@ -84,7 +85,7 @@ class TryItFlowTest extends MainWindowFlow {
         await(() -> buf.state().getValue() == TrackState.DEAD, robot, seen);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(TrackState.DEAD, att.state().getValue());
-        assertEquals(TrackState.DEAD, tracked(Tracked.Kind.MAPPING).state().getValue());
+        assertEquals(TrackState.DEAD, tracked(RevocationTracker.Kind.MAPPING).state().getValue());
         assertTrue(stateBadges(robot).contains("dead"), stateBadges(robot).toString());
 
         // ivshmem's 256-byte BAR0: export refused with EINVAL, shown with its meaning
@@ -126,7 +127,7 @@ class TryItFlowTest extends MainWindowFlow {
         }
     }
 
-    private Tracked tracked(Tracked.Kind kind) {
+    private Tracked tracked(RevocationTracker.Kind kind) {
         return window.revocations().tracked().stream().filter(t -> t.kind() == kind).findFirst().orElseThrow(
                 () -> new AssertionError("no tracked " + kind + " in " + window.revocations().tracked()));
     }

@@ -1,6 +1,7 @@
 package org.vfioinspector.app.kernellab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -361,6 +362,44 @@ class KernelLabIT {
             fail(kernel + "/" + set + ": --open-path CDEV differs from --open-path LEGACY in " + diffs.size()
                     + " point(s) (expected = cdev, got = legacy):\n  " + String.join("\n  ", diffs));
         }
+    }
+
+    /**
+     * The kernel-level conformance suite (the one {@code KernelConformanceLabTest} runs on the lab) ran inside the
+     * guest against the real kernel: every case passed, or was skipped with its reason (a kernel without iommufd
+     * skips the importer cases, one without VFIO_DEVICE_CDEV the cdev open). It runs last in the guest: it unbinds
+     * and binds a device again.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void conformanceSuitePassesOnTheRealKernel(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode c = command(r, "conformance");
+        Path dir = dir(kernel, set);
+        assertTrue(c.path("ran").asBoolean() && !c.path("timedOut").asBoolean(), kernel + "/" + set
+                + ": the conformance suite did not run to its end; stderr:\n" + tail(dir.resolve("conformance.stderr"), 30));
+        JsonNode report = JSON.readTree(Files.readString(dir.resolve("conformance.stdout")));
+        assertFalse(report.path("lab").asBoolean(true), "the suite ran on the lab, not the guest's kernel");
+        List<String> failed = new java.util.ArrayList<>();
+        List<String> passed = new java.util.ArrayList<>();
+        for (JsonNode k : report.path("cases")) {
+            String status = k.path("status").asText();
+            if (status.equals("PASS")) {
+                passed.add(k.path("name").asText());
+            } else if (!status.equals("SKIP") || k.path("detail").asText().isBlank()) {
+                failed.add(k.path("name").asText() + " " + status + ": " + k.path("detail").asText());
+            }
+        }
+        assertTrue(failed.isEmpty(), kernel + "/" + set + " (" + report.path("kernel").asText() + "): " + failed);
+        if (IOMMUFD.equals(kernel)) {
+            // the Done-when of issue 20: iommufd's attachment revoked live and mapped again, for good on close
+            for (String must : List.of("open-cdev", "iommufd-map-file", "importer-memory-revoke-restore",
+                    "importer-close-permanent")) {
+                assertTrue(passed.contains(must), kernel + "/" + set + ": " + must + " did not pass: " + report);
+            }
+        }
+        assertTrue(passed.size() >= 5, kernel + "/" + set + ": only " + passed + " passed: " + report);
+        assertEquals(0, c.path("exitCode").asInt(-1), "conformance exit code");
     }
 
     /**

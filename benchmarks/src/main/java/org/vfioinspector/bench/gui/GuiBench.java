@@ -28,6 +28,7 @@ import org.vfioinspector.app.gui.host.HostChoice;
 import org.vfioinspector.app.gui.host.LoadedHost;
 import org.vfioinspector.bridge.kernel.KernelEvent;
 import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
 
 /**
  * GUI measurements on the real main window with a big lab host (a scenario file):
@@ -169,7 +170,7 @@ public final class GuiBench extends Application {
         List<Tracked> tracked = onFx(() -> {
             List<Tracked> ts = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                Tracked t = Tracked.active(Tracked.Kind.DMABUF, new PciAddress(0x7fff, i, 0, 0), 1, 1000 + i,
+                Tracked t = Tracked.active(RevocationTracker.Kind.DMABUF, new PciAddress(0x7fff, i, 0, 0), 1, 1000 + i,
                         "bench dma-buf " + i);
                 model.track(t);
                 ts.add(t);

@@ -109,14 +109,9 @@ public final class Host implements AutoCloseable {
         return kind == Kind.LAB;
     }
 
-    /** The lab kernel of a lab host (for lab-only operations: scenario importers, type1 mappings, unbind). */
-    public Optional<LabKernel> labKernel() {
-        return Optional.ofNullable(labKernel);
-    }
-
     /** The lab scenario of a lab host. */
     public Optional<LabScenario> scenario() {
-        return labKernel().map(LabKernel::scenario);
+        return Optional.ofNullable(labKernel).map(LabKernel::scenario);
     }
 
     /** The kernel behind this host, created on first use; empty for a snapshot. */

@@ -1,6 +1,8 @@
 package org.vfioinspector.bridge.kernel;
 
+import java.util.List;
 import java.util.Optional;
+import org.vfioinspector.bridge.model.PciAddress;
 
 /**
  * The one boundary between the inspector and a kernel. Two kernels live below it: the real one (JNA: open, ioctl,
@@ -64,6 +66,20 @@ public interface Kernel extends AutoCloseable {
 
     /** The text of debugfs dma_buf/bufinfo (every dma-buf and its attached devices), when readable. */
     Optional<String> dmaBufInfo();
+
+    /** The driver a device is bound to now (the name of its sysfs driver link), empty when none or unknown. */
+    default Optional<String> driverOf(PciAddress bdf) {
+        return Optional.empty();
+    }
+
+    /**
+     * The in-kernel importers this kernel lets the inspector attach to a dma-buf directly: the lab scenario's (a
+     * test module's or a driver's). A real kernel has no such door: there userspace imports through iommufd
+     * ({@code bridge.kernel.iommufd.IommufdImporter}), on this and every kernel that has it.
+     */
+    default List<Importer> importers() {
+        return List.of();
+    }
 
     /** Writes a sysfs attribute relative to the sysfs root, e.g. "bus/pci/drivers/vfio-pci/unbind". May block. */
     void writeAttribute(String sysPath, String value) throws KernelException;

@@ -11,10 +11,25 @@ import java.util.Optional;
 public class KernelException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** What kind of failure: an errno, a fault through a mapping, or a call that sleeps until someone else acts. */
+    public enum Kind {
+        /** The call returned -1 with errno set. */
+        ERRNO,
+        /** A read or write through a mapping faulted (see {@link SigbusException}). */
+        SIGBUS,
+        /**
+         * The call would sleep in the kernel until someone else releases something (an unbind waiting for the
+         * device's users, a revoke waiting for an importer to unmap). A model reports it instead of hanging; the
+         * operation stays pending and completes when the waited-for release happens.
+         */
+        BLOCKED
+    }
+
     private final String operation;
     private final String target;
     private final int errno;
     private final String remedy;
+    private final String waitsFor;
 
     public KernelException(String operation, String target, int errno, String remedy) {
         super(operation + (target == null || target.isEmpty() ? "" : " on " + target) + ": " + Errno.nameOf(errno)
@@ -23,6 +38,7 @@ public class KernelException extends Exception {
         this.target = target;
         this.errno = errno;
         this.remedy = remedy;
+        this.waitsFor = null;
     }
 
     public KernelException(String operation, String target, Errno errno) {
@@ -30,11 +46,43 @@ public class KernelException extends Exception {
     }
 
     protected KernelException(String operation, String target, String message, String remedy) {
+        this(operation, target, message, remedy, null);
+    }
+
+    private KernelException(String operation, String target, String message, String remedy, String waitsFor) {
         super(message);
         this.operation = operation;
         this.target = target;
         this.errno = 0;
         this.remedy = remedy;
+        this.waitsFor = waitsFor;
+    }
+
+    /**
+     * A call that blocks in the kernel (it sleeps until someone else releases something), reported instead of
+     * hanging: see {@link Kind#BLOCKED}.
+     *
+     * @param waitsFor what the kernel waits for, with the kernel function
+     */
+    public static KernelException blocked(String operation, String target, String waitsFor) {
+        return new KernelException(operation, target, operation + (target == null ? "" : " on " + target)
+                + ": blocks (" + waitsFor + ")", "Release what it waits for; the operation then completes.",
+                waitsFor);
+    }
+
+    /** ERRNO, SIGBUS or BLOCKED. */
+    public Kind kind() {
+        return waitsFor != null ? Kind.BLOCKED : Kind.ERRNO;
+    }
+
+    /** True for a call that blocks until someone else releases something. */
+    public boolean isBlocked() {
+        return kind() == Kind.BLOCKED;
+    }
+
+    /** What a blocked call waits for (the kernel function and whom), empty for any other failure. */
+    public Optional<String> waitsFor() {
+        return Optional.ofNullable(waitsFor);
     }
 
     private static String describe(int errno) {
@@ -55,9 +103,9 @@ public class KernelException extends Exception {
         return errno;
     }
 
-    /** The errno name ("EINVAL"), or the fault's name ("SIGBUS"). */
+    /** The errno name ("EINVAL"), or the fault's name ("SIGBUS"), or "BLOCKED". */
     public String errnoName() {
-        return Errno.nameOf(errno);
+        return isBlocked() ? "BLOCKED" : Errno.nameOf(errno);
     }
 
     public Optional<String> remedy() {
@@ -66,6 +114,9 @@ public class KernelException extends Exception {
 
     /** The same failure with a remedy attached (the layer that knows the context knows the remedy). */
     public KernelException withRemedy(String newRemedy) {
+        if (isBlocked()) {
+            return new KernelException(operation, target, getMessage(), newRemedy, waitsFor);
+        }
         return new KernelException(operation, target, errno, newRemedy);
     }
 }

@@ -15,6 +15,11 @@ public final class SigbusException extends KernelException {
     }
 
     @Override
+    public Kind kind() {
+        return Kind.SIGBUS;
+    }
+
+    @Override
     public String errnoName() {
         return "SIGBUS";
     }

@@ -223,12 +223,6 @@ public final class LabKernel implements Kernel {
         }
     }
 
-    private static final class IommufdFile {
-        final Map<Integer, List<Integer>> ioas = new HashMap<>();
-        int nextId = 1;
-        long nextIova = 0x100000000L;
-    }
-
     /** An importer's attachment to a dma-buf. */
     private static final class Attachment {
         final int id;
@@ -316,7 +310,7 @@ public final class LabKernel implements Kernel {
             if (!profile.iommufd()) {
                 throw new KernelException("open", devPath, Errno.ENOENT);
             }
-            return alloc(new IommufdFile());
+            return alloc(new LabIommufd(iommufdExporter));
         }
         if (devPath.startsWith("vfio/") && devPath.substring(5).matches("\\d+")) {
             int id = Integer.parseInt(devPath.substring(5));
@@ -343,6 +337,8 @@ public final class LabKernel implements Kernel {
             maybeRelease(f.buf);
         } else if (o instanceof Group g && g.container != null) {
             g.container.groups.remove(g);
+        } else if (o instanceof LabIommufd i) {
+            i.close();
         }
     }
 
@@ -455,8 +451,8 @@ public final class LabKernel implements Kernel {
         if (o instanceof DeviceFile df) {
             return deviceIoctl(df.dev, request, arg);
         }
-        if (o instanceof IommufdFile i) {
-            return iommufdIoctl(i, request, arg);
+        if (o instanceof LabIommufd i) {
+            return i.ioctl(request, arg);
         }
         throw new KernelException(name(request), "fd " + fd, Errno.ENOTTY);
     }
@@ -628,7 +624,7 @@ public final class LabKernel implements Kernel {
         return 0;
     }
 
-    private void revoke(Dev d, String why) throws LabBlockedException {
+    private void revoke(Dev d, String why) throws KernelException {
         PciAddress bdf = d.sd.bdf();
         emit(KernelEvent.Kind.ZAP, "vfio_pci_zap_and_down_write_memory_lock", bdf, -1, why);
         emit(KernelEvent.Kind.REVOKE, "vfio_pci_dma_buf_move", bdf, -1, "revoked=1 (" + why + ")");
@@ -648,7 +644,7 @@ public final class LabKernel implements Kernel {
             String w = "vfio_pci_dma_buf_move waits in wait_for_completion until importer(s) " + waits
                     + " unmap (1a8a5227f229)";
             pending.add("revoke " + bdf + ": " + w);
-            throw new LabBlockedException(why, bdf.toString(), w);
+            throw KernelException.blocked(why, bdf.toString(), w);
         }
     }
 
@@ -733,52 +729,32 @@ public final class LabKernel implements Kernel {
         return 0;
     }
 
-    private int iommufdIoctl(IommufdFile f, long request, byte[] arg) throws KernelException {
-        if (request == Vfio.IOMMU_IOAS_ALLOC) {
-            int id = f.nextId++;
-            f.ioas.put(id, new ArrayList<>());
-            Iommufd.IoasAlloc.setOutIoasId(arg, id);
-            return 0;
+    /** iommufd's view of the lab's dma-bufs (LabIommufd models the IOAS side). */
+    private final LabIommufd.Exporter iommufdExporter = new LabIommufd.Exporter() {
+        @Override
+        public LabIommufd.Buffer dmaBuf(int fd) throws KernelException {
+            if (!(fds.get(fd) instanceof DmaBufFile f)) {
+                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + fd, Errno.EBADF);
+            }
+            DmaBuf b = f.buf;
+            return new LabIommufd.Buffer(b.size(), b.ranges.size(), b.revoked, b.cleanedUp, profile.iommufdDmaBuf());
         }
-        if (request == Vfio.IOMMU_IOAS_MAP_FILE) {
-            Iommufd.IoasMapFile m = Iommufd.IoasMapFile.decode(arg);
-            if (!f.ioas.containsKey(m.ioasId())) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "ioas " + m.ioasId(), Errno.ENOENT);
-            }
-            if (m.length() == 0) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "ioas " + m.ioasId(), Errno.EINVAL);
-            }
-            Object o = fds.get(m.fd());
-            if (!(o instanceof DmaBufFile dbf)) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + m.fd(), Errno.EBADF);
-            }
-            DmaBuf b = dbf.buf;
-            if (!profile.iommufdDmaBuf()) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + m.fd(), Errno.EINVAL);
-            }
-            if (Long.compareUnsigned(m.start() + m.length(), b.size()) > 0) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + m.fd(), Errno.EINVAL);
-            }
-            if (b.revoked) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + m.fd(), Errno.ENODEV.number(),
-                        "vfio_pci_dma_buf_iommufd_map: the dma-buf is revoked");
-            }
-            if (b.ranges.size() != 1) {
-                throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + m.fd(), Errno.EOPNOTSUPP.number(),
-                        "vfio_pci_dma_buf_iommufd_map: nr_ranges != 1");
-            }
+
+        @Override
+        public int attach(int fd, long start) {
+            DmaBuf b = ((DmaBufFile) fds.get(fd)).buf;
             Attachment a = new Attachment(nextAttachment++, new ImporterRules.Importer("iommu", null, true, true), true, b);
             a.mapped = true;
-            a.dmaAddress = b.phys.get(0) + m.start();
+            a.dmaAddress = b.phys.get(0) + start;
             attachments.put(a.id, a);
-            long iova = (m.flags() & Vfio.IOMMU_IOAS_MAP_FIXED_IOVA) != 0 ? m.iova() : f.nextIova;
-            f.nextIova += (m.length() + 0xfffff) & ~0xfffffL;
-            Iommufd.IoasMapFile.setIova(arg, iova);
-            f.ioas.get(m.ioasId()).add(a.id);
-            return 0;
+            return a.id;
         }
-        throw new KernelException(name(request), "iommufd", Errno.ENOTTY);
-    }
+
+        @Override
+        public void detach(int attachment) {
+            importerDetach(attachment);
+        }
+    };
 
     private static String name(long request) {
         if (request == Vfio.VFIO_DEVICE_FEATURE) {
@@ -1165,7 +1141,7 @@ public final class LabKernel implements Kernel {
             if (v.refused()) {
                 d.unbindPending = true;
                 pending.add("unbind " + d.sd.bdf());
-                throw new LabBlockedException("write " + sysPath, bdfText, v.rule().describe());
+                throw KernelException.blocked("write " + sysPath, bdfText, v.rule().describe());
             }
             d.driver = null;
             return;
@@ -1205,8 +1181,15 @@ public final class LabKernel implements Kernel {
 
     // ---------------------------------------------------------------- lab-only API
 
+    /** The scenario's in-kernel importers, each attachable to a dma-buf fd of this kernel. */
+    @Override
+    public List<org.vfioinspector.bridge.kernel.Importer> importers() {
+        return scenario.importers().stream().<org.vfioinspector.bridge.kernel.Importer>map(i -> new LabImporter(this, i))
+                .toList();
+    }
+
     /** An in-kernel importer of the scenario attaches to the dma-buf behind {@code dmaBufFd}; returns the attachment id. */
-    public synchronized int importerAttach(String importerName, int dmaBufFd) throws KernelException {
+    synchronized int importerAttach(String importerName, int dmaBufFd) throws KernelException {
         LabScenario.Importer si = scenario.importer(importerName).orElseThrow(() ->
                 new KernelException("dma_buf_dynamic_attach", importerName, Errno.ENOENT));
         Object o = file(dmaBufFd, "dma_buf_get");
@@ -1225,7 +1208,7 @@ public final class LabKernel implements Kernel {
     }
 
     /** dma_buf_map_attachment: returns the DMA address of the first range. */
-    public synchronized long importerMap(int attachment) throws KernelException {
+    synchronized long importerMap(int attachment) throws KernelException {
         Attachment a = attachment(attachment);
         Verdict v = ImporterRules.map(a.importer, new ImporterRules.BufState(a.buf.revoked, a.buf.cleanedUp),
                 a.buf.exporterBdf, scenario);
@@ -1239,13 +1222,21 @@ public final class LabKernel implements Kernel {
     }
 
     /** dma_buf_unmap_attachment; completes a revocation that waited for this importer. */
-    public synchronized void importerUnmap(int attachment) throws KernelException {
+    synchronized void importerUnmap(int attachment) throws KernelException {
         Attachment a = attachment(attachment);
         a.mapped = false;
         boolean stillWaiting = attachments.values().stream().anyMatch(x -> x.buf.revoked && x.mapped
                 && x.buf.exporterBdf.equals(a.buf.exporterBdf));
         if (!stillWaiting) {
             pending.removeIf(p -> p.startsWith("revoke " + a.buf.exporterBdf));
+        }
+    }
+
+    /** dma_buf_detach: the attachment goes; the buffer is released when nothing else holds it. */
+    synchronized void importerDetach(int attachment) {
+        Attachment a = attachments.remove(attachment);
+        if (a != null) {
+            maybeRelease(a.buf);
         }
     }
 
@@ -1276,6 +1267,7 @@ public final class LabKernel implements Kernel {
     }
 
     /** The driver a device is bound to now (null: none). */
+    @Override
     public synchronized Optional<String> driverOf(PciAddress bdf) {
         Dev d = devs.get(bdf);
         return d == null ? Optional.empty() : Optional.ofNullable(d.driver);

@@ -6,6 +6,7 @@ import org.vfioinspector.bridge.kernel.Errno;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelException;
 import org.vfioinspector.bridge.kernel.Mapping;
+import org.vfioinspector.bridge.kernel.iommufd.IommufdImporter;
 import org.vfioinspector.bridge.uapi.CapabilityChain;
 import org.vfioinspector.bridge.uapi.DmaBufUapi;
 import org.vfioinspector.bridge.uapi.Iommufd;
@@ -42,6 +43,7 @@ public final class DeviceSession implements AutoCloseable {
     private int deviceFd = -1;
     private int iommuFd = -1;
     private int ioasId = -1;
+    private IommufdImporter importer;
     private boolean deviceClosed;
     /** The type1 container on the legacy path (own or shared), null on the cdev path. */
     private VfioContainer container;
@@ -136,9 +138,7 @@ public final class DeviceSession implements AutoCloseable {
 
     /** IOMMU_IOAS_ALLOC on {@code iommu}: the session's IOAS. */
     private void allocIoas(int iommu) throws KernelException {
-        byte[] alloc = Iommufd.IoasAlloc.request();
-        kernel.ioctl(iommu, Vfio.IOMMU_IOAS_ALLOC, alloc);
-        ioasId = Iommufd.IoasAlloc.outIoasId(alloc);
+        ioasId = IommufdImporter.allocIoas(kernel, iommu);
     }
 
     private void closeDeviceFd() throws KernelException {
@@ -150,6 +150,12 @@ public final class DeviceSession implements AutoCloseable {
 
     public DeviceTarget target() {
         return target;
+    }
+
+    /** The raw device fd, for a suite that drives the uapi with arguments the session would not build. */
+    public int deviceFd() throws KernelException {
+        requireOpen();
+        return deviceFd;
     }
 
     /** The path actually taken: LEGACY or CDEV. */
@@ -172,6 +178,9 @@ public final class DeviceSession implements AutoCloseable {
     }
 
     private KernelException named(KernelException e, String op, String tgt) {
+        if (e.kind() != KernelException.Kind.ERRNO) {
+            return e; // a fault or a blocked call names its own operation, and is not an errno to re-wrap
+        }
         KernelException n = new KernelException(op, tgt, e.errno(), e.remedy().orElse(null));
         return Remedies.attach(n, target.group());
     }
@@ -445,26 +454,28 @@ public final class DeviceSession implements AutoCloseable {
     }
 
     /**
-     * Imports a dma-buf into an iommufd IOAS (IOMMU_IOAS_MAP_FILE, Linux 6.19+ for dma-bufs), so there is an
-     * attachment of the inspector's own to watch. On the legacy path the session opens iommu and allocates an IOAS
-     * for this; a kernel without iommufd answers ENOENT (open of iommu). Returns the IOVA the kernel chose.
+     * iommufd as this session's dma-buf importer (IOMMU_IOAS_MAP_FILE, Linux 6.19+ for dma-bufs): on the cdev path
+     * into the session's own IOAS, where the device is attached (its DMA to the IOVA reaches the buffer); on the
+     * legacy path into an IOAS of its own (iommu opened for it), with no device attached. Closed with the session.
+     * A kernel without iommufd answers ENOENT (open of iommu).
      */
-    public Outcome<Long> importIntoIoas(DmaBuf buf) {
-        try {
-            if (iommuFd < 0) {
-                allocIoas(openIommufd());
-            }
-            byte[] map = Iommufd.IoasMapFile.of(Vfio.IOMMU_IOAS_MAP_READABLE | Vfio.IOMMU_IOAS_MAP_WRITEABLE, ioasId,
-                    buf.fd(), 0, buf.size(), 0).encode();
+    public IommufdImporter iommufdImporter() throws KernelException {
+        if (importer == null) {
             try {
-                kernel.ioctl(iommuFd, Vfio.IOMMU_IOAS_MAP_FILE, map);
+                if (iommuFd < 0) {
+                    allocIoas(openIommufd());
+                }
             } catch (KernelException e) {
-                throw named(e, "IOMMU_IOAS_MAP_FILE", where(buf.regionIndex()) + " dma-buf");
+                throw Remedies.attach(e.errno() == Errno.ENOENT.number() ? e.withRemedy("This kernel has no "
+                        + "iommufd (CONFIG_IOMMUFD is not set); nothing in userspace can import a dma-buf here.")
+                        : e, target.group());
             }
-            return Outcome.ok(Iommufd.IoasMapFile.decode(map).iova());
-        } catch (KernelException e) {
-            return Outcome.failed(Remedies.attach(e, target.group()));
+            IommufdImporter imp = IommufdImporter.into(kernel, iommuFd, ioasId,
+                    openPath == OpenPath.CDEV && !deviceClosed ? target.bdf() : null);
+            resources.push("importer", imp::close);
+            importer = imp;
         }
+        return importer;
     }
 
     /**

@@ -1,8 +1,9 @@
 package org.vfioinspector.app.gui.dmabuf;
 
 import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
 
-/** The life of a mapping, dma-buf or attachment as the revocation view shows it. */
+/** The life of a mapping, dma-buf or attachment as the revocation view shows it: the tracker's state, with a tone. */
 public enum TrackState {
     /** Usable. */
     ACTIVE(Badge.Tone.GREEN),
@@ -17,6 +18,16 @@ public enum TrackState {
 
     TrackState(Badge.Tone tone) {
         this.tone = tone;
+    }
+
+    /** The view's face of the tracker's state. */
+    public static TrackState of(RevocationTracker.State s) {
+        return valueOf(s.name());
+    }
+
+    /** The tracker's state this shows. */
+    public RevocationTracker.State state() {
+        return RevocationTracker.State.valueOf(name());
     }
 
     public Badge.Tone tone() {

@@ -16,6 +16,7 @@ import org.vfioinspector.app.gui.MainWindowFlow;
 import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.bridge.kernel.KernelEvent;
 import org.vfioinspector.bridge.model.PciAddress;
+import org.vfioinspector.bridge.revocation.RevocationTracker;
 
 /**
  * The revocation view reacts to kernel events as they arrive, from the event thread: the sequence is the one the
@@ -58,9 +59,9 @@ class RevocationFlowTest extends MainWindowFlow {
 
     @Test
     void resetRevokesThenRestoresAndCloseKillsForGood(FxRobot robot) throws Exception {
-        Tracked mapping = Tracked.active(Tracked.Kind.MAPPING, NVME, 0, -1, "BAR0 [0, 16K)");
-        Tracked buf = Tracked.active(Tracked.Kind.DMABUF, NVME, 0, 1234, "BAR0 [0, 16K)");
-        Tracked att = Tracked.active(Tracked.Kind.ATTACHMENT, NVME, 0, 1234, "importer");
+        Tracked mapping = Tracked.active(RevocationTracker.Kind.MAPPING, NVME, 0, -1, "BAR0 [0, 16K)");
+        Tracked buf = Tracked.active(RevocationTracker.Kind.DMABUF, NVME, 0, 1234, "BAR0 [0, 16K)");
+        Tracked att = Tracked.active(RevocationTracker.Kind.ATTACHMENT, NVME, 0, 1234, "importer");
         robot.interact(() -> List.of(mapping, buf, att).forEach(window.revocations()::track));
 
         deliver(ev(KernelEvent.Kind.ZAP, "vfio_pci_zap_and_down_write_memory_lock", -1));
@@ -84,7 +85,7 @@ class RevocationFlowTest extends MainWindowFlow {
 
     @Test
     void timelineIsSavedAsJsonAndHtml(FxRobot robot, @TempDir Path dir) throws Exception {
-        robot.interact(() -> window.revocations().track(Tracked.active(Tracked.Kind.DMABUF, NVME, 0, 9, "BAR0")));
+        robot.interact(() -> window.revocations().track(Tracked.active(RevocationTracker.Kind.DMABUF, NVME, 0, 9, "BAR0")));
         deliver(ev(KernelEvent.Kind.REVOKE, "vfio_pci_dma_buf_move", 9));
         Path json = dir.resolve("t.json");
         Path html = dir.resolve("t.html");

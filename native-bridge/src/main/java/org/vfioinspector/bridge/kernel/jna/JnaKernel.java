@@ -217,7 +217,8 @@ public final class JnaKernel implements Kernel {
     }
 
     /** The driver a device is bound to, from the driver link's name. */
-    private Optional<String> driverOf(org.vfioinspector.bridge.model.PciAddress bdf) {
+    @Override
+    public Optional<String> driverOf(org.vfioinspector.bridge.model.PciAddress bdf) {
         try {
             return Optional.of(Files.readSymbolicLink(paths.sys("bus/pci/devices/" + bdf
                     + "/driver")).getFileName().toString());
