@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.vfioinspector.bridge.config.Capability;
 import org.vfioinspector.bridge.config.Capability.Detail;
-import org.vfioinspector.bridge.config.CapabilityText;
+import org.vfioinspector.bridge.text.CapabilityText;
 import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;

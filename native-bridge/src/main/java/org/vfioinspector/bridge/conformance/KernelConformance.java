@@ -229,7 +229,7 @@ public final class KernelConformance {
         List<PciDevice> withCdev = devices.stream().filter(d -> d.vfioDevice().isPresent()).toList();
         if (withCdev.isEmpty()) {
             throw new Skip(kernel.isLab() ? "the lab kernel models the legacy group/container path only (no "
-                    + "/dev/vfio/devices)" : "no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
+                    + "vfio-dev cdevs)" : "no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
         }
         for (PciDevice d : withCdev) {
             try (DeviceSession s = DeviceSession.open(kernel, DeviceTarget.of(d), OpenPath.CDEV)) {
@@ -237,7 +237,7 @@ public final class KernelConformance {
                 expect(d.address() + " num_regions", Vfio.VFIO_PCI_NUM_REGIONS, s.deviceInfo().numRegions());
             }
         }
-        return withCdev.size() + " device(s) opened through /dev/vfio/devices and iommufd";
+        return withCdev.size() + " device(s) opened through their vfio-dev cdev and iommufd";
     }
 
     /** Region info agrees with sysfs: each BAR's size; I/O BARs without MMAP; absent BARs size 0; VGA EINVAL. */

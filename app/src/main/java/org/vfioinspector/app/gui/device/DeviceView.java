@@ -20,7 +20,7 @@ import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.app.gui.groups.DeviceIcons;
 import org.vfioinspector.app.gui.groups.DeviceText;
 import org.vfioinspector.bridge.config.Capability;
-import org.vfioinspector.bridge.config.CapabilityText;
+import org.vfioinspector.bridge.text.CapabilityText;
 import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;

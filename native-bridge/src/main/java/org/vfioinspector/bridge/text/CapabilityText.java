@@ -1,7 +1,7 @@
-package org.vfioinspector.bridge.config;
+package org.vfioinspector.bridge.text;
 
 import java.util.stream.Collectors;
-
+import org.vfioinspector.bridge.config.Capability;
 import org.vfioinspector.bridge.config.Capability.Detail;
 import org.vfioinspector.bridge.model.Sizes;
 
