@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -253,10 +254,14 @@ public final class MainWindow {
             String actions = System.getProperty(TRY_PROPERTY);
             if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
                 right.setDividerPositions(0.5);
-                for (String a : actions.split(",")) {
-                    device.tryIt().perform(org.vfioinspector.app.gui.device.TryItPanel.Action.valueOf(
-                            a.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
-                }
+                // after the host's importers are listed (a kernel call queued on vfio-io when the host was
+                // applied, its answer posted to the FX thread): ATTACH needs the importer choice filled
+                ctx.vfioIo().execute(() -> Platform.runLater(() -> {
+                    for (String a : actions.split(",")) {
+                        device.tryIt().perform(org.vfioinspector.app.gui.device.TryItPanel.Action.valueOf(
+                                a.strip().toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+                    }
+                }));
             }
         }
     }
