@@ -84,7 +84,7 @@ public final class IommufdImporter implements Importer, AutoCloseable {
             return Optional.empty();
         } catch (KernelException e) {
             if (e.errno() == Errno.ENOENT.number() || e.errno() == Errno.ENODEV.number()) {
-                return Optional.of("this kernel has no iommufd (no /dev/iommu: CONFIG_IOMMUFD is not set, as in "
+                return Optional.of("this kernel has no iommufd (no iommu device node: CONFIG_IOMMUFD is not set, as in "
                         + "Debian's kernels), so nothing can import a dma-buf from userspace");
             }
             return Optional.of("iommufd cannot be opened: " + e.getMessage());
