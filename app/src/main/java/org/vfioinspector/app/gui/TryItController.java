@@ -93,10 +93,11 @@ final class TryItController {
                 old.handle().ifPresent(org.vfioinspector.bridge.host.Host::close);
             }
         });
-        panel.setImporters(List.of(), "");
+        // the kernel's own importers (a lab scenario's: a list, no kernel call) at once; iommufd once its node opens
+        List<String> own = now.kernel().map(k -> k.importers().stream().map(Importer::name).toList()).orElse(List.of());
+        panel.setImporters(own, "");
         now.kernel().ifPresent(kernel -> ctx.vfioIo().execute(() -> {
-            // the kernel's own importers (a lab scenario's), then iommufd where /dev/iommu opens
-            List<String> names = new ArrayList<>(kernel.importers().stream().map(Importer::name).toList());
+            List<String> names = new ArrayList<>(own);
             Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
             if (noIommufd.isEmpty()) {
                 names.add(IommufdImporter.NAME);
