@@ -11,13 +11,20 @@ import java.util.concurrent.TimeUnit;
 /** Test helpers: the real-kernel snapshot (kept in native-bridge's test resources) and in-process CLI runs. */
 final class Snapshots {
     static final String Q35 = "qemu-q35-intel-linux7.2.13";
+    /** A Firecracker guest with one NVIDIA H200 passed through, no vIOMMU, Linux 6.18 (the lent GPU machine). */
+    static final String H200 = "firecracker-h200-linux6.18.44";
 
     private Snapshots() {
     }
 
-    /** Extracts the snapshot into {@code into} with tar and returns the directory that holds sys/. */
+    /** Extracts the QEMU q35 snapshot into {@code into} with tar and returns the directory that holds sys/. */
     static Path extract(Path into) throws IOException, InterruptedException {
-        Path tarball = Path.of("..", "native-bridge", "src", "test", "resources", "sysfs", Q35 + ".tar.gz")
+        return extract(into, Q35);
+    }
+
+    /** Extracts snapshot {@code name} (a tarball of native-bridge's test resources) and returns its directory. */
+    static Path extract(Path into, String name) throws IOException, InterruptedException {
+        Path tarball = Path.of("..", "native-bridge", "src", "test", "resources", "sysfs", name + ".tar.gz")
                 .toAbsolutePath().normalize();
         if (!Files.isRegularFile(tarball)) {
             throw new IOException("missing fixture " + tarball);
@@ -28,7 +35,7 @@ final class Snapshots {
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("tar failed: " + out);
         }
-        return into.resolve(Q35);
+        return into.resolve(name);
     }
 
     record Result(int exit, String out, String err) {

@@ -46,7 +46,8 @@ public final class LspciCapabilities {
             new String[] {"Lane Margining at the Receiver", "Lane margining"}, new String[] {"Multicast", "Multicast"},
             new String[] {"PCI Advanced Features", "AF"}, new String[] {"Debug port", "Debug port"},
             new String[] {"PCI-X", "PCI-X"}, new String[] {"AGP", "AGP"}, new String[] {"Vital Product Data", "VPD"},
-            new String[] {"Slot ID", "Slot ID"}, new String[] {"HyperTransport", "HyperTransport"});
+            new String[] {"Slot ID", "Slot ID"}, new String[] {"HyperTransport", "HyperTransport"},
+            new String[] {"Null", "Null"});
 
     private LspciCapabilities() {
     }

@@ -34,7 +34,8 @@ public final class ConfigSpaceParser {
             Map.entry(0x11, "MSI-X"), Map.entry(0x12, "SATA"), Map.entry(0x13, "AF"), Map.entry(0x14, "EA"),
             Map.entry(0x15, "FPB"));
     private static final Map<Integer, String> EXTENDED = Map.ofEntries(
-            Map.entry(0x01, "AER"), Map.entry(0x02, "VC"), Map.entry(0x03, "DSN"), Map.entry(0x04, "Power budgeting"),
+            Map.entry(0x00, "Null"), Map.entry(0x01, "AER"), Map.entry(0x02, "VC"), Map.entry(0x03, "DSN"),
+            Map.entry(0x04, "Power budgeting"),
             Map.entry(0x05, "RC link declaration"), Map.entry(0x06, "RC internal link"),
             Map.entry(0x07, "RC event collector"), Map.entry(0x08, "MFVC"), Map.entry(0x09, "VC"),
             Map.entry(0x0a, "RCRB"), Map.entry(0x0b, "Vendor-specific"), Map.entry(0x0c, "CAC"),

@@ -70,10 +70,15 @@ public final class Predictions {
         return of(mm, db);
     }
 
-    /** Both verdicts, and whether (and how) they disagree. */
+    /**
+     * Both verdicts, and whether (and how) they disagree. A kernel without the DMA_BUF feature (ENOTTY: before 6.19)
+     * exports nothing at all, so its BARs do not disagree: warning on every BAR of every older host would hide the
+     * disagreements the warning is for (a 6.18 GPU host's snapshot showed it).
+     */
     public static BarPrediction of(Verdict mm, Verdict db) {
+        boolean noExportFeature = db.errno().filter(e -> e == Errno.ENOTTY).isPresent();
         boolean disagree = mm.outcome() != Verdict.Outcome.UNKNOWN && db.outcome() != Verdict.Outcome.UNKNOWN
-                && mm.allowed() != db.allowed();
+                && mm.allowed() != db.allowed() && !noExportFeature;
         String why = "";
         if (disagree) {
             why = mm.allowed() ? "VFIO lets userspace mmap this BAR but refuses to export it as a dma-buf ("
