@@ -42,12 +42,16 @@ final class ProbeText {
             }
             if (d.revoke() != null) {
                 out.append("  revocation sequence:\n");
-                out.append(String.format("    %-11s %-8s %-10s %-8s %s%n", "step", "result", "mmap read", "pread",
-                        "events"));
+                if (d.importer() != null) {
+                    out.append("    importer: ").append(d.importer()).append('\n');
+                }
+                out.append(String.format("    %-11s %-8s %-10s %-8s %-12s %s%n", "step", "result", "mmap read", "pread",
+                        "importer map", "events"));
                 for (ProbeReport.RevokeStep s : d.revoke()) {
-                    out.append(String.format("    %-11s %-8s %-10s %-8s %s (%s)%n", s.step(), s.result(),
-                            dash(s.mmapRead()), dash(s.pread()), s.events() == null || s.events().isEmpty() ? "none"
-                                    : String.join(", ", s.events()), s.eventSource()));
+                    out.append(String.format("    %-11s %-8s %-10s %-8s %-12s %s (%s)%n", s.step(), s.result(),
+                            dash(s.mmapRead()), dash(s.pread()), dash(s.importerMap()),
+                            s.events() == null || s.events().isEmpty() ? "none" : String.join(", ", s.events()),
+                            s.eventSource()));
                 }
             }
         }

@@ -40,6 +40,45 @@ class LabProbeConformanceTest {
         }
     }
 
+    /**
+     * --revoke attaches iommufd (the importer a real kernel offers userspace) to the first dma-buf and maps it again
+     * after every step: what the real iommufd kernel answered (KernelLabIT holds it to the same list). Where the
+     * profile has no iommufd, the scenario's own in-kernel importer stands in (pci-testdev, whose map is refused:
+     * no P2P between two root-bus devices of q35, facts §9).
+     */
+    @Test
+    void revokeSequenceMapsTheImporterAgainAfterEachStep() throws Exception {
+        JsonNode lab = probe("probe", "--json", "--revoke", "--host", "lab:qemu-q35");
+        int sequences = 0;
+        for (JsonNode d : lab.path("devices")) {
+            if (d.path("revoke").size() != 4) {
+                assertTrue(d.path("importer").isNull(), d.path("bdf") + ": no sequence, no importer");
+                continue;
+            }
+            sequences++;
+            assertTrue(d.path("importer").asText().startsWith("iommufd IOAS"), d.toString());
+            List<String> maps = new java.util.ArrayList<>();
+            d.path("revoke").forEach(s -> maps.add(s.path("importerMap").asText()));
+            assertEquals(List.of("ok", "ENODEV", "ok", "ENODEV"), maps, d.path("bdf").asText());
+        }
+        assertEquals(3, sequences, "nvme 00:07.0, e1000e 01:00.0 and edu 02:00.0 have a reset");
+
+        String noIommufd = new String(LabProbeConformanceTest.class.getResourceAsStream(
+                "/org/vfioinspector/bridge/lab/scenarios/qemu-q35.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("profile: linux-7.2\n", "profile: linux-7.2-noiommufd\n");
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("q35-noiommufd", ".yaml");
+        try {
+            java.nio.file.Files.writeString(f, noIommufd);
+            JsonNode d = probe("probe", "--json", "--revoke", "--host", "lab:" + f, "--device", "0000:00:07.0")
+                    .path("devices").get(0);
+            assertTrue(d.path("importer").asText().startsWith("importer testdev (0000:00:04.0)"), d.toString());
+            assertEquals("EINVAL", d.path("revoke").get(0).path("importerMap").asText(), d.toString());
+            assertEquals("ENODEV", d.path("revoke").get(3).path("importerMap").asText(), d.toString());
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
     /** The comparison can fail: one changed answer is reported with its device, region and field. */
     @Test
     void aDifferenceIsReported() throws Exception {

@@ -107,7 +107,11 @@ public final class ProbeConformance {
                 diffs.add(bdf + ": probed on the real kernel, not in the lab");
                 continue;
             }
-            Set<String> ignore = new java.util.HashSet<>(Set.of("note", "regions", "revoke"));
+            // the importer's description names kernel-chosen IDs (IOAS, IOVA): only attached or not must agree
+            Set<String> ignore = new java.util.HashSet<>(Set.of("note", "regions", "revoke", "importer"));
+            if (r.has("importer") && l.has("importer") && attached(r) != attached(l)) {
+                diffs.add(bdf + " importer: real " + r.path("importer") + ", lab " + l.path("importer"));
+            }
             if (ignoreGroups) {
                 ignore.add("group");
             }
@@ -137,6 +141,10 @@ public final class ProbeConformance {
             }
         }
         return diffs;
+    }
+
+    private static boolean attached(JsonNode device) {
+        return device.path("importer").isTextual() && !device.path("importer").asText().startsWith("none");
     }
 
     private static void compareFields(String where, JsonNode expected, JsonNode actual, List<String> diffs,

@@ -323,6 +323,51 @@ class KernelLabIT {
     }
 
     /**
+     * --revoke attaches an importer to the first exported dma-buf and maps it again after each step. On the iommufd
+     * kernel that is iommufd (MAP_FILE), on every open path: the reset revokes and restores (map again: ok),
+     * memory-off revokes (ENODEV), memory-on restores (ok), the close revokes for good (ENODEV). Debian's kernel has
+     * no iommufd: no importer, and the probe says why.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void revokeSequenceCarriesAnImporter(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        List<String> diffs = new java.util.ArrayList<>();
+        int sequences = 0;
+        for (String name : probeCommands(kernel)) {
+            if (!revokes(name)) {
+                continue;
+            }
+            for (JsonNode d : json(r, name).path("devices")) {
+                if (d.path("revoke").size() != 4) {
+                    continue; // no reset method: only the refused reset was asked
+                }
+                sequences++;
+                String where = name + " " + d.path("bdf").asText();
+                String importer = d.path("importer").asText("");
+                List<String> maps = new java.util.ArrayList<>();
+                d.path("revoke").forEach(s -> maps.add(s.path("importerMap").asText("null")));
+                if (IOMMUFD.equals(kernel)) {
+                    if (!importer.startsWith("iommufd IOAS")) {
+                        diffs.add(where + ": importer " + d.path("importer") + ", want iommufd");
+                    } else if (!maps.equals(List.of("ok", "ENODEV", "ok", "ENODEV"))) {
+                        diffs.add(where + ": map again after reset, memory-off, memory-on, close: " + maps
+                                + ", want [ok, ENODEV, ok, ENODEV]");
+                    }
+                } else if (!importer.startsWith("none: ENOENT") || !maps.equals(List.of("null", "null", "null",
+                        "null"))) {
+                    diffs.add(where + ": Debian's kernel has no iommufd: importer " + d.path("importer") + ", maps "
+                            + maps);
+                }
+            }
+        }
+        assertTrue(sequences > 0, kernel + "/" + set + ": no device ran the whole revocation sequence");
+        if (!diffs.isEmpty()) {
+            fail(kernel + "/" + set + ": " + String.join("\n  ", diffs));
+        }
+    }
+
+    /**
      * The path each probe took, device by device: on Debian's kernel (no iommufd, no cdevs) AUTO takes the legacy
      * path; on the iommufd kernel AUTO takes cdev (every device has vfio/devices/vfioN and there is /dev/iommu),
      * --open-path CDEV takes cdev and --open-path LEGACY legacy.

@@ -26,12 +26,21 @@ public record ProbeReport(Map<String, Object> host, KernelInfo kernel, List<Devi
     public record KernelInfo(String release, String profile) {
     }
 
-    /** One device. {@code revoke} is null unless --revoke was asked; {@code note} says why it is null then. */
+    /**
+     * One device. {@code revoke} is null unless --revoke was asked; {@code note} says why it is null then.
+     * {@code importer}: with --revoke, the importer attached to the first exported dma-buf for the sequence
+     * ("iommufd IOAS 1, iova 0x100000000"), or "none: " and why (no export, no iommufd); null without --revoke.
+     */
     @JsonPropertyOrder({"bdf", "group", "openPath", "open", "deviceFlags", "numRegions", "numIrqs", "regions",
-            "revoke", "note"})
+            "importer", "revoke", "note"})
     public record Device(String bdf, int group, String openPath, String open, List<String> deviceFlags,
-                         Integer numRegions, Integer numIrqs, List<Region> regions, List<RevokeStep> revoke,
-                         String note) {
+                         Integer numRegions, Integer numIrqs, List<Region> regions, String importer,
+                         List<RevokeStep> revoke, String note) {
+        /** The same device with another note. */
+        public Device withNote(String newNote) {
+            return new Device(bdf, group, openPath, open, deviceFlags, numRegions, numIrqs, regions, importer, revoke,
+                    newNote);
+        }
     }
 
     /** One region index 0..8. */
@@ -41,9 +50,13 @@ public record ProbeReport(Map<String, Object> host, KernelInfo kernel, List<Devi
                          String mmapValue, String pread, String preadValue, String dmabuf) {
     }
 
-    /** One --revoke step: "reset", "memory-off", "memory-on", "close". */
-    @JsonPropertyOrder({"step", "result", "mmapRead", "pread", "events", "eventSource"})
-    public record RevokeStep(String step, String result, String mmapRead, String pread, List<String> events,
-                             String eventSource) {
+    /**
+     * One --revoke step: "reset", "memory-off", "memory-on", "close". {@code importerMap}: what the kernel answered
+     * when the importer mapped its attachment again after the step ("ok", "ENODEV" while revoked or for good after
+     * close), null when no importer is attached.
+     */
+    @JsonPropertyOrder({"step", "result", "mmapRead", "pread", "importerMap", "events", "eventSource"})
+    public record RevokeStep(String step, String result, String mmapRead, String pread, String importerMap,
+                             List<String> events, String eventSource) {
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
+import org.vfioinspector.bridge.kernel.Attachment;
+import org.vfioinspector.bridge.kernel.Importer;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.kernel.KernelException;
@@ -61,15 +63,14 @@ public final class Prober {
             s = DeviceSession.open(kernel, t, options.openPath());
         } catch (KernelException e) {
             return new ProbeReport.Device(t.bdf().toString(), t.group(), wanted, e.errnoName(), List.of(), null, null,
-                    List.of(), null, e.getMessage() + e.remedy().map(r -> " " + r).orElse(""));
+                    List.of(), null, null, e.getMessage() + e.remedy().map(r -> " " + r).orElse(""));
         }
         ProbeReport.Device d = probeOpened(s, t);
         try {
             s.close();
         } catch (KernelException e) {
             String note = (d.note() == null ? "" : d.note() + "; ") + "closing failed: " + e.getMessage();
-            d = new ProbeReport.Device(d.bdf(), d.group(), d.openPath(), d.open(), d.deviceFlags(), d.numRegions(),
-                    d.numIrqs(), d.regions(), d.revoke(), note);
+            d = d.withNote(note);
         }
         return d;
     }
@@ -82,7 +83,7 @@ public final class Prober {
                 info = s.deviceInfo();
             } catch (KernelException e) {
                 return new ProbeReport.Device(t.bdf().toString(), t.group(), path, e.errnoName(), List.of(), null,
-                        null, List.of(), null, e.getMessage());
+                        null, List.of(), null, null, e.getMessage());
             }
             List<ProbeReport.Region> regions = new ArrayList<>();
             List<RegionInfo> infos = new ArrayList<>();
@@ -109,6 +110,7 @@ public final class Prober {
             }
             List<ProbeReport.RevokeStep> revoke = null;
             String note = null;
+            String[] importer = {null};
             if (options.revoke()) {
                 if (!t.boundToVfioPci()) {
                     note = "revoke skipped: the device is bound to " + t.driver() + ", not vfio-pci";
@@ -119,12 +121,12 @@ public final class Prober {
                     note = "no reset method (DEVICE_INFO lacks RESET): VFIO_DEVICE_RESET asked once, the rest of "
                             + "the revocation sequence skipped";
                 } else {
-                    revoke = revoke(s, t, infos, regions);
+                    revoke = revoke(s, t, infos, regions, importer);
                 }
             }
             return new ProbeReport.Device(t.bdf().toString(), t.group(), path, "ok",
-                    DeviceSession.deviceFlagNames(info.flags()), info.numRegions(), info.numIrqs(), regions, revoke,
-                    note);
+                    DeviceSession.deviceFlagNames(info.flags()), info.numRegions(), info.numIrqs(), regions,
+                    importer[0], revoke, note);
         }
     }
 
@@ -136,7 +138,7 @@ public final class Prober {
         } catch (KernelException e) {
             result = e.errnoName();
         }
-        return new ProbeReport.RevokeStep("reset", result, null, null, List.of(), eventSource());
+        return new ProbeReport.RevokeStep("reset", result, null, null, null, List.of(), eventSource());
     }
 
     private String eventSource() {
@@ -145,8 +147,39 @@ public final class Prober {
                 : "unavailable: " + String.join("; ", avail.missing());
     }
 
+    /**
+     * The importer for the sequence: iommufd (IOMMU_IOAS_MAP_FILE; on the cdev path into the IOAS the device is
+     * attached to), the one a real kernel offers userspace, so lab and real probes compare; where the kernel has no
+     * iommufd, the kernel's own first importer (a lab scenario's in-kernel one); else iommufd's refusal.
+     */
+    private static Importer importerFor(DeviceSession s, Kernel kernel) throws KernelException {
+        try {
+            return s.iommufdImporter();
+        } catch (KernelException e) {
+            List<Importer> own = kernel.importers();
+            if (own.isEmpty()) {
+                throw e;
+            }
+            return own.get(0);
+        }
+    }
+
+    private static String answer(KernelCall call) {
+        try {
+            call.run();
+            return "ok";
+        } catch (KernelException e) {
+            return e.errnoName();
+        }
+    }
+
+    @FunctionalInterface
+    private interface KernelCall {
+        void run() throws KernelException;
+    }
+
     private List<ProbeReport.RevokeStep> revoke(DeviceSession s, DeviceTarget t, List<RegionInfo> infos,
-                                                List<ProbeReport.Region> regions) {
+                                                List<ProbeReport.Region> regions, String[] importerOut) {
         KernelEvents events = kernel.events();
         KernelEvents.Availability avail = events.availability();
         String source = eventSource();
@@ -175,6 +208,8 @@ public final class Prober {
             } catch (KernelException e) {
                 // unknown: assume on
             }
+            DmaBuf first = null;
+            int firstIndex = -1;
             for (int i = 0; i <= Vfio.VFIO_PCI_BAR5_REGION_INDEX; i++) {
                 if ("ok".equals(regions.get(i).dmabuf())) {
                     long span = RegionInfo.pageSpan(infos.get(i) == null ? 0 : infos.get(i).size());
@@ -183,9 +218,30 @@ public final class Prober {
                                 Kernel.O_RDWR | Kernel.O_CLOEXEC, null);
                         tracker.track(b.inode(), t.bdf(), memOn ? RevocationTracker.State.ACTIVE
                                 : RevocationTracker.State.REVOKED);
+                        if (first == null) {
+                            first = b;
+                            firstIndex = i;
+                        }
                     } catch (KernelException e) {
                         // the export answered differently the second time; the steps still run
                     }
+                }
+            }
+            // one importer attached to the first dma-buf: each step then asks the kernel to map it again, which is
+            // what a VMM must do after a restore (a revoke unmaps it, a restore does not map it back by itself)
+            Attachment attachment = null;
+            if (first == null) {
+                importerOut[0] = "none: no BAR could be exported as a dma-buf";
+            } else {
+                try {
+                    attachment = importerFor(s, kernel).attach(first.fd());
+                    tracker.track(RevocationTracker.Kind.ATTACHMENT, t.bdf(), firstIndex, first.inode(),
+                            attachment.describe(), memOn ? RevocationTracker.State.ACTIVE
+                                    : RevocationTracker.State.REVOKED);
+                    importerOut[0] = attachment.describe();
+                } catch (KernelException e) {
+                    importerOut[0] = "none: " + e.errnoName() + ": " + e.getMessage()
+                            + e.remedy().map(r -> " " + r).orElse("");
                 }
             }
             RegionInfo mapped = null;
@@ -241,11 +297,15 @@ public final class Prober {
                         pread = s.preadProbe(preadRegion).result();
                     }
                 }
+                String importerMap = null;
+                if (attachment != null) {
+                    importerMap = answer(attachment::map);
+                }
                 List<String> ev;
                 synchronized (seen) {
                     ev = List.copyOf(seen);
                 }
-                steps.add(new ProbeReport.RevokeStep(step, result, mmapRead, pread, ev, source));
+                steps.add(new ProbeReport.RevokeStep(step, result, mmapRead, pread, importerMap, ev, source));
             }
         } finally {
             if (avail.available()) {
