@@ -249,9 +249,37 @@ class KernelLabIT {
                 "list --json host.kernel " + list.path("host").path("kernel") + " vs uname -r " + uname);
 
         List<String> diffs = ListVsLspci.compare(list, lspci);
+        // capabilities too: names and offsets in chain order, MSI-X table/PBA, ACS bits, link, PM state
+        LspciCapabilities.compare(list, LspciCapabilities.parse(successfulOutput(r, "lspci")))
+                .forEach(d -> diffs.add("capabilities: " + d));
         if (!diffs.isEmpty()) {
             fail(kernel + "/" + set + ": list --json disagrees with the guest's lspci -D -nn -vv in " + diffs.size()
                     + " point(s):\n  " + String.join("\n  ", diffs));
+        }
+    }
+
+    /**
+     * The verdict columns' promise on the real kernel: for every region of every probed device, what the guest's
+     * {@code list --json} predicted (mmap, dma-buf export) is what the same kernel answered to {@code probe --json}
+     * (both open paths on the iommufd kernel). Unknown verdicts promise nothing; there must be few.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void listVerdictsAreWhatTheKernelAnswered(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        JsonNode list = JSON.readTree(successfulOutput(r, "list"));
+        List<String> diffs = new java.util.ArrayList<>();
+        int compared = 0;
+        for (String name : List.of("probe", "probe-cdev")) {
+            VerdictsVsProbe.Result v = VerdictsVsProbe.compare(list, json(r, name));
+            v.diffs().forEach(d -> diffs.add(name + ": " + d));
+            compared += v.compared();
+        }
+        assertTrue(compared >= 10, kernel + "/" + set + ": only " + compared + " verdicts compared");
+        if (!diffs.isEmpty()) {
+            fail(kernel + "/" + set + ": list predicted otherwise than the real kernel " + r.path("kernelVersion")
+                    .asText() + " answered in " + diffs.size() + " of " + compared + " verdicts:\n  "
+                    + String.join("\n  ", diffs));
         }
     }
 
