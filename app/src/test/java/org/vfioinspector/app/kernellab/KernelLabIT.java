@@ -638,6 +638,99 @@ class KernelLabIT {
         return iommufdRuns().filter(a -> "intel".equals(a.get()[1]));
     }
 
+    /**
+     * The GUI on the real kernel (guest command "gui-tryit": {@link GuiTryItCheck}, the app's main window headless
+     * on this machine, nvme 00:07.0): every action that changes the device asked first, and a cancelled reset did
+     * nothing; the revocation view followed the kernel's own events (tracefs) — the dma-buf and the mmap revoked and
+     * restored by the reset, revoked by memory-off, restored by memory-on, dead after the close — and, on the iommufd
+     * kernel, iommufd's attachment with them. Debian's kernel offers no importer and says why.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("intelRuns")
+    void guiFollowsTheRealKernelsRevocationsLive(String kernel, String set) throws IOException {
+        JsonNode g = json(results(kernel, set), "gui-tryit");
+        assertTrue(g.path("error").isMissingNode(), kernel + ": the GUI flow stopped: " + g.toPrettyString());
+        assertFalse(g.path("lab").asBoolean());
+        boolean iommufd = IOMMUFD.equals(kernel);
+        List<String> importers = new java.util.ArrayList<>();
+        g.path("importers").forEach(i -> importers.add(i.asText()));
+        assertEquals(iommufd ? List.of("iommufd") : List.of(), importers, g.toPrettyString());
+        if (!iommufd) {
+            assertTrue(g.path("importerWhy").asText().contains("iommufd"), g.path("importerWhy").asText());
+        }
+        List<String> diffs = new java.util.ArrayList<>();
+        java.util.Map<String, String> want = new java.util.LinkedHashMap<>();
+        want.put("mmap", "mmap: ok|active");
+        want.put("export", "dma-buf: ok|active");
+        if (iommufd) {
+            want.put("attach", "attached|active");
+        }
+        want.put("reset/cancel", "unchanged|active");
+        want.put("reset", "reset: ok|restored");
+        want.put("memory-off", "memory off: ok|revoked");
+        want.put("memory-on", "memory on: ok|restored");
+        want.put("close", "closed|dead");
+        List<String> got = new java.util.ArrayList<>();
+        for (JsonNode st : g.path("steps")) {
+            String action = st.path("action").asText() + ("cancel".equals(st.path("answer").asText()) ? "/cancel" : "");
+            String badge = st.path("badge").asText();
+            // the dma-buf and the attachment; the mmap too, except that the real kernel's reset zaps it without
+            // the traced vfio_pci_zap_and_down_write_memory_lock (only the dma-buf moves are seen): usable either way
+            java.util.Set<String> states = new java.util.TreeSet<>();
+            st.path("states").fields().forEachRemaining(e -> {
+                boolean mmapAtReset = e.getKey().startsWith("mmap ") && action.equals("reset");
+                states.add(mmapAtReset && e.getValue().asText().equals("active") ? "restored" : e.getValue().asText());
+            });
+            got.add(action);
+            String w = want.get(action);
+            if (w == null) {
+                diffs.add(action + ": not expected");
+                continue;
+            }
+            String wantBadge = w.substring(0, w.indexOf('|'));
+            String wantState = w.substring(w.indexOf('|') + 1);
+            if (!badge.equals(wantBadge)) {
+                diffs.add(action + ": badge '" + badge + "' (" + st.path("text").asText() + "), want '" + wantBadge + "'");
+            }
+            if (!states.equals(java.util.Set.of(wantState))) {
+                diffs.add(action + ": tracked states " + st.path("states") + ", want all " + wantState);
+            }
+            if (!action.equals("mmap") && !st.path("asked").asText().contains("on this machine?")) {
+                diffs.add(action + ": the GUI did not ask before acting on a real host: " + st.path("asked"));
+            }
+            String events = st.path("events").toString();
+            if (action.equals("reset/cancel") && !st.path("events").isEmpty()) {
+                diffs.add("the cancelled reset still caused events " + events);
+            }
+            if (action.equals("reset") && !(events.contains("REVOKE") && events.contains("RESTORE"))) {
+                diffs.add("reset: events " + events + ", want REVOKE and RESTORE from tracefs");
+            }
+        }
+        assertEquals(List.copyOf(want.keySet()), got, g.toPrettyString());
+        if (iommufd) {
+            long attachments = 0;
+            for (java.util.Iterator<String> it = g.path("steps").path(got.size() - 1).path("states").fieldNames();
+                 it.hasNext(); ) {
+                attachments += it.next().startsWith("attachment iommufd") ? 1 : 0;
+            }
+            assertEquals(1, attachments, "iommufd's attachment is tracked: " + g.toPrettyString());
+        }
+        // the session journal the GUI wrote in its state directory: every action, in order, the cancelled reset as
+        // "cancelled" (the operator's answer is part of the record)
+        List<String> journal = GuiTryItCheckTest.actions(g);
+        List<String> wantJournal = new java.util.ArrayList<>(List.of("ACTION mmap ok", "ACTION export ok"));
+        if (iommufd) {
+            wantJournal.add("ACTION attach ok");
+        }
+        wantJournal.addAll(List.of("ACTION reset cancelled", "ACTION reset ok", "ACTION memory-off ok", "ACTION memory-on ok",
+                "ACTION close ok"));
+        if (!journal.equals(wantJournal)) {
+            diffs.add("journal " + journal + ", want " + wantJournal);
+        }
+        assertTrue(diffs.isEmpty(), kernel + "/" + set + ": the GUI on the real kernel:\n  " + String.join("\n  ", diffs)
+                + "\n" + g.toPrettyString());
+    }
+
     /** The one report of a {@code witness --json --half H} guest command, which must have run to its end. */
     static JsonNode witness(JsonNode results, String name, String half) throws IOException {
         JsonNode doc = json(results, name);
