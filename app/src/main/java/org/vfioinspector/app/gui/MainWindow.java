@@ -314,14 +314,18 @@ public final class MainWindow {
 
     private void apply(LoadedHost h) {
         LoadedHost old = host.get();
+        // The event source is the kernel's (a tracefs reader on a real one): (un)subscribed on vfio-io, in order
+        // with the old host's sessions closing and before any action on the new host is queued there.
         if (old != null) {
-            old.kernel().ifPresent(k -> k.events().unsubscribe(events));
+            old.kernel().ifPresent(k -> ctx.vfioIo().execute(() -> k.events().unsubscribe(events)));
         }
         // The old host's device sessions close first, then its handle (both on vfio-io).
         tryIt.hostChanged(old, h);
         host.set(h);
-        ctx.activity().host(h.choice().label(), hostFacts(h));
-        h.kernel().ifPresent(k -> k.events().subscribe(events));
+        // recorded on vfio-io: the journal writes, and the record stays in order with the kernel calls
+        java.util.Map<String, String> facts = hostFacts(h);
+        ctx.vfioIo().execute(() -> ctx.activity().host(h.choice().label(), facts));
+        h.kernel().ifPresent(k -> ctx.vfioIo().execute(() -> k.events().subscribe(events)));
         switching = true;
         if (!hostSelector.getItems().contains(h.choice())) {
             hostSelector.getItems().add(h.choice());
@@ -407,7 +411,7 @@ public final class MainWindow {
         facts.put("hostname", h.hostname());
         facts.put("lab", Boolean.toString(h.isLab()));
         h.profile().ifPresent(p -> facts.put("profile", p.name()));
-        h.kernel().ifPresent(k -> facts.put("kernel", k.describe()));
+        h.kernel().ifPresent(k -> facts.put("kernel", h.kernelDescription()));
         return facts;
     }
 
@@ -494,7 +498,12 @@ public final class MainWindow {
         ctx.prefs().saveBounds(new AppPrefs.Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
                 stage.isMaximized()));
         ctx.prefs().saveDivider(main.getDividerPositions()[0]);
-        ctx.prefs().flush();
+        // the file is written off the FX thread; AppContext.close() flushes again when the app ends
+        try {
+            ctx.background().execute(ctx.prefs()::flush);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            ctx.prefs().flush(); // the context is already closed: the app is ending, no frame to keep
+        }
     }
 
     private static Optional<HostChoice> choiceFromKey(String key) {

@@ -78,7 +78,7 @@ public final class HostHeader extends VBox {
 
     public void show(LoadedHost h) {
         name.setText(h.hostname());
-        kindText = h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernel().get().describe() : "");
+        kindText = h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernelDescription() : "");
         kind.setText(kindText);
         boolean lab = h.isLab();
         show(banner, lab);

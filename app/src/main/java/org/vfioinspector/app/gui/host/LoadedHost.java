@@ -24,15 +24,26 @@ import org.vfioinspector.bridge.rules.KernelProfile;
  * @param handle    the bridge's host (owns a lab's temporary tree and kernel); closed when another host opens
  * @param verdicts  every BAR's predicted verdicts under {@code profile} (computed off the FX thread), when a
  *                  profile fits
+ * @param kernelDescription the kernel's own one-line description, "" without a kernel
+ * @param tracing   revocation tracing: available, or why not
  */
 public record LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
                          Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
                          Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle,
-                         Optional<HostVerdicts> verdicts) {
-    /** Revocation tracing: available, or why not. */
-    public KernelEvents.Availability tracing() {
-        return kernel.map(k -> k.events().availability())
-                .orElseGet(() -> new KernelEvents.Availability(false, java.util.List.of(noKernelWhy), ""));
+                         Optional<HostVerdicts> verdicts, String kernelDescription,
+                         KernelEvents.Availability tracing) {
+    /**
+     * Asks the kernel for its description and its event source's availability now, so that nothing asks again on
+     * the FX thread (a real kernel's describe() reads procfs, availability() looks at tracefs). Call it where the
+     * host is loaded, off the FX thread.
+     */
+    public LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
+                      Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
+                      Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle,
+                      Optional<HostVerdicts> verdicts) {
+        this(choice, hostname, release, inventory, diagnosis, kernel, noKernelWhy, profile, profileWhy, handle,
+                verdicts, kernel.map(Kernel::describe).orElse(""), kernel.map(k -> k.events().availability())
+                        .orElseGet(() -> new KernelEvents.Availability(false, java.util.List.of(noKernelWhy), "")));
     }
 
     public boolean isLab() {
