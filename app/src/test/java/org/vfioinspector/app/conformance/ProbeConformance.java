@@ -27,6 +27,9 @@ public final class ProbeConformance {
     /** Fields that say where an answer came from rather than what the kernel answered. */
     private static final Set<String> PROVENANCE = Set.of("eventSource", "note");
 
+    /** What probe's importer says on a kernel without iommufd (ProbeRunner's remedy text). */
+    private static final String NO_IOMMUFD = "CONFIG_IOMMUFD is not set";
+
     private ProbeConformance() {
     }
 
@@ -107,10 +110,18 @@ public final class ProbeConformance {
                 diffs.add(bdf + ": probed on the real kernel, not in the lab");
                 continue;
             }
-            // the importer's description names kernel-chosen IDs (IOAS, IOVA): only attached or not must agree
+            // the importer's description names kernel-chosen IDs (IOAS, IOVA): only attached or not must agree. A
+            // kernel built without iommufd (Debian's) has none where its lab profile (linux-7.2) has one: that is the
+            // build's config, not VFIO's rules, so there the importer's answers are not compared
             Set<String> ignore = new java.util.HashSet<>(Set.of("note", "regions", "revoke", "importer"));
+            Set<String> stepIgnore = PROVENANCE;
             if (r.has("importer") && l.has("importer") && attached(r) != attached(l)) {
-                diffs.add(bdf + " importer: real " + r.path("importer") + ", lab " + l.path("importer"));
+                if (!attached(r) && r.path("importer").asText().contains(NO_IOMMUFD)) {
+                    stepIgnore = new java.util.HashSet<>(PROVENANCE);
+                    stepIgnore.add("importerMap");
+                } else {
+                    diffs.add(bdf + " importer: real " + r.path("importer") + ", lab " + l.path("importer"));
+                }
             }
             if (ignoreGroups) {
                 ignore.add("group");
@@ -131,7 +142,7 @@ public final class ProbeConformance {
                 for (JsonNode rs : r.path("revoke")) {
                     String step = rs.path("step").asText();
                     compareFields(bdf + " --revoke step " + step, rs, byKey(l.path("revoke"), "step", step), diffs,
-                            PROVENANCE);
+                            stepIgnore);
                 }
             }
         }
