@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
+import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
@@ -21,7 +22,6 @@ import org.vfioinspector.bridge.probe.ProbeJson;
 import org.vfioinspector.bridge.probe.ProbeOptions;
 import org.vfioinspector.bridge.probe.ProbeReport;
 import org.vfioinspector.bridge.probe.Prober;
-import org.vfioinspector.bridge.rules.KernelProfiles;
 import org.vfioinspector.bridge.session.DeviceTarget;
 import org.vfioinspector.bridge.session.OpenPath;
 import org.vfioinspector.bridge.sysfs.HostScanner;
@@ -122,23 +122,22 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    private ProbeOptions options(Host h, HostInventory inventory) {
+    private ProbeOptions options(Host h, HostInventory inventory) throws IOException {
         Map<String, Object> hostInfo = new LinkedHashMap<>();
         hostInfo.put("kind", h.kind().label());
         hostInfo.put("name", h.name());
         String release;
-        String profile;
         Optional<LabScenario> scenario = h.scenario();
         if (scenario.isPresent()) {
             hostInfo.put("lab", true);
             hostInfo.put("scenario", scenario.get().name());
             release = scenario.get().release();
-            profile = scenario.get().profile().name();
         } else {
             hostInfo.put("lab", false);
             release = inventory.kernel().release();
-            profile = KernelProfiles.forRelease(release).profile().name();
         }
+        // the profile list shows for this host (a Debian build without iommufd gets its variant), so both agree
+        String profile = HostVerdicts.of(h, inventory).profile().profile().name();
         return new ProbeOptions(revoke, openPath, hostInfo, release, profile,
                 ProbeOptions.defaults().syncMillis());
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vfioinspector.app.conformance.ProbeConformance;
+import org.vfioinspector.bridge.rules.KernelProfile;
 import org.vfioinspector.bridge.rules.KernelProfiles;
 
 /**
@@ -541,6 +542,24 @@ class KernelLabIT {
                         + String.join("\n  ", diffs) + "\nreal:\n" + real.toPrettyString() + "\nlab:\n"
                         + lab.toPrettyString());
             }
+        }
+    }
+
+    /**
+     * probe names the kernel profile that list chose for the same host: on Debian's kernel the variant without
+     * iommufd (no /dev/iommu, no iommufd module), on the built kernel its release's own.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("runs")
+    void probeNamesTheProfileListChose(String kernel, String set) throws IOException {
+        JsonNode r = results(kernel, set);
+        String listed = json(r, "list").path("host").path("profile").path("name").asText();
+        KernelProfile want = KernelProfiles.forHost(r.path("kernelVersion").asText(), IOMMUFD.equals(kernel)).profile();
+        assertEquals(IOMMUFD.equals(kernel), want.iommufd(), kernel + ": profile " + want.name());
+        assertEquals(want.name(), listed, kernel + "/" + set + ": list's profile");
+        for (String name : probeCommands(kernel)) {
+            assertEquals(listed, json(r, name).path("kernel").path("profile").asText(),
+                    kernel + "/" + set + ", " + name + ": probe's profile vs list's");
         }
     }
 
