@@ -517,7 +517,7 @@ class LabKernelConformanceTest {
         h.ioctl(g4, Vfio.VFIO_GROUP_SET_CONTAINER, Iommufd.u32Arg(c2));
         h.ioctl(c2, Vfio.VFIO_SET_IOMMU, Vfio.VFIO_TYPE1v2_IOMMU);
         // The old way: mmap A's BAR2 and VFIO_IOMMU_MAP_DMA that vaddr into B's container.
-        LabKernel.LabMapping bar = (LabKernel.LabMapping) h.mmap(a[2], Vfio.vfioPciIndexToOffset(2), 1 << 20,
+        LabBarMapping bar = (LabBarMapping) h.mmap(a[2], Vfio.vfioPciIndexToOffset(2), 1 << 20,
                 Kernel.PROT_READ);
         byte[] map = new byte[32];
         VfioBytes.put32(map, 0, 32);
