@@ -376,7 +376,7 @@ final class TryItController {
             st.mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
             // reserved before the call: a late answer of an abandoned one must not hand the same IOVA out again
             long iova = st.nextIova.getAndAdd((m.length() + (1L << 30) - 1) & ~((1L << 30) - 1));
-            st.session(kernel, target.get()).mapDma(m.vaddr(), iova, m.length());
+            st.legacySession(kernel, target.get()).mapDma(m.vaddr(), iova, m.length());
             String what = String.format("%s of %s mapped into the type1 container of %s at iova 0x%x, length %s",
                     row.region().name(), d.address(), into, iova, org.vfioinspector.bridge.model.Sizes.human(
                     m.length()));
@@ -475,6 +475,11 @@ final class TryItController {
 
         /** The device's session: opened on first use, opened again after a close. */
         DeviceSession session(Kernel kernel, PciDevice d) throws KernelException {
+            return session(kernel, d, OpenPath.AUTO);
+        }
+
+        /** {@link #session(Kernel, PciDevice)}, opened on {@code path} when it has to be opened. */
+        DeviceSession session(Kernel kernel, PciDevice d, OpenPath path) throws KernelException {
             if (dead) {
                 throw new IllegalStateException("the vfio-io thread of this call was abandoned: it opens nothing");
             }
@@ -486,8 +491,23 @@ final class TryItController {
                 s = null;
             }
             if (s == null) {
-                s = DeviceSession.open(kernel, DeviceTarget.of(d), OpenPath.AUTO);
+                s = DeviceSession.open(kernel, DeviceTarget.of(d), path);
                 sessions.put(d.address(), s);
+            }
+            return s;
+        }
+
+        /**
+         * The device's session on the legacy path, for its type1 container (VFIO_IOMMU_MAP_DMA): opened so where the
+         * app has none (AUTO would take the cdev on a kernel with iommufd, and a cdev session has no container); one
+         * open through the cdev is refused, as the kernel would refuse the group's open while the cdev is bound.
+         */
+        DeviceSession legacySession(Kernel kernel, PciDevice d) throws KernelException {
+            DeviceSession s = session(kernel, d, OpenPath.LEGACY);
+            if (s.openPath() != OpenPath.LEGACY) {
+                throw new org.vfioinspector.bridge.session.SessionException("VFIO_IOMMU_MAP_DMA",
+                        d.address().toString(), "the app has the device open through its cdev (iommufd), which has "
+                        + "no type1 container", "Close the device in the app first, then map into its container.");
             }
             return s;
         }

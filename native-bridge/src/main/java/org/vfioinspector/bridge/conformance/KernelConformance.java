@@ -228,8 +228,7 @@ public final class KernelConformance {
         requireDevices();
         List<PciDevice> withCdev = devices.stream().filter(d -> d.vfioDevice().isPresent()).toList();
         if (withCdev.isEmpty()) {
-            throw new Skip(kernel.isLab() ? "the lab kernel models the legacy group/container path only (no "
-                    + "vfio/devices nodes)" : "no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
+            throw new Skip("no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
         }
         Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
         if (noIommufd.isPresent()) {

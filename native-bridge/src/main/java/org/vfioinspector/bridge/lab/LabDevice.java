@@ -45,6 +45,12 @@ final class LabDevice {
     final Map<Long, Integer> barWords = new HashMap<>();
     /** The DMA engine behind BAR0 (scenario {@code dmaEngine: edu}), or null. */
     final LabDmaEngine dma;
+    /** The vfio-dev name ("vfio0": sysfs vfio-dev/vfioN, node vfio/devices/vfioN) while bound to vfio-pci, else null. */
+    String cdev;
+    /** The group file a legacy open holds (vfio_group_use_container: until the device's last close), or null. */
+    LabGroup openedThrough;
+    /** The cdev file bound to an iommufd while the device is open through it (its DMA domain is that IOAS), or null. */
+    LabDeviceFile cdevFile;
 
     LabDevice(LabState state, LabScenario.Device sd, DeviceFacts facts) {
         this.state = state;
@@ -115,9 +121,14 @@ final class LabDevice {
                 "revoked=0 with no dma-buf left on the device (not a restore)");
         VfioBytes.put16(config(), Vfio.PCI_COMMAND, 0);
         VfioBytes.put16(config(), LabConfigSpace.PM + 4, 0);
+        if (openedThrough != null) {
+            openedThrough.unuse();
+            openedThrough = null;
+        }
         if (unbindPending) {
             unbindPending = false;
             driver = null;
+            cdev = null;
             state.pending.remove("unbind " + bdf);
         }
     }

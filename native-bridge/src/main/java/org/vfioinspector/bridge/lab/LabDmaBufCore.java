@@ -138,29 +138,9 @@ final class LabDmaBufCore {
         }
     }
 
-    /** iommufd's view of the lab's dma-bufs: LabIommufd models the IOAS side, the buffers stay here. */
-    LabIommufd.Exporter iommufdExporter() {
-        return new LabIommufd.Exporter() {
-            @Override
-            public LabIommufd.Buffer dmaBuf(int fd) throws KernelException {
-                if (!(state.fds.find(fd).orElse(null) instanceof LabDmaBuf.File f)) {
-                    throw new KernelException("IOMMU_IOAS_MAP_FILE", "fd " + fd, Errno.EBADF);
-                }
-                LabDmaBuf b = f.buf();
-                return new LabIommufd.Buffer(b.size(), b.ranges.size(), b.revoked, b.cleanedUp,
-                        state.profile.iommufdDmaBuf());
-            }
-
-            @Override
-            public int attach(int fd, long start) {
-                return attachIommufd(((LabDmaBuf.File) state.fds.find(fd).orElseThrow()).buf(), start).id;
-            }
-
-            @Override
-            public void detach(int attachment) {
-                LabDmaBufCore.this.detach(attachment);
-            }
-        };
+    /** The attachment with this id, or null once it was detached. */
+    LabDmaBuf.Attachment find(int id) {
+        return attachments.get(id);
     }
 
     LabDmaBuf.Attachment attachment(int id) throws KernelException {

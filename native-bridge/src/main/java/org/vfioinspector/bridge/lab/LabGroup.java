@@ -10,31 +10,54 @@ import org.vfioinspector.bridge.uapi.VfioBytes;
 import org.vfioinspector.bridge.uapi.VfioGroupStatus;
 
 /**
- * An open VFIO group file (vfio/N; drivers/vfio/group.c): vfio_group_fops_open (one opener at a time: EBUSY),
- * VFIO_GROUP_GET_STATUS (viable when every member is on vfio-pci, unbound or a bridge driver),
- * VFIO_GROUP_SET_CONTAINER / UNSET_CONTAINER, and VFIO_GROUP_GET_DEVICE_FD, which opens the device
- * (vfio_df_open: the first open runs vfio_pci_core_enable) and returns a device file.
+ * An open VFIO group file (vfio/N; drivers/vfio/group.c): vfio_group_fops_open (one opener at a time, and none
+ * while a member is bound through its cdev: EBUSY), VFIO_GROUP_GET_STATUS (viable when every member is on vfio-pci,
+ * unbound or a bridge driver), VFIO_GROUP_SET_CONTAINER / UNSET_CONTAINER, and VFIO_GROUP_GET_DEVICE_FD, which opens
+ * the device (vfio_df_open: the first open runs vfio_pci_core_enable) and returns a device file. A device opened
+ * through the group holds the group file (vfio_group_use_container: get_file) until its last close, so the group
+ * stays open, and in its container, after its fd is closed (vfio_group_fops_release runs only then).
  */
 final class LabGroup {
     private final LabState state;
     final int id;
     LabContainer container;
+    private boolean fdOpen = true;
+    /** Devices opened through this group and not closed yet. */
+    private int deviceUsers;
 
     LabGroup(LabState state, int id) {
         this.state = state;
         this.id = id;
     }
 
-    /** vfio_group_fops_open of vfio/{@code id}: ENOENT without the node, EBUSY while another file has it open. */
+    /**
+     * vfio_group_fops_open of vfio/{@code id}: ENOENT without the node; EBUSY while a member is bound through its cdev
+     * (group->cdev_device_open_cnt) or while the group file is open (group->opened_file).
+     */
     static LabGroup open(LabState state, int id, String devPath, boolean nodeExists) throws KernelException {
         if (!nodeExists) {
             throw new KernelException("open", devPath, Errno.ENOENT);
         }
-        boolean busy = state.fds.open().stream().anyMatch(o -> o instanceof LabGroup g && g.id == id);
-        if (busy) {
+        if (cdevBound(state, id)) {
+            throw new KernelException("open", devPath, Errno.EBUSY.number(), "vfio_group_fops_open: a device of "
+                    + "group " + id + " is bound to iommufd through its cdev (cdev_device_open_cnt)");
+        }
+        if (held(state, id)) {
             throw new KernelException("open", devPath, Errno.EBUSY);
         }
-        return new LabGroup(state, id);
+        LabGroup g = new LabGroup(state, id);
+        state.groups.add(g);
+        return g;
+    }
+
+    /** Whether group {@code id}'s file is open (by its fd or a device opened through it): vfio_device_block_group. */
+    static boolean held(LabState state, int id) {
+        return state.groups.stream().anyMatch(g -> g.id == id);
+    }
+
+    private static boolean cdevBound(LabState state, int id) {
+        return state.scenario.groups().stream().filter(g -> g.id() == id).flatMap(g -> g.devices().stream())
+                .anyMatch(b -> state.devices.get(b).cdevFile != null);
     }
 
     private String target() {
@@ -115,12 +138,30 @@ final class LabGroup {
         }
         if (d.openCount++ == 0) {
             d.open();
+            d.openedThrough = this;
+            deviceUsers++;
         }
-        return state.fds.install(new LabDeviceFile(state, d));
+        return state.fds.install(new LabDeviceFile(state, d, false));
     }
 
-    /** close of the group fd: the group leaves its container. */
-    void release() {
+    /** The last close of a device opened through this group (vfio_group_unuse_container: fput). */
+    void unuse() {
+        deviceUsers--;
+        maybeRelease();
+    }
+
+    /** close of the group fd; the file is released once no device holds it. */
+    void closeFd() {
+        fdOpen = false;
+        maybeRelease();
+    }
+
+    /** vfio_group_fops_release: the group leaves its container. */
+    private void maybeRelease() {
+        if (fdOpen || deviceUsers > 0) {
+            return;
+        }
+        state.groups.remove(this);
         if (container != null) {
             container.groups.remove(this);
         }

@@ -7,9 +7,11 @@ import org.vfioinspector.bridge.lab.scenario.LabScenario;
 
 /**
  * The IOMMU between a lab device's DMA and memory (intel-iommu as the harness's q35 has it): a device's transfer goes
- * through the domain the kernel gave it — the type1 mappings of the container its group is in. A mapping of another
- * device's BAR mmap reaches that BAR's content whatever became of the device since (type1 kept the PFN, facts §7);
- * without bus mastering or a mapping the access faults, logged as the DMAR fault line a real kernel prints
+ * through the domain the kernel gave it — the IOAS its cdev is attached to (iommufd), or the type1 mappings of the
+ * container its group is in. A type1 mapping of another device's BAR mmap reaches that BAR's content whatever became
+ * of the device since (type1 kept the PFN, facts §7); an IOAS area of a dma-buf reaches the exporter's BAR only until
+ * the buffer is revoked (iopt_revoke_notify unmaps it, and nothing maps it again but a new MAP_FILE, facts §11).
+ * Without bus mastering or a mapping the access faults, logged as the DMAR fault line a real kernel prints
  * (dmar_fault_do_one: {@code DMAR: [DMA Read NO_PASID] Request device [BDF] fault addr 0x... [fault reason 0x06]
  * PTE Read access is not set}).
  */
@@ -42,27 +44,58 @@ final class LabIommu {
         return List.copyOf(faults);
     }
 
-    /** The type1 container the device's group is attached to now, or null. */
-    private LabContainer containerOf(LabDevice d) {
-        return state.fds.open().stream().filter(o -> o instanceof LabGroup g && g.container != null
-                && state.scenario.groupOf(d.bdf()).map(x -> x.id() == g.id).orElse(false))
-                .map(o -> ((LabGroup) o).container).findFirst().orElse(null);
+    /** Where a DMA lands: process memory at {@code ramVa}, or MMIO of {@code peer}'s BAR {@code bar} at {@code pos}. */
+    record Target(long ramVa, LabDevice peer, int bar, long pos) {
+        static Target memory(long va) {
+            return new Target(va, null, -1, 0);
+        }
+
+        static Target bar(LabDevice peer, int bar, long pos) {
+            return new Target(0, peer, bar, pos);
+        }
     }
 
-    private boolean access(LabDevice d, long iova, int count, boolean write, byte[] data) {
+    /** The type1 container the device's group is in now (the group file is held open), or null. */
+    private LabContainer containerOf(LabDevice d) {
+        int group = state.scenario.groupOf(d.bdf()).map(g -> g.id()).orElse(-1);
+        return state.groups.stream().filter(g -> g.id == group && g.container != null).map(g -> g.container)
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * The device's domain translates [iova, iova + count): the IOAS it is attached to through its cdev (iommufd), else
+     * the type1 container of its group; null when nothing is mapped there or bus mastering is off (a fault).
+     */
+    private Target translate(LabDevice d, long iova, int count) {
+        if (!d.busMaster()) {
+            return null;
+        }
+        if (d.cdevFile != null) {
+            return d.cdevFile.iommufd.translate(d.cdevFile.devid, iova, count);
+        }
         LabContainer c = containerOf(d);
-        LabKernel.Type1Mapping m = !d.busMaster() || c == null ? null : c.translate(iova, count);
+        LabKernel.Type1Mapping m = c == null ? null : c.translate(iova, count);
         if (m == null) {
-            fault(d, iova, write);
-            return false;
+            return null;
         }
         long delta = iova - m.iova();
         if (m.source() == null) {
-            return ram(m.vaddr() + delta, count, write, data);
+            return Target.memory(m.vaddr() + delta);
         }
         LabDevice peer = state.devices.get(m.source());
-        bar(peer, m.sourceBar(), m.phys() - peer.sd.bar(m.sourceBar()).orElseThrow().address() + delta, count, write,
-                data);
+        return Target.bar(peer, m.sourceBar(), m.phys() - peer.sd.bar(m.sourceBar()).orElseThrow().address() + delta);
+    }
+
+    private boolean access(LabDevice d, long iova, int count, boolean write, byte[] data) {
+        Target t = translate(d, iova, count);
+        if (t == null) {
+            fault(d, iova, write);
+            return false;
+        }
+        if (t.peer() == null) {
+            return ram(t.ramVa(), count, write, data);
+        }
+        bar(t.peer(), t.bar(), t.pos(), count, write, data);
         return true;
     }
 

@@ -25,12 +25,14 @@ import org.vfioinspector.bridge.uapi.VfioBytes;
  *   <li>{@link LabFdTable}: the process's fds;</li>
  *   <li>{@link LabContainer}: vfio/vfio and type1 (VFIO_IOMMU_MAP_DMA);</li>
  *   <li>{@link LabGroup}: vfio/N (status, container, GET_DEVICE_FD);</li>
- *   <li>{@link LabDeviceFile}: the device fd (info, region info, read/write, mmap, export) and {@link LabDevice}:
+ *   <li>{@link LabDeviceFile}: the device fd, from the group or the cdev vfio/devices/vfioN (bind to iommufd,
+ *       attach to an IOAS, info, region info, read/write, mmap, export) and {@link LabDevice}:
  *       the device itself (open, close, reset, revocation); {@link LabConfigRegion}: config writes;
  *       {@link LabBarMapping}: a BAR mmap;</li>
  *   <li>{@link LabDmaBuf} (a buffer and its attachments), {@link LabDmaBufCore} (the list, attach/map/detach),
  *       {@link LabDmaBufInfo} (fdinfo, bufinfo);</li>
- *   <li>{@link LabIommufd}: /dev/iommu and its IOASes; {@link LabIommu}: what a device's DMA reaches;</li>
+ *   <li>{@link LabIommufd}: /dev/iommu, the devices bound to it, its IOASes and their areas; {@link LabIommu}: what
+ *       a device's DMA reaches through its type1 container or its IOAS;</li>
  *   <li>{@link LabSysfs}: vfio-pci bind/unbind.</li>
  * </ul>
  * Lab-only operations (in-kernel importers, blocked operations, type1 mappings) are the public methods below the
@@ -87,7 +89,18 @@ public final class LabKernel implements Kernel {
         }
         if (state.profile.iommufd()) {
             out.add("iommu");
+            if (state.profile.cdev()) {
+                // CONFIG_VFIO_DEVICE_CDEV (it needs IOMMUFD): one node per device bound to vfio-pci
+                state.devices.values().stream().filter(LabDevice::vfio).forEach(d -> out.add("vfio/devices/" + d.cdev));
+            }
         }
+        return out;
+    }
+
+    /** The vfio-dev name (sysfs vfio-dev/vfioN) of each device bound to vfio-pci, on every profile. */
+    public synchronized java.util.Map<PciAddress, String> vfioDevices() {
+        java.util.Map<PciAddress, String> out = new java.util.LinkedHashMap<>();
+        state.devices.values().stream().filter(LabDevice::vfio).forEach(d -> out.put(d.bdf(), d.cdev));
         return out;
     }
 
@@ -102,7 +115,15 @@ public final class LabKernel implements Kernel {
             if (!state.profile.iommufd()) {
                 throw new KernelException("open", devPath, Errno.ENOENT);
             }
-            return state.fds.install(new LabIommufd(state.dmaBufs.iommufdExporter()));
+            return state.fds.install(new LabIommufd(state));
+        }
+        if (devPath.startsWith("vfio/devices/")) {
+            // vfio_device_fops_cdev_open: a file that can do nothing but BIND_IOMMUFD yet
+            LabDevice d = state.deviceByCdev(devPath.substring("vfio/devices/".length()));
+            if (d == null || !deviceNodes().contains(devPath)) {
+                throw new KernelException("open", devPath, Errno.ENOENT);
+            }
+            return state.fds.install(new LabDeviceFile(state, d, true));
         }
         if (devPath.startsWith("vfio/") && devPath.substring(5).matches("\\d+")) {
             int id = Integer.parseInt(devPath.substring(5));
@@ -120,9 +141,9 @@ public final class LabKernel implements Kernel {
         } else if (o instanceof LabDmaBuf.File f) {
             state.dmaBufs.closeFile(f);
         } else if (o instanceof LabGroup g) {
-            g.release();
+            g.closeFd();
         } else if (o instanceof LabIommufd i) {
-            i.close();
+            i.closeFd();
         }
     }
 
@@ -137,8 +158,8 @@ public final class LabKernel implements Kernel {
         if (o instanceof LabGroup g && request == Vfio.VFIO_GROUP_UNSET_CONTAINER) {
             return g.unsetContainer();
         }
-        if (o instanceof LabDeviceFile df && request == Vfio.VFIO_DEVICE_RESET) {
-            return df.dev.reset();
+        if (o instanceof LabDeviceFile df && df.ioctl(request) >= 0) {
+            return 0;
         }
         throw new KernelException(name(request), "fd " + fd, Errno.ENOTTY);
     }

@@ -35,6 +35,8 @@ final class LabState {
     /** Every VFIO_IOMMU_MAP_DMA mapping made, in order (the lab does not tear a container's down at its close). */
     final List<LabKernel.Type1Mapping> type1 = new ArrayList<>();
     final List<LabRam> rams = new ArrayList<>();
+    /** The group files held open: by their fd, or by a device opened through them. */
+    final List<LabGroup> groups = new ArrayList<>();
     /** Operations blocked in the model (a revoke waiting for an importer, an unbind waiting for users). */
     final List<String> pending = new ArrayList<>();
     private long nextVaddr = VADDR_BASE;
@@ -48,6 +50,32 @@ final class LabState {
         for (LabScenario.Device d : scenario.devices()) {
             devices.put(d.bdf(), new LabDevice(this, d, derived.facts(d)));
         }
+        for (LabDevice d : devices.values()) {
+            if (d.vfio()) {
+                assignCdev(d);
+            }
+        }
+    }
+
+    /**
+     * vfio_device_add gives a device bound to vfio-pci its vfio-dev name: the lowest free vfioN (ida_alloc), in the
+     * order the devices were bound (the scenario's order at boot).
+     */
+    void assignCdev(LabDevice d) {
+        int n = 0;
+        while (true) {
+            String name = "vfio" + n;
+            if (devices.values().stream().noneMatch(o -> name.equals(o.cdev))) {
+                d.cdev = name;
+                return;
+            }
+            n++;
+        }
+    }
+
+    /** The device whose vfio-dev name is {@code cdev}, if it is bound to vfio-pci. */
+    LabDevice deviceByCdev(String cdev) {
+        return devices.values().stream().filter(d -> cdev.equals(d.cdev) && d.vfio()).findFirst().orElse(null);
     }
 
     /** A lab kernel event, one virtual microsecond after the previous one. */

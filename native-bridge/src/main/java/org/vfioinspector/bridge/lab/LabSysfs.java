@@ -32,6 +32,7 @@ final class LabSysfs {
                 throw KernelException.blocked("write " + sysPath, bdfText, v.rule().describe());
             }
             d.driver = null;
+            d.cdev = null;
             return;
         }
         if (sysPath.equals(BIND)) {
@@ -40,6 +41,7 @@ final class LabSysfs {
                 throw new KernelException("write " + sysPath, bdfText, Errno.EBUSY);
             }
             d.driver = "vfio-pci";
+            state.assignCdev(d);
             return;
         }
         throw new KernelException("write", sysPath, Errno.EACCES.number(), "the lab models vfio-pci bind/unbind only");
