@@ -467,8 +467,8 @@ class KernelLabIT {
         assertTrue(failed.isEmpty(), kernel + "/" + set + " (" + report.path("kernel").asText() + "): " + failed);
         if (IOMMUFD.equals(kernel)) {
             // the Done-when of issue 20: iommufd's attachment revoked live and mapped again, for good on close
-            for (String must : List.of("open-cdev", "iommufd-map-file", "importer-memory-revoke-restore",
-                    "importer-close-permanent")) {
+            for (String must : List.of("open-cdev", "cdev-bind-refusals", "iommufd-map-file",
+                    "importer-memory-revoke-restore", "importer-close-permanent")) {
                 assertTrue(passed.contains(must), kernel + "/" + set + ": " + must + " did not pass: " + report);
             }
         }

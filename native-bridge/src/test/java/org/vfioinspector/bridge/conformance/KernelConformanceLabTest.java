@@ -51,8 +51,8 @@ class KernelConformanceLabTest {
             List<PciDevice> devices = new HostScanner(h.paths(), PciIds.loadDefault()).scan().devices();
             assertTrue(devices.stream().anyMatch(d -> d.vfioDevice().isPresent()), "vfio-dev is listed in sysfs");
             for (ConformanceCase c : new KernelConformance(h.kernel().orElseThrow(), devices).run()) {
-                boolean iommufd = c.name().equals("open-cdev") || c.name().equals("iommufd-map-file")
-                        || c.name().startsWith("importer-");
+                boolean iommufd = c.name().equals("open-cdev") || c.name().startsWith("cdev-")
+                        || c.name().equals("iommufd-map-file") || c.name().startsWith("importer-");
                 assertEquals(iommufd ? ConformanceCase.Status.SKIP : ConformanceCase.Status.PASS, c.status(),
                         c.toString());
                 if (iommufd) {
@@ -75,7 +75,7 @@ class KernelConformanceLabTest {
             for (ConformanceCase c : cases) {
                 assertNotEquals(ConformanceCase.Status.FAIL, c.status(), c.toString());
                 if (c.name().startsWith("importer-") || c.name().equals("iommufd-map-file")
-                        || c.name().equals("open-cdev")) {
+                        || c.name().equals("open-cdev") || c.name().startsWith("cdev-")) {
                     assertEquals(ConformanceCase.Status.SKIP, c.status(), c.toString());
                     assertTrue(c.detail().contains("no iommufd"), c.detail());
                 }
