@@ -81,7 +81,9 @@ public final class DeviceView extends ScrollPane {
         p2pImporter.setId("p2pImporter");
         p2pImporter.setPromptText("importer device");
         p2pImporter.setTooltip(new Tooltip("The device that would DMA to this BAR (an RDMA NIC, a GPU): the P2P "
-                + "verdict is pci_p2pdma_distance between the two"));
+                + "verdict is pci_p2pdma_distance between the two, what dma_buf_map_attachment answers that "
+                + "device's driver. iommufd (the try-it importer) is not asked this: it maps the BAR into its IOMMU "
+                + "page tables for the devices attached to its IOAS."));
         p2pImporter.valueProperty().addListener((o, a, b) -> {
             if (shown != null && !refilling && b != null && !b.equals(a)) {
                 // the table's P2P column and the details follow the importer: rebuild, keeping the selected BAR
@@ -96,6 +98,14 @@ public final class DeviceView extends ScrollPane {
 
     public void setVerdictSource(VerdictSource source) {
         this.verdicts = source;
+    }
+
+    /**
+     * The host's P2P topology as its loader computed it off the FX thread, CPU included: the P2P badge decides by
+     * the same facts as {@code list}'s p2p verdicts (an AMD Zen CPU lets p2pdma through any host bridge).
+     */
+    public void setTopology(HostTopology topology) {
+        this.topology = topology;
     }
 
     /** Why the try-it actions are unavailable on this host (empty: available). */
@@ -237,11 +247,7 @@ public final class DeviceView extends ScrollPane {
         }
         row(id, r, "VFIO cdev", d.vfioDevice().map(v -> "vfio/devices/" + v).orElse("none"));
 
-        if (shownIn != inv) {
-            // no I/O here: the CPU (cpu_supports_p2pdma) is not known to the GUI, only the host bridge
-            topology = new HostTopology(inv, Optional.empty());
-            shownIn = inv;
-        }
+        shownIn = inv;
         shown = d;
         // importers: every endpoint but this one (host bridges issue no DMA of their own)
         List<PciAddress> importers = inv.devices().stream().filter(o -> !o.isBridge() && (o.classCode() >>> 8) != 0x0600
@@ -330,7 +336,11 @@ public final class DeviceView extends ScrollPane {
         org.vfioinspector.bridge.rules.Verdict v = topology.p2p(d, bar, imp);
         Verdict.Status st = v.allowed() ? Verdict.Status.YES : v.refused() ? Verdict.Status.NO
                 : Verdict.Status.UNKNOWN;
-        return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition());
+        return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition() + ". This "
+                + "is what dma_buf_map_attachment answers an in-kernel importer on " + imp + " (an RDMA NIC's or a "
+                + "GPU's driver). iommufd's IOMMU_IOAS_MAP_FILE asks no p2pdma distance: it maps the BAR into the "
+                + "IOMMU page tables of its IOAS, and a device attached there reaches it whatever this says (measured "
+                + "on q35: edu reached ivshmem's BAR through iommufd where this says no).");
     }
 
     /** Readable bytes, one line per capability, D3hot as a warning, broken chains as problems. */
