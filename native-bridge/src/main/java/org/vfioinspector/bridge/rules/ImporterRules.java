@@ -110,7 +110,10 @@ public final class ImporterRules {
                 return Verdict.yes(P2P, where + ", without ACS redirect on the way → PCI_P2PDMA_MAP_BUS_ADDR (dma "
                         + "address = the BAR's bus address)");
             }
-            where += ", but ACS redirect on " + redirecting + " sends the traffic through the host bridge";
+            // as the kernel warns it: "to disable ACS redirect for this path, add the kernel parameter: ..."
+            where += ", but ACS redirect on " + redirecting + " sends the traffic through the host bridge (the "
+                    + "kernel parameter pci=disable_acs_redir=" + redirecting.stream().map(PciAddress::toString)
+                    .collect(java.util.stream.Collectors.joining(";")) + " lifts it)";
         } else {
             where = "they share no upstream bridge, so traffic crosses the host bridge";
         }
