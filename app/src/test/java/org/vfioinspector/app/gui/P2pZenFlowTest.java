@@ -76,8 +76,14 @@ class P2pZenFlowTest extends MainWindowFlow {
         assertTrue(yes > 0, "no importer reaches ivshmem's BAR2 on the Zen host");
         Verdict edu = verdictFor(robot, importers, PciAddress.parse("0000:00:03.0"));
         assertEquals(Verdict.Status.YES, edu.status(), edu.detail());
-        assertTrue(edu.detail().contains("AuthenticAMD family 25") && edu.detail().contains("THRU_HOST_BRIDGE"),
-                edu.detail());
+        assertTrue(edu.rule().contains("AuthenticAMD family 25") && edu.rule().contains("THRU_HOST_BRIDGE"),
+                edu.rule());
+        assertTrue(edu.detail().contains("iommufd's IOMMU_IOAS_MAP_FILE asks no p2pdma distance"), edu.detail());
+        // ivshmem's 256-byte BAR0 cannot be exported: there is nothing to import, whatever the topology says
+        Verdict bar0 = window.device().barTable().getItems().stream().filter(r -> r.region().index() == 0)
+                .findFirst().orElseThrow().predicted().p2p();
+        assertEquals(Verdict.Status.NO, bar0.status(), bar0.rule());
+        assertTrue(bar0.rule().startsWith("no dma-buf to import"), bar0.rule());
     }
 
     private Verdict verdictFor(FxRobot robot, ComboBox<PciAddress> importers, PciAddress imp) {

@@ -259,7 +259,7 @@ public final class DeviceView extends ScrollPane {
         refilling = false;
         List<BarRow> rows = d.regions().stream().map(x -> {
             BarVerdicts p = verdicts.predict(d, x);
-            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p())));
+            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p(), p.export())));
         }).toList();
         table.getItems().setAll(rows);
         table.setFixedCellSize(30);
@@ -312,9 +312,13 @@ public final class DeviceView extends ScrollPane {
         details.getChildren().add(verdictLine(row, "dma-buf export", "dma-buf", row.predicted().export()));
         Verdict p2p = row.predicted().p2p();
         VBox p2pLine = verdictLine(row, "P2P", "p2p", p2p);
-        HBox withImporter = new HBox(8, p2pLine, new Label("to"), p2pImporter);
-        withImporter.setAlignment(Pos.TOP_LEFT);
-        details.getChildren().add(withImporter);
+        // the importer on a row of its own: an opened rule's text must not squeeze the chooser
+        Label to = new Label("P2P importer");
+        to.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        p2pImporter.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox chooser = new HBox(8, to, p2pImporter);
+        chooser.setAlignment(Pos.CENTER_LEFT);
+        details.getChildren().addAll(chooser, p2pLine);
         String div = row.divergence();
         if (!div.isEmpty()) {
             Badge w = new Badge("mmap and dma-buf disagree", Badge.Tone.WARNING);
@@ -328,19 +332,24 @@ public final class DeviceView extends ScrollPane {
      * The P2P verdict for an importer on the chosen device: pci_p2pdma_distance over the scanned topology (never
      * unknown when both devices are known); the verdict source's answer when no importer device is chosen.
      */
-    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise) {
+    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise,
+                               Verdict export) {
         PciAddress imp = p2pImporter.getValue();
         if (imp == null || topology == null) {
             return otherwise;
         }
+        if (export.status() == Verdict.Status.NO) {
+            return new Verdict(Verdict.Status.NO, "no dma-buf to import: " + export.rule(), "The export of "
+                    + bar.name() + " is refused, so no importer on " + imp + " gets a buffer to map.");
+        }
         org.vfioinspector.bridge.rules.Verdict v = topology.p2p(d, bar, imp);
         Verdict.Status st = v.allowed() ? Verdict.Status.YES : v.refused() ? Verdict.Status.NO
                 : Verdict.Status.UNKNOWN;
-        return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition() + ". This "
-                + "is what dma_buf_map_attachment answers an in-kernel importer on " + imp + " (an RDMA NIC's or a "
-                + "GPU's driver). iommufd's IOMMU_IOAS_MAP_FILE asks no p2pdma distance: it maps the BAR into the "
-                + "IOMMU page tables of its IOAS, and a device attached there reaches it whatever this says (measured "
-                + "on q35: edu reached ivshmem's BAR through iommufd where this says no).");
+        return new Verdict(st, v.rule().describe(), "For an in-kernel importer on " + imp + " (an RDMA NIC's or a "
+                + "GPU's driver): what dma_buf_map_attachment answers it. iommufd's IOMMU_IOAS_MAP_FILE asks no "
+                + "p2pdma distance: it maps the BAR into the IOMMU page tables of its IOAS, and a device attached "
+                + "there reaches the BAR whatever this says (measured on q35: edu reached ivshmem's BAR through "
+                + "iommufd where this says no).");
     }
 
     /** Readable bytes, one line per capability, D3hot as a warning, broken chains as problems. */
