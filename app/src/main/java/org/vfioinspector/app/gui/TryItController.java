@@ -93,11 +93,14 @@ final class TryItController {
                 old.handle().ifPresent(org.vfioinspector.bridge.host.Host::close);
             }
         });
-        // the kernel's own importers (a lab scenario's: a list, no kernel call) at once; iommufd once its node opens
-        List<String> own = now.kernel().map(k -> k.importers().stream().map(Importer::name).toList()).orElse(List.of());
+        // the kernel's own importers: a lab scenario's at once (a list, no kernel call); a real kernel's (the test
+        // importer module's, where it is loaded) and iommufd on vfio-io, since both look at the device root
+        List<String> own = now.isLab() ? now.kernel().map(k -> k.importers().stream().map(Importer::name).toList())
+                .orElse(List.of()) : List.of();
         panel.setImporters(own, "");
         now.kernel().ifPresent(kernel -> ctx.vfioIo().execute(() -> {
-            List<String> names = new ArrayList<>(own);
+            List<String> names = new ArrayList<>(now.isLab() ? own
+                    : kernel.importers().stream().map(Importer::name).toList());
             Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
             if (noIommufd.isEmpty()) {
                 names.add(IommufdImporter.NAME);

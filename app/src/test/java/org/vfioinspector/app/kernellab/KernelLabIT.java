@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -942,6 +943,65 @@ class KernelLabIT {
         try (Stream<String> lines = Files.lines(dir(kernel, set).resolve("console.log"), StandardCharsets.ISO_8859_1)) {
             return lines.map(BOUND::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
         }
+    }
+
+    // ---- P2P: what the kernel answers an importer *device* (issue 16) ------------------------------
+
+    /**
+     * list --json's p2p verdicts (pci_p2pdma_distance over the scanned topology, HostTopology) are what the real
+     * kernel answers when a PCI device imports a VFIO dma-buf: guest command "p2p-import" loads the test importer
+     * module (kernel-lab/importer, built by build-importer.sh for the iommufd kernel), exports every memory BAR of
+     * every vfio-pci device and has the module attach and map it as every PCI device of the guest — the exporter
+     * itself, the root ports and the host bridge included. Every attach succeeds (a dynamic peer2peer importer),
+     * every map is the verdict's result, and a bus-address map gives the BAR's own address.
+     */
+    @ParameterizedTest(name = "{0} kernel, device set {1}")
+    @MethodSource("intelRuns")
+    void p2pVerdictsAreWhatTheKernelAnswersAnImporterDevice(String kernel, String set) throws IOException {
+        assumeTrue(IOMMUFD.equals(kernel), "Debian's kernel: the test importer module is built for the iommufd "
+                + "kernel only. For Debian's 7.2.13+deb14-amd64 an out-of-tree module needs Debian's kernel headers "
+                + "(linux-headers-<V>, which the harness does not fetch) and Debian's compiler: its config says "
+                + "CONFIG_CC_VERSION_TEXT=x86_64-linux-gnu-gcc-16, this machine builds with gcc 12");
+        JsonNode r = results(kernel, set);
+        JsonNode list = JSON.readTree(successfulOutput(r, "list"));
+        JsonNode sweep = json(r, "p2p-import");
+        P2pVsImport.Result v = P2pVsImport.compare(list, sweep);
+        System.out.println("[KernelLabIT] " + kernel + "/" + set + " p2p-import: " + v.compared() + " pairs over "
+                + v.exports() + " exported BARs, " + v.ok() + " mapped: " + v.okPairs() + ", " + v.refused()
+                + " refused, " + v.unknown() + " unknown");
+        assertTrue(v.exports() >= 8, kernel + "/" + set + ": only " + v.exports() + " BARs exported: " + sweep);
+        assertTrue(v.compared() >= 100, kernel + "/" + set + ": only " + v.compared() + " pairs compared");
+        assertEquals(0, v.unknown(), "list ran as root: no verdict may be unknown");
+        if (!v.diffs().isEmpty()) {
+            fail(kernel + "/" + set + ": list's p2p verdicts differ from what the real kernel " + r.path("kernelVersion")
+                    .asText() + " answered in " + v.diffs().size() + " of " + v.compared() + " pairs:\n  "
+                    + String.join("\n  ", v.diffs()));
+        }
+        // the why, too: the kernel warns "ACS redirect is set between the client and provider" for exactly the
+        // pairs whose rule blames ACS redirect (q35's root ports above their own devices), the others meet nowhere
+        String warnings = Files.readString(dir(kernel, set).resolve("p2p-import.stderr"));
+        java.util.Set<String> kernelBlamesAcs = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]): ACS redirect is set between the "
+                + "client and provider \\(([^)]+)\\)").matcher(warnings);
+        while (m.find()) {
+            kernelBlamesAcs.add(m.group(2) + " -> " + m.group(1));
+        }
+        java.util.Set<String> exported = new java.util.HashSet<>();
+        sweep.path("exports").forEach(e -> {
+            if ("ok".equals(e.path("export").asText())) {
+                exported.add(e.path("exporter").asText());
+            }
+        });
+        java.util.Set<String> listBlamesAcs = new java.util.TreeSet<>();
+        for (JsonNode p : list.path("p2p")) {
+            if (exported.contains(p.path("exporter").asText())
+                    && p.path("rule").asText().contains("but ACS redirect on")) {
+                listBlamesAcs.add(p.path("exporter").asText() + " -> " + p.path("importer").asText());
+            }
+        }
+        assertFalse(listBlamesAcs.isEmpty(), "q35's root ports redirect: some rule must name ACS redirect");
+        assertEquals(listBlamesAcs, kernelBlamesAcs, "pairs whose P2P goes through the host bridge because of ACS "
+                + "redirect: list's rules vs the kernel's warnings (p2p-import.stderr)");
     }
 
     static String tail(Path file, int lines) {
