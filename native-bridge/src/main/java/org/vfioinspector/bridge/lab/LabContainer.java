@@ -55,7 +55,8 @@ final class LabContainer {
         if (size == 0 || size % Vfio.PAGE_SIZE != 0 || iova % Vfio.PAGE_SIZE != 0 || vaddr % Vfio.PAGE_SIZE != 0) {
             throw new KernelException("VFIO_IOMMU_MAP_DMA", "container", Errno.EINVAL);
         }
-        for (LabKernel.Type1Mapping m : state.type1) {
+        // vfio_find_dma looks in this container's iommu only: another container may map the same IOVA.
+        for (LabKernel.Type1Mapping m : mappings) {
             if (iova < m.iova() + m.size() && m.iova() < iova + size) {
                 throw new KernelException("VFIO_IOMMU_MAP_DMA", "container", Errno.EEXIST);
             }
