@@ -388,11 +388,29 @@ public final class MainWindow {
     private void preselect() {
         String exercise = System.getProperty(EXERCISE_PROPERTY);
         if (exercise != null && !exercise.isBlank()) {
+            System.clearProperty(EXERCISE_PROPERTY); // once
             exercises.setSelected(true);
-            lab.chooser().getItems().stream().filter(i -> i.nameOrFile().equals(exercise.strip())).findFirst()
-                    .ifPresent(i -> lab.chooser().setValue(i));
-            System.clearProperty(EXERCISE_PROPERTY); // the exercise opens its scenario: not again after that
+            Optional<org.vfioinspector.app.gui.lab.LabPane.Item> item = lab.chooser().getItems().stream()
+                    .filter(i -> i.nameOrFile().equals(exercise.strip())).findFirst();
+            if (item.isPresent()) {
+                // the exercise opens its scenario: the selection and the actions are for that host, once shown
+                host.addListener(new javafx.beans.value.ChangeListener<LoadedHost>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends LoadedHost> o, LoadedHost a,
+                                        LoadedHost b) {
+                        host.removeListener(this);
+                        selectAndTry();
+                    }
+                });
+                lab.chooser().setValue(item.get());
+                return;
+            }
         }
+        selectAndTry();
+    }
+
+    /** {@code -Dvfioinspector.select} and {@code -Dvfioinspector.try} on the host shown. */
+    private void selectAndTry() {
         String bdf = System.getProperty(SELECT_PROPERTY);
         if (bdf != null && org.vfioinspector.bridge.model.PciAddress.isValid(bdf)) {
             groups.select(org.vfioinspector.bridge.model.PciAddress.parse(bdf));

@@ -38,7 +38,8 @@ public final class SecondaryWindows {
 
     /**
      * From now on, every window the app opens besides {@code main} (dialogs, confirmations, the previous session's
-     * journal: not popups, which close on Esc by themselves) closes on Esc and Ctrl+W. Returns what undoes it.
+     * journal: not popups, which close on Esc by themselves) closes on Esc and Ctrl+W, and wears the main window's
+     * theme when it brings no stylesheets of its own. Returns what undoes it.
      */
     public static Runnable closeAllByKeyboard(Window main) {
         ListChangeListener<Window> opened = c -> {
@@ -47,10 +48,12 @@ public final class SecondaryWindows {
                     if (w != main && !(w instanceof PopupWindow)) {
                         if (w.getScene() != null) {
                             install(w, w.getScene());
+                            themed(main, w.getScene());
                         }
                         w.sceneProperty().addListener((o, a, s) -> {
                             if (s != null) {
                                 install(w, s);
+                                themed(main, s);
                             }
                         });
                     }
@@ -59,6 +62,13 @@ public final class SecondaryWindows {
         };
         Window.getWindows().addListener(opened);
         return () -> Window.getWindows().removeListener(opened);
+    }
+
+    /** A dialog's scene gets the main window's stylesheets (light or dark), unless it has its own. */
+    private static void themed(Window main, Scene scene) {
+        if (scene.getStylesheets().isEmpty() && main.getScene() != null) {
+            scene.getStylesheets().setAll(main.getScene().getStylesheets());
+        }
     }
 
     private static void install(Window w, Scene scene) {

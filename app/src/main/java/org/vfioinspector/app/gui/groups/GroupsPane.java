@@ -585,7 +585,8 @@ public final class GroupsPane extends VBox {
             List<String> disagree = marks.get().disagreements(d.address());
             show(deviceMark, !disagree.isEmpty());
             if (!disagree.isEmpty()) {
-                deviceMark.setId("divergence-" + d.address());
+                // an id usable in a CSS selector: "divergence-0000-00-05-0"
+                deviceMark.setId("divergence-" + d.address().toString().replace(':', '-').replace('.', '-'));
                 deviceMark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
                         + String.join("\n", disagree));
             }
