@@ -9,7 +9,7 @@
 #   revoked-close        ... then reset and close: revoked for good
 #   exercise             exercise 1 in progress: its first step passed on ivshmem BAR0
 # Each shot starts with fresh settings and state and waits until the app has recorded what the shot shows
-# (-Dvfioinspector.echoActivity). Needs Xvfb and imagemagick (import); build first:
+# (-Dvfioinspector.echoActivity). Needs Xvfb and imagemagick (import), pngquant if there (smaller files); build first:
 #   mvn -q -B -o -pl native-bridge,icons,app -am -DskipTests package
 # Environment: SCREENSHOT_DISPLAY (display number, default 97), SCREENSHOT_SIZES, SCREENSHOT_THEMES, SCREENSHOT_ONLY
 # (shot names to take, e.g. "tryit exercise").
@@ -42,6 +42,7 @@ shot() {
     case " $ONLY " in "  ") ;; *" $name "*) ;; *) return 0 ;; esac
     state=$(mktemp -d "$WORK/state.XXXX")
     log="$state/app.log"
+    : >"$log"
     THEME=$(echo "$theme" | tr a-z A-Z)
     DISPLAY="$DISP" XDG_CONFIG_HOME="$state/config" XDG_STATE_HOME="$state/state" java \
         -Dvfioinspector.geometry="$size" -Dvfioinspector.theme="$THEME" -Dvfioinspector.echoActivity=true \
@@ -61,6 +62,11 @@ shot() {
     done
     sleep 4 # the record is journalled before the view shows it: let the last frames be drawn
     DISPLAY="$DISP" import -window root "$OUT/$name-$size-$theme.png"
+    if command -v pngquant >/dev/null; then
+        # 256 colours: a third of the size, the same to the eye for a UI (optional: skipped without pngquant)
+        pngquant --quality=80-98 --speed 1 --force --skip-if-larger --output "$OUT/$name-$size-$theme.png" \
+            "$OUT/$name-$size-$theme.png" || true
+    fi
     kill "$APID"
     wait "$APID" 2>/dev/null || true
     APID=
@@ -76,16 +82,17 @@ for size in $SIZES; do
         # this machine is opened first (HOST 1), then the lab host (HOST 2)
         shot first-launch "$size" "$theme" "2 HOST"
         shot disagree "$size" "$theme" "2 HOST" $Q35 -Dvfioinspector.select=0000:00:05.0
+        # the try-it groups with the revocation area folded, the device view scrolled to them
         shot tryit "$size" "$theme" "ACTION attach" $Q35 -Dvfioinspector.select=0000:00:07.0 \
-            -Dvfioinspector.try=mmap,export,attach
-        shot revoked-reset "$size" "$theme" "ACTION reset" $Q35 -Dvfioinspector.select=0000:00:07.0 \
-            -Dvfioinspector.try=mmap,export,attach,reset
-        shot revoked-memory-off "$size" "$theme" "ACTION memory-off" $Q35 -Dvfioinspector.select=0000:00:07.0 \
+            -Dvfioinspector.try=mmap,export,attach -Dvfioinspector.revocation=folded -Dvfioinspector.scrollTo=tryit
+        # the revocation area unfolded over most of the height
+        REV="-Dvfioinspector.select=0000:00:07.0 -Dvfioinspector.revocation=0.3"
+        shot revoked-reset "$size" "$theme" "ACTION reset" $Q35 $REV -Dvfioinspector.try=mmap,export,attach,reset
+        shot revoked-memory-off "$size" "$theme" "ACTION memory-off" $Q35 $REV \
             -Dvfioinspector.try=mmap,export,attach,memory-off
-        shot revoked-close "$size" "$theme" "ACTION close" $Q35 -Dvfioinspector.select=0000:00:07.0 \
-            -Dvfioinspector.try=mmap,export,attach,reset,close
+        shot revoked-close "$size" "$theme" "ACTION close" $Q35 $REV -Dvfioinspector.try=mmap,export,attach,reset,close
         shot exercise "$size" "$theme" "ACTION export" -Dvfioinspector.exercise=sub-page-bar \
-            -Dvfioinspector.select=0000:00:05.0 -Dvfioinspector.try=mmap,export
+            -Dvfioinspector.select=0000:00:05.0 -Dvfioinspector.try=mmap,export -Dvfioinspector.revocation=folded
     done
     kill "$XPID"
     wait "$XPID" 2>/dev/null || true

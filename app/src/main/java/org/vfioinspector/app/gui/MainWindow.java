@@ -81,6 +81,10 @@ public final class MainWindow {
     public static final String THEME_PROPERTY = "vfioinspector.theme";
     /** {@code -Dvfioinspector.geometry=1024x700} sizes the window for this run (screenshots, demos). */
     public static final String GEOMETRY_PROPERTY = "vfioinspector.geometry";
+    /** {@code -Dvfioinspector.revocation=folded|0.3}: the revocation area with the try-it actions (screenshots). */
+    public static final String REVOCATION_PROPERTY = "vfioinspector.revocation";
+    /** {@code -Dvfioinspector.scrollTo=tryit}: the device view scrolled to its try-it panel (screenshots). */
+    public static final String SCROLL_PROPERTY = "vfioinspector.scrollTo";
     /** {@code -Dvfioinspector.exercise=sub-page-bar} opens the exercises with that one after start-up. */
     public static final String EXERCISE_PROPERTY = "vfioinspector.exercise";
     /** The device view keeps at least this width: the exercises sheet takes its room from the groups pane. */
@@ -286,6 +290,14 @@ public final class MainWindow {
             right.setDividerPositions(1.0);
         } else {
             right.setDividerPositions(rightDivider);
+            // once more after the unfolded area's next layout: the split pane clamps the divider to the folded
+            // area's maximum height until it has laid it out again
+            double at = rightDivider;
+            Platform.runLater(() -> {
+                if (!bottom.isFolded()) {
+                    right.setDividerPositions(at);
+                }
+            });
         }
     }
 
@@ -417,8 +429,7 @@ public final class MainWindow {
             groups.tree().requestFocus();
             String actions = System.getProperty(TRY_PROPERTY);
             if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
-                bottom.setFolded(false);
-                right.setDividerPositions(0.5);
+                layoutForScreenshot();
                 // after the host's importers are listed (a kernel call queued on vfio-io when the host was
                 // applied, its answer posted to the FX thread): ATTACH needs the importer choice filled
                 ctx.vfioIo().execute(() -> Platform.runLater(() -> {
@@ -428,6 +439,39 @@ public final class MainWindow {
                     }
                 }));
             }
+        }
+    }
+
+    /**
+     * {@code -Dvfioinspector.revocation=folded} folds the revocation area, a number (0.3) unfolds it with the divider
+     * there (default: unfolded at half the height); {@code -Dvfioinspector.scrollTo=tryit} scrolls the device view to
+     * its try-it panel once the actions are done. For screenshots and demos.
+     */
+    private void layoutForScreenshot() {
+        String rev = System.getProperty(REVOCATION_PROPERTY, "0.5");
+        if (rev.equals("folded")) {
+            bottom.setFolded(true);
+        } else {
+            double at;
+            try {
+                at = Math.max(0.1, Math.min(0.9, Double.parseDouble(rev)));
+            } catch (NumberFormatException e) {
+                at = 0.5;
+            }
+            rightDivider = at;
+            bottom.setFolded(false);
+        }
+        if ("tryit".equals(System.getProperty(SCROLL_PROPERTY))) {
+            // after the actions' answers are shown (they are queued on vfio-io before this)
+            ctx.vfioIo().execute(() -> Platform.runLater(() -> Platform.runLater(() -> {
+                javafx.scene.Node panel = device.tryIt();
+                javafx.scene.Node content = device.getContent();
+                double y = panel.localToScene(0, 0).getY() - content.localToScene(0, 0).getY();
+                double room = content.getBoundsInLocal().getHeight() - device.getViewportBounds().getHeight();
+                if (room > 0) {
+                    device.setVvalue(Math.min(1, Math.max(0, (y - 8) / room)));
+                }
+            })));
         }
     }
 
@@ -441,9 +485,6 @@ public final class MainWindow {
         Task<LoadedHost> task = UiTasks.call(() -> {
             LoadedHost h = ctx.hostLoader().load(choice);
             GroupsPane.prebuild(h.inventory()); // the groups tree of a big host, built off the FX thread
-            // what the tree and the device table mark (every device's predictions), also off the FX thread
-            MARKS.set(java.util.Map.entry(h, org.vfioinspector.app.gui.groups.DeviceMarks.of(h.inventory(),
-                    h.verdicts(), h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario))));
             return h;
         })
                 .title("Scanning " + choice.label())
@@ -501,12 +542,13 @@ public final class MainWindow {
         hostSelector.setValue(h.choice());
         switching = false;
         header.show(h);
-        java.util.Map.Entry<LoadedHost, org.vfioinspector.app.gui.groups.DeviceMarks> ready = MARKS.getAndSet(null);
-        org.vfioinspector.app.gui.groups.DeviceMarks marks = ready != null && ready.getKey() == h ? ready.getValue()
-                : org.vfioinspector.app.gui.groups.DeviceMarks.of(h.inventory(), h.verdicts(),
-                h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario));
-        org.vfioinspector.app.gui.groups.DeviceText.useHostNames(marks.names());
-        groups.setMarks(marks);
+        // the scenario's names at once; the disagreement marks and the table's summaries once worked out (below)
+        Optional<org.vfioinspector.bridge.lab.scenario.LabScenario> scenario = h.handle()
+                .flatMap(org.vfioinspector.bridge.host.Host::scenario);
+        org.vfioinspector.app.gui.groups.DeviceMarks names = org.vfioinspector.app.gui.groups.DeviceMarks.names(
+                h.inventory(), scenario);
+        org.vfioinspector.app.gui.groups.DeviceText.useHostNames(names.names());
+        groups.setMarks(names);
         revocations.clear();
         revocationView.setTracing(h.tracing().available() ? "live events" : "no live events: "
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
@@ -515,6 +557,15 @@ public final class MainWindow {
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
+        UiTasks.call(() -> org.vfioinspector.app.gui.groups.DeviceMarks.of(h.inventory(), h.verdicts(), scenario))
+                .title("Marking disagreeing BARs")
+                .onSuccess(m -> {
+                    if (host.get() == h) {
+                        groups.updateMarks(m);
+                    }
+                })
+                .onError(RuntimeException.class, e -> errors.show("Predict the verdicts of " + h.choice().label(), e))
+                .runOnce(ctx.background());
         if (groups.selectedProperty().get() != null) {
             // the tree kept the selection across the rebuild (same device on the re-opened host): show it
             showSelection(groups.selectedProperty().get());
@@ -730,10 +781,6 @@ public final class MainWindow {
         String[] p = spec.split("x");
         return Optional.of(new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1])});
     }
-
-    /** The marks of the host an open task loaded, for the FX thread to pick up (one slot, as GroupsPane's tree). */
-    private static final java.util.concurrent.atomic.AtomicReference<java.util.Map.Entry<LoadedHost,
-            org.vfioinspector.app.gui.groups.DeviceMarks>> MARKS = new java.util.concurrent.atomic.AtomicReference<>();
 
     private static Optional<HostChoice> choiceFromKey(String key) {
         if ("live".equals(key)) {

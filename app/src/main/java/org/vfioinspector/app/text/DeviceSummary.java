@@ -27,13 +27,18 @@ public record DeviceSummary(Optional<Integer> group, String viable, String mmap,
     }
 
     public static DeviceSummary of(PciDevice d, HostInventory host, HostPredictions predictions) {
+        return of(d, host, predictions.device(d));
+    }
+
+    /** The same from the device's predictions worked out already. */
+    public static DeviceSummary of(PciDevice d, HostInventory host, HostPredictions.DevicePrediction prediction) {
         int bars = 0;
         int mmapYes = 0;
         int mmapUnknown = 0;
         int exportYes = 0;
         int exportUnknown = 0;
         List<String> disagree = new ArrayList<>();
-        for (HostPredictions.RegionPrediction r : predictions.device(d).regions()) {
+        for (HostPredictions.RegionPrediction r : prediction.regions()) {
             if (!r.region().isBar()) {
                 continue;
             }

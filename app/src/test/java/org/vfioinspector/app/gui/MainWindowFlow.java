@@ -65,7 +65,9 @@ public abstract class MainWindowFlow {
         WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab(name))).get();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null
                 && window.hostProperty().get() != before
-                && window.hostProperty().get().choice().equals(new HostChoice.Lab(name)));
+                && window.hostProperty().get().choice().equals(new HostChoice.Lab(name))
+                // and the tree's marks, worked out after the host is shown
+                && window.groups().marks().completeFor(window.hostProperty().get().inventory()));
         WaitForAsyncUtils.waitForFxEvents();
     }
 

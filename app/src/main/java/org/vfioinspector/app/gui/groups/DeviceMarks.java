@@ -14,34 +14,49 @@ import org.vfioinspector.bridge.rules.HostPredictions;
 import org.vfioinspector.bridge.rules.Verdict;
 
 /**
- * What the groups tree and the device table show beside each device, worked out once per host off the FX thread
- * (every device's predictions: on a 10,000-function host that is not work for a cell's update): the BARs whose mmap
- * and dma-buf verdicts disagree, with both rules, before anything is tried; the one-line summary of the device table;
- * and the scenario's own device names where a lab scenario gives them.
+ * What the groups tree and the device table show beside each device: the BARs whose mmap and dma-buf verdicts
+ * disagree, with both rules, before anything is tried; the one-line summary of the device table; and the scenario's
+ * own device names where a lab scenario gives them. The names are there at once ({@link #names}); the rest is every
+ * device's predictions, about 90 µs each (a second for 10,000 functions on the 2-core machine), so it is worked out
+ * off the FX thread after the host is shown ({@link #of}), and the rows are marked when it is done.
  */
 public final class DeviceMarks {
     /** A host without predictions (its release is unknown) and without a scenario: nothing to mark. */
-    public static final DeviceMarks NONE = new DeviceMarks(Map.of(), Map.of(), Map.of());
+    public static final DeviceMarks NONE = new DeviceMarks(null, Map.of(), Map.of(), Map.of(), true);
 
+    private final HostInventory host;
     private final Map<PciAddress, String> names;
     private final Map<PciAddress, List<String>> disagreements;
     private final Map<PciAddress, DeviceSummary> summaries;
+    private final boolean complete;
 
-    private DeviceMarks(Map<PciAddress, String> names, Map<PciAddress, List<String>> disagreements,
-                        Map<PciAddress, DeviceSummary> summaries) {
+    private DeviceMarks(HostInventory host, Map<PciAddress, String> names, Map<PciAddress, List<String>> disagreements,
+                        Map<PciAddress, DeviceSummary> summaries, boolean complete) {
+        this.host = host;
         this.names = names;
         this.disagreements = disagreements;
         this.summaries = summaries;
+        this.complete = complete;
     }
 
-    /** Computes the marks of {@code inv}; blocking work for a background thread. */
-    public static DeviceMarks of(HostInventory inv, Optional<HostVerdicts> verdicts, Optional<LabScenario> scenario) {
+    /** The scenario's names only (cheap: for the FX thread, before {@link #of} is done). */
+    public static DeviceMarks names(HostInventory inv, Optional<LabScenario> scenario) {
+        return new DeviceMarks(inv, scenarioNames(scenario), Map.of(), Map.of(), false);
+    }
+
+    private static Map<PciAddress, String> scenarioNames(Optional<LabScenario> scenario) {
         Map<PciAddress, String> names = new HashMap<>();
         scenario.ifPresent(s -> s.devices().forEach(d -> {
             if (d.name() != null && !d.name().isBlank()) {
                 names.put(d.bdf(), d.name().strip());
             }
         }));
+        return Map.copyOf(names);
+    }
+
+    /** Computes every mark of {@code inv}; blocking work for a background thread. */
+    public static DeviceMarks of(HostInventory inv, Optional<HostVerdicts> verdicts, Optional<LabScenario> scenario) {
+        Map<PciAddress, String> names = scenarioNames(scenario);
         Map<PciAddress, List<String>> disagree = new HashMap<>();
         Map<PciAddress, DeviceSummary> summaries = new HashMap<>();
         verdicts.ifPresent(v -> {
@@ -54,10 +69,15 @@ public final class DeviceMarks {
                 if (!lines.isEmpty()) {
                     disagree.put(d.address(), lines);
                 }
-                summaries.put(d.address(), DeviceSummary.of(d, inv, p));
+                summaries.put(d.address(), DeviceSummary.of(d, inv, dp));
             }
         });
-        return new DeviceMarks(Map.copyOf(names), Map.copyOf(disagree), Map.copyOf(summaries));
+        return new DeviceMarks(inv, names, Map.copyOf(disagree), Map.copyOf(summaries), true);
+    }
+
+    /** Whether these are the whole marks of {@code inv} (not only its names). */
+    public boolean completeFor(HostInventory inv) {
+        return complete && host == inv;
     }
 
     /** The scenario's name for the device, when its scenario gives one. */

@@ -163,6 +163,23 @@ public final class GroupsPane extends VBox {
         this.marks = marks;
     }
 
+    /**
+     * The whole marks of the inventory shown, worked out after it was shown: the visible rows are drawn again, the
+     * table gets its summaries.
+     */
+    public void updateMarks(DeviceMarks m) {
+        this.marks = m;
+        tree.refresh();
+        if (table.isVisible()) {
+            fillTable();
+        }
+    }
+
+    /** The marks drawn now. */
+    public DeviceMarks marks() {
+        return marks;
+    }
+
     public DeviceTable table() {
         return table;
     }
@@ -174,6 +191,11 @@ public final class GroupsPane extends VBox {
             return;
         }
         TreeEntry keep = selected.get();
+        if (flat) {
+            fillTable();
+            String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+            table.filter(q);
+        }
         table.setVisible(flat);
         tree.setVisible(!flat);
         syncing = true;
@@ -273,9 +295,9 @@ public final class GroupsPane extends VBox {
         tree.setRoot(b.root());
         shownGroups = b.groups();
         shownDevices = b.devices();
-        if (tableHost != inv) {
-            table.setHost(inv, marks);
-            tableHost = inv;
+        // the table's rows are made when it is shown (10,000 rows are not work for every host's first frame)
+        if (table.isVisible()) {
+            fillTable();
         }
         table.filter(q);
         updateCount();
@@ -287,6 +309,22 @@ public final class GroupsPane extends VBox {
     private int shownGroups;
     private int shownDevices;
     private HostInventory tableHost;
+    private DeviceMarks tableMarks;
+
+    /** The table's rows for the inventory and marks shown, unless it has them. */
+    private void fillTable() {
+        HostInventory inv = inventory.get();
+        if (inv != null && (tableHost != inv || tableMarks != marks)) {
+            DeviceTable.Row keep = table.getSelectionModel().getSelectedItem();
+            table.setHost(inv, marks);
+            tableHost = inv;
+            tableMarks = marks;
+            if (keep != null) {
+                table.getItems().stream().filter(r -> r.device() == keep.device()).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
+            }
+        }
+    }
 
     private void updateCount() {
         HostInventory inv = inventory.get();
@@ -597,8 +635,11 @@ public final class GroupsPane extends VBox {
                     + (disagree.isEmpty() ? "" : "\nmmap and dma-buf disagree: " + String.join("; ", disagree)));
         }
 
+        /** An icon-only warning badge: the row has little room; the tooltip has both rules. */
         private static Badge mark() {
-            Badge b = new Badge("disagree", Badge.Tone.WARNING);
+            Badge b = new Badge("", Badge.Tone.WARNING);
+            b.setAccessibleText("mmap and dma-buf disagree");
+            b.getStyleClass().add("row-mark-badge");
             FontIcon i = new FontIcon(MaterialDesignA.ALERT_DECAGRAM_OUTLINE);
             i.getStyleClass().add("row-mark");
             b.setGraphic(i);

@@ -94,7 +94,9 @@ public final class HostHeader extends VBox {
         // a lab scenario's description goes with the banner, across the whole width
         String description = h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario)
                 .map(s -> s.description().strip()).filter(d -> !d.isEmpty()).map(d -> " — " + d).orElse("");
-        kindText = h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernelDescription() : "");
+        // a lab's profile and scenario are in the banner and the facts: its kind line stays one line
+        kindText = h.choice().kind() + (h.isLab() ? " · modelled kernel" : h.kernel().isPresent() ? " · "
+                + h.kernelDescription() : "");
         kind.setText(kindText);
         kindTip.setText(kindText);
         boolean lab = h.isLab();

@@ -421,7 +421,21 @@ public final class LabPane extends VBox {
             nodes.add(stepNode(i, ex.steps().get(i), run.progress().pass(i).orElse(null), i == current));
         }
         steps.getChildren().setAll(nodes);
+        if (current != shownStep && current < nodes.size()) {
+            // a step passed (or the exercise was chosen): the sheet shows the step to do now
+            shownStep = current;
+            javafx.scene.Node step = nodes.get(current);
+            Platform.runLater(() -> {
+                double room = content.getBoundsInLocal().getHeight() - scroll.getViewportBounds().getHeight();
+                if (room > 0 && step.getScene() != null) {
+                    double y = step.localToScene(0, 0).getY() - content.localToScene(0, 0).getY();
+                    scroll.setVvalue(Math.min(1, Math.max(0, (y - 40) / room)));
+                }
+            });
+        }
     }
+
+    private int shownStep = -1;
 
     private VBox stepNode(int i, Exercise.Step s, Progress.StepPass pass, boolean current) {
         Badge b = pass != null ? new Badge("passed", Badge.Tone.GREEN)
