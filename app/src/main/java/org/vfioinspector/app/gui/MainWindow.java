@@ -206,14 +206,19 @@ public final class MainWindow {
         bottom.setId("revocationArea");
         bottom.toggle().setId("toggleRevocation");
         revocations.tracked().addListener((javafx.collections.ListChangeListener<
-                org.vfioinspector.app.gui.dmabuf.Tracked>) c -> summarizeRevocation());
+                org.vfioinspector.app.gui.dmabuf.Tracked>) c -> {
+            while (c.next()) {
+                // an object's state changes without the list changing (revoked, restored, dead)
+                c.getAddedSubList().forEach(t -> t.state().addListener(o -> summarizeRevocation()));
+            }
+            summarizeRevocation();
+        });
         revocations.timeline().addListener((javafx.collections.ListChangeListener<
                 org.vfioinspector.app.gui.dmabuf.TimelineEntry>) c -> summarizeRevocation());
         summarizeRevocation();
         right = new SplitPane(device, bottom);
         right.setOrientation(Orientation.VERTICAL);
         right.setMinWidth(DEVICE_MIN_WIDTH);
-        SplitPane.setResizableWithParent(bottom, false);
         rightDivider = ctx.prefs().layout("revocationDivider", 0.6, 0.15, 0.9);
         right.setDividerPositions(rightDivider);
         bottom.foldedProperty().addListener((o, a, folded) -> foldRevocation(folded));
@@ -332,8 +337,9 @@ public final class MainWindow {
             // the groups pane takes about 300 px (up to 420 on a wide screen): the device view gets the rest
             main.setDividerPositions(Math.min(420, Math.max(280, scene.getWidth() * 0.28)) / scene.getWidth());
         }
-        // the revocation area starts folded where the window is too short for both it and the device view
-        bottom.setFolded(ctx.prefs().layout("revocationFolded", scene.getHeight() < 1000 ? 1 : 0, 0, 1) > 0.5);
+        // the revocation area starts folded (nothing is open yet; its line says when something is), then as the user
+        // left it
+        bottom.setFolded(ctx.prefs().layout("revocationFolded", 1, 0, 1) > 0.5);
         theme.applyTo(scene);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
                 () -> groups.filterField().requestFocus());
@@ -459,7 +465,11 @@ public final class MainWindow {
                 at = 0.5;
             }
             rightDivider = at;
-            bottom.setFolded(false);
+            if (bottom.isFolded()) {
+                bottom.setFolded(false); // puts the divider at rightDivider
+            } else {
+                right.setDividerPositions(at);
+            }
         }
         if ("tryit".equals(System.getProperty(SCROLL_PROPERTY))) {
             // after the actions' answers are shown (they are queued on vfio-io before this)

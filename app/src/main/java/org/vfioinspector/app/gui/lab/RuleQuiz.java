@@ -65,14 +65,28 @@ final class RuleQuiz {
             return Optional.empty();
         }
         boolean mmap = verdict.equals("mmap");
-        String answer = pick(bar.get(), mmap).rule().describe();
-        Set<String> others = new LinkedHashSet<>();
-        others.add(pick(bar.get(), !mmap).rule().describe());
+        Verdict right = pick(bar.get(), mmap);
+        String answer = right.rule().describe();
+        // the wrong answers: this BAR's other verdict's rule, then one rule per kernel function the host's BARs are
+        // decided by (so they differ in what they check, not only in a BAR's number), then the rest
+        List<Verdict> all = new ArrayList<>();
+        all.add(pick(bar.get(), !mmap));
         for (PciDevice o : h.inventory().devices()) {
             for (HostPredictions.RegionPrediction r : p.device(o).regions()) {
-                others.add(pick(r, mmap).rule().describe());
+                all.add(pick(r, mmap));
+                all.add(pick(r, !mmap));
             }
         }
+        Set<String> others = new LinkedHashSet<>();
+        Set<String> functions = new java.util.HashSet<>(Set.of(right.rule().function()));
+        others.add(all.get(0).rule().describe());
+        functions.add(all.get(0).rule().function());
+        for (Verdict v : all) {
+            if (functions.add(v.rule().function())) {
+                others.add(v.rule().describe());
+            }
+        }
+        all.forEach(v -> others.add(v.rule().describe()));
         others.remove(answer);
         List<String> candidates = new ArrayList<>();
         candidates.add(answer);
