@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code list [--json] [--host HOST]}: IOMMU groups, PCI devices and their BARs. */
+/** {@code list [--json | --brief] [--explain] [--host HOST]}: IOMMU groups, PCI devices and their BARs. */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List IOMMU groups, PCI devices and their BARs, with the VFIO viability of each group and, for "
                 + "every BAR, whether VFIO will mmap it and export it as a dma-buf (and where the two disagree).",
@@ -32,6 +32,10 @@ public final class ListCommand implements Callable<Integer> {
             + "condition, errno, source row); after each device, the rule behind its VFIO reset.")
     boolean explain;
 
+    @Option(names = "--brief", description = "One line per device: BDF, group, viable, vendor:device, class, driver, "
+            + "BARs that mmap and that export (of the BARs), BARs where the two disagree, names.")
+    boolean brief;
+
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "local", converter = HostSpec.Converter.class,
             description = "local (default: this machine), sysfs:DIR (a snapshot; DIR contains sys/) or lab:NAME|FILE "
                     + "(a lab scenario: qemu-q35, gpu-server, s390-ism, type1-p2p-hazard, ... or a YAML file).")
@@ -44,11 +48,16 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (brief && (json || explain)) {
+            err.println("vfio-inspector list: --brief cannot be combined with " + (json ? "--json" : "--explain")
+                    + " (--brief prints one line per device; --json and --explain the whole host)");
+            return Cli.EXIT_USAGE;
+        }
         try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             HostVerdicts verdicts = HostVerdicts.of(h, inventory);
             out.print(json ? ListJson.render(h, inventory, verdicts) + System.lineSeparator()
-                    : ListText.render(h, inventory, verdicts, explain));
+                    : brief ? ListBrief.render(inventory, verdicts) : ListText.render(h, inventory, verdicts, explain));
             out.flush();
             return Cli.EXIT_OK;
         } catch (ScenarioException e) {

@@ -35,7 +35,8 @@ import org.controlsfx.control.StatusBar;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
-import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignW;
 import org.vfioinspector.app.gui.common.AppPrefs;
 import org.vfioinspector.app.gui.common.ErrorPresenter;
 import org.vfioinspector.app.gui.common.Theme;
@@ -61,8 +62,10 @@ import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
 import org.vfioinspector.bridge.sysfs.HostUnreadableException;
 
 /**
- * The main window: header with host selector, notice, groups tree | device view over the revocation view, and
- * the status bar. Owns no executor: everything blocking goes through {@link AppContext}.
+ * The main window: the header (host, controls, kernel facts), the no-VFIO notice over the body, and the body: the
+ * groups tree (or the flat device table) | the device view over the revocation area, which folds to one line, and
+ * the exercises side sheet when open; the status bar. Every divider is wide enough to grab and remembered. Owns no
+ * executor: everything blocking goes through {@link AppContext}.
  */
 public final class MainWindow {
     /** {@code -Dvfioinspector.host=snapshot:/path} (or {@code live}) opens that host after this machine. */
@@ -76,12 +79,22 @@ public final class MainWindow {
     public static final String TRY_PROPERTY = "vfioinspector.try";
     /** {@code -Dvfioinspector.theme=DARK} overrides the remembered theme for this run. */
     public static final String THEME_PROPERTY = "vfioinspector.theme";
+    /** {@code -Dvfioinspector.geometry=1024x700} sizes the window for this run (screenshots, demos). */
+    public static final String GEOMETRY_PROPERTY = "vfioinspector.geometry";
+    /** {@code -Dvfioinspector.revocation=folded|0.3}: the revocation area with the try-it actions (screenshots). */
+    public static final String REVOCATION_PROPERTY = "vfioinspector.revocation";
+    /** {@code -Dvfioinspector.scrollTo=tryit}: the device view scrolled to its try-it panel (screenshots). */
+    public static final String SCROLL_PROPERTY = "vfioinspector.scrollTo";
+    /** {@code -Dvfioinspector.exercise=sub-page-bar} opens the exercises with that one after start-up. */
+    public static final String EXERCISE_PROPERTY = "vfioinspector.exercise";
+    /** The device view keeps at least this width: the exercises sheet takes its room from the groups pane. */
+    static final double DEVICE_MIN_WIDTH = 480;
     private final AppContext ctx;
     private final Stage stage;
     private final BorderPane root = new BorderPane();
     private final ComboBox<HostChoice> hostSelector = new ComboBox<>();
     private final HostHeader header;
-    private final NoticePane notice = new NoticePane();
+    private final NoticePane notice;
     private final GroupsPane groups = new GroupsPane();
     private final DeviceView device = new DeviceView();
     private final RevocationModel revocations = new RevocationModel(Clock.systemDefaultZone());
@@ -89,11 +102,17 @@ public final class MainWindow {
     private final StatusBar status = new StatusBar();
     private final SplitPane main;
     private final SplitPane right;
+    private final org.vfioinspector.app.gui.common.FoldingArea bottom;
+    private final javafx.scene.control.ToggleButton lightTheme = new javafx.scene.control.ToggleButton();
+    private final javafx.scene.control.ToggleButton darkTheme = new javafx.scene.control.ToggleButton();
+    private double rightDivider;
+    private double groupsWidthBeforeSheet = -1;
+    private Runnable undoCloseKeys = () -> { };
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
     private final TryItController tryIt;
     private final org.vfioinspector.app.gui.lab.LabPane lab;
-    private final javafx.scene.control.ToggleButton exercises = new javafx.scene.control.ToggleButton("Exercises");
+    private final javafx.scene.control.ToggleButton exercises = new javafx.scene.control.ToggleButton("_Exercises");
     private Theme theme;
     private boolean switching;
     /** The current host's kernel events: recorded in the session's activity first, then shown. */
@@ -118,30 +137,60 @@ public final class MainWindow {
                 open(b);
             }
         });
-        Button snapshot = new Button("Snapshot…", icon(new FontIcon(MaterialDesignF.FOLDER_OPEN)));
+        javafx.scene.control.MenuItem snapshot = new javafx.scene.control.MenuItem("_Snapshot folder…",
+                icon(new FontIcon(MaterialDesignF.FOLDER_OPEN)));
         snapshot.setId("openSnapshot");
-        snapshot.setTooltip(new Tooltip("Open a sysfs snapshot folder (laid out like / with sys/ inside) — Ctrl+O"));
+        snapshot.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
         snapshot.setOnAction(e -> chooseSnapshot());
-        Button scenario = new Button("Scenario file…", icon(new FontIcon(MaterialDesignF.FLASK_OUTLINE)));
+        javafx.scene.control.MenuItem scenario = new javafx.scene.control.MenuItem("S_cenario file…",
+                icon(new FontIcon(MaterialDesignF.FLASK_OUTLINE)));
         scenario.setId("openScenario");
-        scenario.setTooltip(new Tooltip("Open a lab scenario file (YAML)"));
+        scenario.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN));
         scenario.setOnAction(e -> chooseScenario());
-        Button themeButton = new Button("", icon(new FontIcon(MaterialDesignT.THEME_LIGHT_DARK)));
-        themeButton.setId("themeToggle");
-        themeButton.setTooltip(new Tooltip("Switch between light and dark theme — Ctrl+T"));
-        themeButton.setOnAction(e -> toggleTheme());
+        javafx.scene.control.MenuButton openMenu = new javafx.scene.control.MenuButton("_Open",
+                icon(new FontIcon(MaterialDesignF.FOLDER_OPEN)), snapshot, scenario);
+        openMenu.setId("openMenu");
+        openMenu.setTooltip(new Tooltip("Open a sysfs snapshot folder (laid out like / with sys/ inside; Ctrl+O) or a "
+                + "lab scenario file (YAML; Ctrl+Shift+O)"));
+        lightTheme.setGraphic(icon(new FontIcon(MaterialDesignW.WHITE_BALANCE_SUNNY)));
+        lightTheme.setId("themeLight");
+        lightTheme.setTooltip(new Tooltip("Light theme (Ctrl+T switches)"));
+        lightTheme.setAccessibleText("Light theme");
+        darkTheme.setGraphic(icon(new FontIcon(MaterialDesignW.WEATHER_NIGHT)));
+        darkTheme.setId("themeDark");
+        darkTheme.setTooltip(new Tooltip("Dark theme (Ctrl+T switches)"));
+        darkTheme.setAccessibleText("Dark theme");
+        org.controlsfx.control.SegmentedButton themes = new org.controlsfx.control.SegmentedButton(lightTheme,
+                darkTheme);
+        themes.setId("themeChoice");
+        (theme == Theme.DARK ? darkTheme : lightTheme).setSelected(true);
+        themes.getToggleGroup().selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true); // one theme is always chosen
+            } else {
+                setTheme(b == darkTheme ? Theme.DARK : Theme.LIGHT);
+            }
+        });
         exercises.setId("toggleExercises");
-        exercises.setTooltip(new Tooltip("Guided lab exercises: steps whose checks pass as the kernel answers"));
+        exercises.setGraphic(icon(new FontIcon(MaterialDesignS.SCHOOL_OUTLINE)));
+        exercises.setTooltip(new Tooltip("Guided lab exercises, in a side sheet: steps whose checks pass as the kernel "
+                + "answers (Ctrl+E)"));
         exercises.selectedProperty().addListener((o, a, b) -> showExercises(b));
-        // icon-only like the theme toggle: the header has no room for more labels
+        // icon-only like the theme choice: the header has no room for more labels (Ctrl+H, and its tooltip)
         Button previous = new Button("", icon(new FontIcon(MaterialDesignH.HISTORY)));
         previous.setId("previousSession");
         previous.setAccessibleText("Previous session…");
         previous.setTooltip(new Tooltip("Previous session… — the journal of the last session, read-only, to "
-                + "review or export"));
+                + "review or export (Ctrl+H)"));
         previous.setOnAction(e -> openPreviousSession());
-        HBox controls = new HBox(6, hostSelector, snapshot, scenario, exercises, previous, themeButton);
-        // the buttons keep their labels; the host's name and tags to the left give way instead
+        // as wide as its longest built-in choice; a long snapshot or file name is cut, and said whole by the tooltip
+        hostSelector.setMaxWidth(300);
+        hostSelector.valueProperty().addListener((o, a, b) -> hostSelector.getTooltip().setText("Which host to "
+                + "inspect: this machine, a sysfs snapshot, or a lab scenario" + (b == null ? "" : ". Now: "
+                + b.label())));
+        HBox controls = new HBox(6, hostSelector, openMenu, exercises, previous, themes);
+        // the buttons keep their labels; the host's name and kind to the left give way instead
         controls.getChildren().forEach(n -> ((javafx.scene.layout.Region) n).setMinWidth(
                 javafx.scene.layout.Region.USE_PREF_SIZE));
         controls.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -149,14 +198,34 @@ public final class MainWindow {
         header = new HostHeader(controls);
 
         revocationView = new RevocationView(revocations, this::saveTimeline);
-        right = new SplitPane(device, revocationView);
+        // The revocation area folds to one line (its live summary), so the device view keeps the height; unfolded,
+        // the divider between the two is where the user left it.
+        bottom = new org.vfioinspector.app.gui.common.FoldingArea("_Revocation", "The live revocation view: the "
+                + "mappings, dma-bufs and attachments open now, and the kernel's events (Ctrl+R folds and unfolds)",
+                revocationView);
+        bottom.setId("revocationArea");
+        bottom.toggle().setId("toggleRevocation");
+        revocations.tracked().addListener((javafx.collections.ListChangeListener<
+                org.vfioinspector.app.gui.dmabuf.Tracked>) c -> {
+            while (c.next()) {
+                // an object's state changes without the list changing (revoked, restored, dead)
+                c.getAddedSubList().forEach(t -> t.state().addListener(o -> summarizeRevocation()));
+            }
+            summarizeRevocation();
+        });
+        revocations.timeline().addListener((javafx.collections.ListChangeListener<
+                org.vfioinspector.app.gui.dmabuf.TimelineEntry>) c -> summarizeRevocation());
+        summarizeRevocation();
+        right = new SplitPane(device, bottom);
         right.setOrientation(Orientation.VERTICAL);
-        // the revocation view needs room for a few rows and the timeline below them
-        right.setDividerPositions(0.64);
+        right.setMinWidth(DEVICE_MIN_WIDTH);
+        rightDivider = ctx.prefs().layout("revocationDivider", 0.6, 0.15, 0.9);
+        right.setDividerPositions(rightDivider);
+        bottom.foldedProperty().addListener((o, a, folded) -> foldRevocation(folded));
         main = new SplitPane(groups, right);
         main.setDividerPositions(ctx.prefs().divider());
         SplitPane.setResizableWithParent(groups, false);
-
+        notice = new NoticePane(main);
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
         tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
         device.setOnRuleInspected(this::recordRuleInspected);
@@ -180,16 +249,74 @@ public final class MainWindow {
             public javafx.stage.Window window() {
                 return stage;
             }
+
+            @Override
+            public void record(String operation, org.vfioinspector.bridge.model.PciAddress device, int region,
+                               String result, String detail, java.util.Map<String, String> facts) {
+                // on vfio-io: the journal writes, and the record stays in order with the kernel calls
+                ctx.vfioIo().execute(() -> ctx.activity().action(operation, device, region, result, detail, facts));
+            }
         }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(ctx.stateDir().orElseGet(
                 org.vfioinspector.bridge.journal.StateDir::current)), errors, status::setText);
 
+        lab.setOnClose(() -> exercises.setSelected(false));
+        SplitPane.setResizableWithParent(lab, false);
+
         status.setId("statusBar");
         status.setText("Ready");
-        root.setTop(new VBox(header, notice));
-        root.setCenter(main);
+        root.setTop(header);
+        root.setCenter(notice);
         root.setBottom(status);
         root.getStyleClass().add("main-window");
-        BorderPane.setMargin(main, new Insets(0));
+        BorderPane.setMargin(notice, new Insets(0));
+    }
+
+    /** The folded revocation area's one line: what is open and in which state, and how many events came. */
+    private void summarizeRevocation() {
+        java.util.Map<String, Long> states = new java.util.TreeMap<>();
+        for (org.vfioinspector.app.gui.dmabuf.Tracked t : revocations.tracked()) {
+            states.merge(t.state().getValue().label(), 1L, Long::sum);
+        }
+        int n = revocations.tracked().size();
+        int ev = revocations.timeline().size();
+        bottom.summary().setText(n == 0 && ev == 0 ? "nothing open, no kernel events yet"
+                : n + (n == 1 ? " object" : " objects") + (states.isEmpty() ? "" : " (" + states.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", ")) + ")")
+                + " · " + ev + (ev == 1 ? " kernel event" : " kernel events"));
+    }
+
+    /** Folding moves the divider to the bottom; unfolding puts it back where it was. */
+    private void foldRevocation(boolean folded) {
+        if (folded) {
+            double[] d = right.getDividerPositions();
+            if (d.length > 0 && d[0] < 0.97) {
+                rightDivider = d[0];
+            }
+            right.setDividerPositions(1.0);
+        } else {
+            right.setDividerPositions(rightDivider);
+            // once more after the unfolded area's next layout: the split pane clamps the divider to the folded
+            // area's maximum height until it has laid it out again
+            double at = rightDivider;
+            Platform.runLater(() -> {
+                if (!bottom.isFolded()) {
+                    right.setDividerPositions(at);
+                }
+            });
+        }
+    }
+
+    /** Folds or unfolds the revocation area (Ctrl+R). */
+    public void setRevocationFolded(boolean folded) {
+        bottom.setFolded(folded);
+    }
+
+    public org.vfioinspector.app.gui.common.FoldingArea revocationArea() {
+        return bottom;
+    }
+
+    public NoticePane notice() {
+        return notice;
     }
 
     /** Shows the window with remembered (or sensible) bounds and theme. */
@@ -198,8 +325,21 @@ public final class MainWindow {
         double w = Math.min(1440, screen.getWidth() * 0.9);
         double h = Math.min(920, screen.getHeight() * 0.9);
         Optional<AppPrefs.Bounds> saved = ctx.prefs().bounds();
+        Optional<double[]> asked = geometry(System.getProperty(GEOMETRY_PROPERTY));
+        if (asked.isPresent()) {
+            saved = Optional.empty();
+            w = asked.get()[0];
+            h = asked.get()[1];
+        }
         Scene scene = new Scene(root, saved.map(AppPrefs.Bounds::width).orElse(w),
                 saved.map(AppPrefs.Bounds::height).orElse(h));
+        if (!ctx.prefs().hasDivider()) {
+            // the groups pane takes about 300 px (up to 420 on a wide screen): the device view gets the rest
+            main.setDividerPositions(Math.min(420, Math.max(280, scene.getWidth() * 0.28)) / scene.getWidth());
+        }
+        // the revocation area starts folded (nothing is open yet; its line says when something is), then as the user
+        // left it
+        bottom.setFolded(ctx.prefs().layout("revocationFolded", 1, 0, 1) > 0.5);
         theme.applyTo(scene);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
                 () -> groups.filterField().requestFocus());
@@ -207,11 +347,26 @@ public final class MainWindow {
                 this::chooseSnapshot);
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN),
                 this::toggleTheme);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN), this::chooseScenario);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN),
+                () -> exercises.setSelected(!exercises.isSelected()));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN),
+                () -> bottom.setFolded(!bottom.isFolded()));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.H, KeyCombination.SHORTCUT_DOWN),
+                this::openPreviousSession);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN),
+                () -> groups.showTable(false));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN),
+                () -> groups.showTable(true));
         stage.setTitle(InspectorApp.TITLE);
         WindowIcons.applyTo(stage);
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
+        if (scene.getHeight() < 1000) {
+            notice.setFolded(true); // one line: the problems; "More" shows each with its fix
+        }
         saved.ifPresent(b -> {
             if (!Double.isNaN(b.x()) && Screen.getScreensForRectangle(b.x(), b.y(), 100, 100).size() > 0) {
                 stage.setX(b.x());
@@ -220,6 +375,8 @@ public final class MainWindow {
             stage.setMaximized(b.maximized());
         });
         stage.setOnHiding(e -> remember());
+        // every dialog and window opened from here closes on Esc and Ctrl+W, confirmations included
+        undoCloseKeys = org.vfioinspector.app.gui.common.SecondaryWindows.closeAllByKeyboard(stage);
         stage.show();
         groups.filterField().requestFocus();
         return scene;
@@ -247,13 +404,38 @@ public final class MainWindow {
 
     /** {@code -Dvfioinspector.select=BDF}: select that device once the host is open (screenshots, demos). */
     private void preselect() {
+        String exercise = System.getProperty(EXERCISE_PROPERTY);
+        if (exercise != null && !exercise.isBlank()) {
+            System.clearProperty(EXERCISE_PROPERTY); // once
+            exercises.setSelected(true);
+            Optional<org.vfioinspector.app.gui.lab.LabPane.Item> item = lab.chooser().getItems().stream()
+                    .filter(i -> i.nameOrFile().equals(exercise.strip())).findFirst();
+            if (item.isPresent()) {
+                // the exercise opens its scenario: the selection and the actions are for that host, once shown
+                host.addListener(new javafx.beans.value.ChangeListener<LoadedHost>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends LoadedHost> o, LoadedHost a,
+                                        LoadedHost b) {
+                        host.removeListener(this);
+                        selectAndTry();
+                    }
+                });
+                lab.chooser().setValue(item.get());
+                return;
+            }
+        }
+        selectAndTry();
+    }
+
+    /** {@code -Dvfioinspector.select} and {@code -Dvfioinspector.try} on the host shown. */
+    private void selectAndTry() {
         String bdf = System.getProperty(SELECT_PROPERTY);
         if (bdf != null && org.vfioinspector.bridge.model.PciAddress.isValid(bdf)) {
             groups.select(org.vfioinspector.bridge.model.PciAddress.parse(bdf));
             groups.tree().requestFocus();
             String actions = System.getProperty(TRY_PROPERTY);
             if (actions != null && !actions.isBlank() && host.get() != null && host.get().isLab()) {
-                right.setDividerPositions(0.5);
+                layoutForScreenshot();
                 // after the host's importers are listed (a kernel call queued on vfio-io when the host was
                 // applied, its answer posted to the FX thread): ATTACH needs the importer choice filled
                 ctx.vfioIo().execute(() -> Platform.runLater(() -> {
@@ -263,6 +445,43 @@ public final class MainWindow {
                     }
                 }));
             }
+        }
+    }
+
+    /**
+     * {@code -Dvfioinspector.revocation=folded} folds the revocation area, a number (0.3) unfolds it with the divider
+     * there (default: unfolded at half the height); {@code -Dvfioinspector.scrollTo=tryit} scrolls the device view to
+     * its try-it panel once the actions are done. For screenshots and demos.
+     */
+    private void layoutForScreenshot() {
+        String rev = System.getProperty(REVOCATION_PROPERTY, "0.5");
+        if (rev.equals("folded")) {
+            bottom.setFolded(true);
+        } else {
+            double at;
+            try {
+                at = Math.max(0.1, Math.min(0.9, Double.parseDouble(rev)));
+            } catch (NumberFormatException e) {
+                at = 0.5;
+            }
+            rightDivider = at;
+            if (bottom.isFolded()) {
+                bottom.setFolded(false); // puts the divider at rightDivider
+            } else {
+                right.setDividerPositions(at);
+            }
+        }
+        if ("tryit".equals(System.getProperty(SCROLL_PROPERTY))) {
+            // after the actions' answers are shown (they are queued on vfio-io before this)
+            ctx.vfioIo().execute(() -> Platform.runLater(() -> Platform.runLater(() -> {
+                javafx.scene.Node panel = device.tryIt();
+                javafx.scene.Node content = device.getContent();
+                double y = panel.localToScene(0, 0).getY() - content.localToScene(0, 0).getY();
+                double room = content.getBoundsInLocal().getHeight() - device.getViewportBounds().getHeight();
+                if (room > 0) {
+                    device.setVvalue(Math.min(1, Math.max(0, (y - 8) / room)));
+                }
+            })));
         }
     }
 
@@ -333,6 +552,13 @@ public final class MainWindow {
         hostSelector.setValue(h.choice());
         switching = false;
         header.show(h);
+        // the scenario's names at once; the disagreement marks and the table's summaries once worked out (below)
+        Optional<org.vfioinspector.bridge.lab.scenario.LabScenario> scenario = h.handle()
+                .flatMap(org.vfioinspector.bridge.host.Host::scenario);
+        org.vfioinspector.app.gui.groups.DeviceMarks names = org.vfioinspector.app.gui.groups.DeviceMarks.names(
+                h.inventory(), scenario);
+        org.vfioinspector.app.gui.groups.DeviceText.useHostNames(names.names());
+        groups.setMarks(names);
         revocations.clear();
         revocationView.setTracing(h.tracing().available() ? "live events" : "no live events: "
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
@@ -342,6 +568,15 @@ public final class MainWindow {
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());
+        UiTasks.call(() -> org.vfioinspector.app.gui.groups.DeviceMarks.of(h.inventory(), h.verdicts(), scenario))
+                .title("Marking disagreeing BARs")
+                .onSuccess(m -> {
+                    if (host.get() == h) {
+                        groups.updateMarks(m);
+                    }
+                })
+                .onError(RuntimeException.class, e -> errors.show("Predict the verdicts of " + h.choice().label(), e))
+                .runOnce(ctx.background());
         if (groups.selectedProperty().get() != null) {
             // the tree kept the selection across the rebuild (same device on the re-opened host): show it
             showSelection(groups.selectedProperty().get());
@@ -359,14 +594,30 @@ public final class MainWindow {
                 + h.diagnosis().usableGroups().size() + " usable with VFIO");
     }
 
-    /** The exercises side panel, right of the device pane. */
+    /**
+     * The exercises side sheet, right of the device view. It takes its room from the groups pane, never from the
+     * device view (which keeps {@link #DEVICE_MIN_WIDTH}, so the try-it groups are not squeezed); the groups pane
+     * gets its width back when the sheet closes.
+     */
     private void showExercises(boolean show) {
+        double total = main.getWidth() > 0 ? main.getWidth() : stage.getWidth();
         if (show && !main.getItems().contains(lab)) {
-            double[] d = main.getDividerPositions();
+            double groupsWidth = main.getDividerPositions()[0] * total;
+            groupsWidthBeforeSheet = groupsWidth;
+            double sheet = Math.max(lab.getMinWidth(), Math.min(ctx.prefs().layout("exercisesWidth", 360, 280, 900),
+                    total - groups.getMinWidth() - DEVICE_MIN_WIDTH));
+            double g = Math.max(groups.getMinWidth(), Math.min(groupsWidth, total - sheet - DEVICE_MIN_WIDTH));
             main.getItems().add(lab);
-            main.setDividerPositions(d[0], 0.72);
-        } else if (!show) {
+            main.setDividerPositions(g / total, (total - sheet) / total);
+            lab.chooser().requestFocus();
+        } else if (!show && main.getItems().contains(lab)) {
+            double[] d = main.getDividerPositions();
+            ctx.prefs().saveLayout("exercisesWidth", (1 - d[1]) * total);
             main.getItems().remove(lab);
+            if (groupsWidthBeforeSheet > 0) {
+                main.setDividerPositions(groupsWidthBeforeSheet / total);
+            }
+            exercises.requestFocus();
         }
     }
 
@@ -486,12 +737,24 @@ public final class MainWindow {
 
     /** The app stops: the device sessions close on vfio-io before the executors shut down. */
     public void stop() {
+        undoCloseKeys.run();
         tryIt.stop();
     }
 
     private void toggleTheme() {
-        theme = theme.other();
-        theme.applyTo(stage.getScene());
+        (theme.other() == Theme.DARK ? darkTheme : lightTheme).setSelected(true);
+    }
+
+    private void setTheme(Theme t) {
+        if (t == theme) {
+            // the choice's skin re-selects its toggle while the scene's CSS is processed: replacing the stylesheets
+            // then leaves that pass without the palette (unresolved colours)
+            return;
+        }
+        theme = t;
+        if (stage.getScene() != null) {
+            theme.applyTo(stage.getScene());
+        }
         ctx.prefs().saveTheme(theme);
     }
 
@@ -499,12 +762,35 @@ public final class MainWindow {
         ctx.prefs().saveBounds(new AppPrefs.Bounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(),
                 stage.isMaximized()));
         ctx.prefs().saveDivider(main.getDividerPositions()[0]);
+        if (!bottom.isFolded() && right.getDividerPositions().length > 0) {
+            ctx.prefs().saveLayout("revocationDivider", right.getDividerPositions()[0]);
+        } else {
+            ctx.prefs().saveLayout("revocationDivider", rightDivider);
+        }
+        ctx.prefs().saveLayout("revocationFolded", bottom.isFolded() ? 1 : 0);
+        if (main.getItems().contains(lab)) {
+            double[] d = main.getDividerPositions();
+            ctx.prefs().saveLayout("exercisesWidth", (1 - d[1]) * main.getWidth());
+            if (groupsWidthBeforeSheet > 0) {
+                // the groups pane's own width, not the one the sheet squeezed it to
+                ctx.prefs().saveDivider(groupsWidthBeforeSheet / main.getWidth());
+            }
+        }
         // the file is written off the FX thread; AppContext.close() flushes again when the app ends
         try {
             ctx.background().execute(ctx.prefs()::flush);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             ctx.prefs().flush(); // the context is already closed: the app is ending, no frame to keep
         }
+    }
+
+    /** "1024x700" → {1024, 700}; anything else → empty. */
+    static Optional<double[]> geometry(String spec) {
+        if (spec == null || !spec.matches("\\d{3,5}x\\d{3,5}")) {
+            return Optional.empty();
+        }
+        String[] p = spec.split("x");
+        return Optional.of(new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1])});
     }
 
     private static Optional<HostChoice> choiceFromKey(String key) {

@@ -59,10 +59,15 @@ public abstract class MainWindowFlow {
         waitUntilIdle(robot);
     }
 
-    /** Opens the built-in lab scenario {@code name} and waits until the window shows it. */
+    /** Opens the built-in lab scenario {@code name} and waits until the window shows it (not the host before). */
     protected void openLab(String name) throws Exception {
+        var before = window.hostProperty().get();
         WaitForAsyncUtils.asyncFx(() -> window.open(new HostChoice.Lab(name))).get();
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null);
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get() != null
+                && window.hostProperty().get() != before
+                && window.hostProperty().get().choice().equals(new HostChoice.Lab(name))
+                // and the tree's marks, worked out after the host is shown
+                && window.groups().marks().completeFor(window.hostProperty().get().inventory()));
         WaitForAsyncUtils.waitForFxEvents();
     }
 

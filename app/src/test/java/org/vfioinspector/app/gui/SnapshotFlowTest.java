@@ -93,8 +93,8 @@ class SnapshotFlowTest extends MainWindowFlow {
         assertTrue(robot.lookup("BAR2").tryQuery().isPresent(), "a device without a group still shows its BARs");
         WaitForAsyncUtils.asyncFx(() -> window.groups().tree().getSelectionModel().select(node)).get();
         WaitForAsyncUtils.waitForFxEvents();
-        assertTrue(robot.lookup(".placeholder").queryAs(Label.class).getText().contains("intel_iommu=on"),
-                "selecting the node says how to enable an IOMMU");
+        assertTrue(robot.lookup(".device-view .placeholder").queryAs(Label.class).getText()
+                .contains("intel_iommu=on"), "selecting the node says how to enable an IOMMU");
     }
 
     @Test

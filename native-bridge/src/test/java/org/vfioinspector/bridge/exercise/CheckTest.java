@@ -35,7 +35,7 @@ class CheckTest {
     }
 
     @Test
-    void subPageBarNeedsMmapOkExportEinvalOnTheSameBarThenTheRule() throws Exception {
+    void subPageBarNeedsMmapOkExportEinvalOnTheSameBarThenTheRuleNamed() throws Exception {
         ExerciseRun r = run("sub-page-bar");
         host("linux-7.2");
         // wrong: an export that the kernel accepts, and an EINVAL on another BAR than the mmap
@@ -48,11 +48,13 @@ class CheckTest {
         assertEquals(1, p.size());
         assertEquals(Map.of("dev", "0000:00:05.0", "bar", "0"), p.get(0).bindings());
         assertEquals(2, p.get(0).evidence().size());
-        // the rule of the mmap verdict is not the one asked for
-        log.action("inspect-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "mmap", "status", "yes"));
-        log.action("inspect-rule", IVSHMEM, 2, "ok", "", Map.of("verdict", "dma-buf", "status", "yes"));
-        assertTrue(r.update(log.entries()).isEmpty());
+        // looking at the rule names nothing; naming a rule that does not decide the export, or another BAR's, fails
         log.action("inspect-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "dma-buf", "status", "no"));
+        log.action("name-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "mmap", "rule", "m", "decides", "true"));
+        log.action("name-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "dma-buf", "rule", "x", "decides", "false"));
+        log.action("name-rule", IVSHMEM, 2, "ok", "", Map.of("verdict", "dma-buf", "rule", "y", "decides", "true"));
+        assertTrue(r.update(log.entries()).isEmpty());
+        log.action("name-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "dma-buf", "rule", "z", "decides", "true"));
         assertEquals(1, r.update(log.entries()).size());
         assertTrue(r.done());
     }
@@ -126,9 +128,9 @@ class CheckTest {
         ActivityLog next = new ActivityLog(Clock.systemUTC());
         ExerciseRun again = new ExerciseRun(ExerciseLoader.builtIn("sub-page-bar"), back, 0);
         assertEquals(1, again.current());
-        next.action("inspect-rule", IVSHMEM, 2, "ok", "", Map.of("verdict", "dma-buf", "status", "no"));
+        next.action("name-rule", IVSHMEM, 2, "ok", "", Map.of("verdict", "dma-buf", "rule", "y", "decides", "true"));
         assertTrue(again.update(next.entries()).isEmpty(), "another BAR's rule");
-        next.action("inspect-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "dma-buf", "status", "no"));
+        next.action("name-rule", IVSHMEM, 0, "ok", "", Map.of("verdict", "dma-buf", "rule", "z", "decides", "true"));
         assertEquals(1, again.update(next.entries()).size());
         store.clear("sub-page-bar");
         assertFalse(store.load("sub-page-bar").isPresent());

@@ -13,7 +13,8 @@ import java.util.Properties;
 import org.vfioinspector.bridge.journal.StateDir;
 
 /**
- * What the inspector remembers between runs: window bounds, theme, the last host, the divider. A properties file,
+ * What the inspector remembers between runs: window bounds, theme, the last host, the pane sizes (dividers, the
+ * folded revocation area, the exercises sheet's width). A properties file,
  * {@code settings.properties} in the XDG config directory ({@link StateDir#currentConfig()}), not java.util.prefs:
  * that lives under Java's {@code user.home}, the passwd home, whatever the user's {@code $HOME} says. A file that
  * cannot be read starts the app with the defaults; a failed write is logged, never shown. Tests use
@@ -113,8 +114,28 @@ public final class AppPrefs {
         return d > 0 && d < 1 ? d : 0.36;
     }
 
+    /** Whether the user ever left the groups pane's divider somewhere (else the window picks by its width). */
+    public boolean hasDivider() {
+        return values.getProperty(DIVIDER) != null;
+    }
+
     public void saveDivider(double d) {
         values.setProperty(DIVIDER, Double.toString(d));
+    }
+
+    /**
+     * A remembered layout value ("layout.NAME": a divider position between 0 and 1, a width in pixels, 0/1 for a
+     * folded area), or {@code fallback} when never saved or out of {@code [min, max]}.
+     */
+    public double layout(String name, double fallback, double min, double max) {
+        double d = number("layout." + name, fallback);
+        return d >= min && d <= max ? d : fallback;
+    }
+
+    public void saveLayout(String name, double value) {
+        if (Double.isFinite(value)) {
+            values.setProperty("layout." + name, Double.toString(value));
+        }
     }
 
     private double number(String key, double fallback) {

@@ -37,6 +37,10 @@ public final class ErrorPresenter {
         alert.setContentText(d.rows().isEmpty() ? "" : d.rows().get(d.rows().size() - 1).value());
         alert.getDialogPane().setExpandableContent(grid(d));
         alert.getDialogPane().getStyleClass().add("error-dialog");
+        org.kordamp.ikonli.javafx.FontIcon icon = new org.kordamp.ikonli.javafx.FontIcon(
+                org.kordamp.ikonli.materialdesign2.MaterialDesignA.ALERT_CIRCLE_OUTLINE);
+        icon.getStyleClass().addAll("icon", "icon-large", "icon-bad");
+        alert.setGraphic(icon);
         alert.show();
     }
 

@@ -40,36 +40,92 @@ import org.vfioinspector.bridge.model.ReadFailure;
 
 /**
  * The left pane: IOMMU groups as a tree (group → devices, SR-IOV VFs under their PF), each group with its
- * viability badge and blockers, and a filter field (BDF, IDs, names, driver, class).
+ * viability badge, blockers and why it holds more than one device, each device (and its group) marked where its mmap
+ * and dma-buf verdicts disagree; or, switched with "Devices", the same devices as a flat sortable table
+ * ({@link DeviceTable}). One clearable filter field (BDF, IDs, names, driver, class) filters both.
  */
 public final class GroupsPane extends VBox {
     private final ObjectProperty<HostInventory> inventory = new SimpleObjectProperty<>(this, "inventory");
     private final ReadOnlyObjectWrapper<TreeEntry> selected = new ReadOnlyObjectWrapper<>(this, "selected");
-    private final TextField filter = new TextField();
+    private final org.controlsfx.control.textfield.CustomTextField filter =
+            new org.controlsfx.control.textfield.CustomTextField();
     private final TreeView<TreeEntry> tree = new TreeView<>();
+    private final DeviceTable table = new DeviceTable();
+    private final javafx.scene.control.ToggleButton groupsView = new javafx.scene.control.ToggleButton("_Groups");
+    private final javafx.scene.control.ToggleButton devicesView = new javafx.scene.control.ToggleButton("De_vices");
     private final Label count = new Label();
+    private final Tooltip countTip = new Tooltip();
+    private DeviceMarks marks = DeviceMarks.NONE;
+    private boolean syncing;
 
     public GroupsPane() {
         getStyleClass().add("groups-pane");
+        setMinWidth(220);
         filter.setId("groupFilter");
-        filter.setPromptText("Filter: BDF, name, driver, class (Ctrl+F)");
+        filter.setPromptText("Filter");
         filter.setTooltip(new Tooltip("Shows devices whose BDF, vendor:device IDs, names, driver or class contain "
-                + "the text. Esc clears; Down moves into the tree."));
+                + "the text (Ctrl+F). Esc clears; Down moves into the list."));
         FontIcon fi = new FontIcon(MaterialDesignF.FILTER_VARIANT);
         fi.getStyleClass().add("icon");
-        HBox filterRow = new HBox(6, fi, filter);
+        filter.setLeft(fi);
+        // the clear button is the mouse's way; the keyboard's is Esc (so the button takes no Tab stop)
+        javafx.scene.control.Button clear = new javafx.scene.control.Button("", DeviceIcons.icon(
+                org.kordamp.ikonli.materialdesign2.MaterialDesignC.CLOSE_CIRCLE));
+        clear.setId("clearFilter");
+        clear.getStyleClass().setAll("clear-filter");
+        clear.setFocusTraversable(false);
+        clear.setTooltip(new Tooltip("Clear the filter (Esc)"));
+        clear.setOnAction(e -> filter.clear());
+        clear.visibleProperty().bind(filter.textProperty().isNotEmpty());
+        filter.setRight(clear);
+        filter.setMinWidth(80);
+        groupsView.setId("viewGroups");
+        groupsView.setTooltip(new Tooltip("IOMMU groups as a tree (Alt+G, Ctrl+1)"));
+        devicesView.setId("viewDevices");
+        devicesView.setTooltip(new Tooltip("Every device in one sortable table: BDF, group, name, class, driver, "
+                + "viable, BARs that mmap and export (Alt+V, Ctrl+2)"));
+        org.controlsfx.control.SegmentedButton views = new org.controlsfx.control.SegmentedButton(groupsView,
+                devicesView);
+        views.getStyleClass().add("view-switch");
+        views.setMinWidth(USE_PREF_SIZE);
+        groupsView.setSelected(true);
+        views.getToggleGroup().selectedToggleProperty().addListener((o, a, b) -> {
+            if (b == null) {
+                a.setSelected(true); // one view is always shown
+            } else {
+                showTable(b == devicesView);
+            }
+        });
+        count.getStyleClass().add("muted");
+        count.setMinWidth(40);
+        count.setTooltip(countTip);
+        count.textProperty().addListener((o, a, b) -> countTip.setText(b));
+        HBox filterRow = new HBox(6, filter);
         filterRow.setAlignment(Pos.CENTER_LEFT);
         HBox.setHgrow(filter, Priority.ALWAYS);
         filterRow.setPadding(new Insets(8, 8, 4, 8));
-        count.getStyleClass().add("muted");
-        count.setPadding(new Insets(0, 8, 4, 8));
+        // the view switch keeps its width; the count beside it gives way (its tooltip has it whole)
+        HBox viewRow = new HBox(8, views, count);
+        viewRow.setAlignment(Pos.CENTER_LEFT);
+        viewRow.setPadding(new Insets(0, 8, 6, 8));
+        table.setVisible(false);
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (!syncing && b != null && table.isVisible()) {
+                selected.set(b.entry());
+            }
+        });
+        StackPane lists = new StackPane(tree, table);
+        VBox.setVgrow(lists, Priority.ALWAYS);
 
         tree.setId("groupsTree");
         tree.setShowRoot(false);
-        tree.setCellFactory(t -> new EntryCell());
+        tree.setCellFactory(t -> new EntryCell(() -> marks));
         tree.getSelectionModel().selectedItemProperty()
-                .addListener((o, a, b) -> selected.set(b == null ? null : b.getValue()));
-        VBox.setVgrow(tree, Priority.ALWAYS);
+                .addListener((o, a, b) -> {
+                    if (!syncing) {
+                        selected.set(b == null ? null : b.getValue());
+                    }
+                });
         tree.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null && tree.getFixedCellSize() <= 0) {
                 // after the window's first frame, not before it
@@ -86,14 +142,85 @@ public final class GroupsPane extends VBox {
             if (e.getCode() == KeyCode.ESCAPE) {
                 filter.clear();
             } else if (e.getCode() == KeyCode.DOWN) {
-                tree.requestFocus();
-                if (tree.getSelectionModel().isEmpty()) {
+                javafx.scene.control.Control list = table.isVisible() ? table : tree;
+                list.requestFocus();
+                if (table.isVisible() && table.getSelectionModel().isEmpty()) {
+                    table.getSelectionModel().selectFirst();
+                } else if (!table.isVisible() && tree.getSelectionModel().isEmpty()) {
                     tree.getSelectionModel().selectFirst();
                 }
                 e.consume();
             }
         });
-        getChildren().addAll(filterRow, count, tree);
+        getChildren().addAll(filterRow, viewRow, lists);
+    }
+
+    /**
+     * The marks of the host about to be shown (set before its inventory): disagreement marks, scenario names and
+     * the table's summaries.
+     */
+    public void setMarks(DeviceMarks marks) {
+        this.marks = marks;
+    }
+
+    /**
+     * The whole marks of the inventory shown, worked out after it was shown: the visible rows are drawn again, the
+     * table gets its summaries.
+     */
+    public void updateMarks(DeviceMarks m) {
+        this.marks = m;
+        tree.refresh();
+        if (table.isVisible()) {
+            fillTable();
+        }
+    }
+
+    /** The marks drawn now. */
+    public DeviceMarks marks() {
+        return marks;
+    }
+
+    public DeviceTable table() {
+        return table;
+    }
+
+    /** Shows the flat device table instead of the tree (or back), keeping the selected device selected. */
+    public void showTable(boolean flat) {
+        (flat ? devicesView : groupsView).setSelected(true);
+        if (table.isVisible() == flat) {
+            return;
+        }
+        TreeEntry keep = selected.get();
+        if (flat) {
+            fillTable();
+            String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
+            table.filter(q);
+        }
+        table.setVisible(flat);
+        tree.setVisible(!flat);
+        syncing = true;
+        try {
+            if (flat) {
+                table.getSelectionModel().clearSelection();
+                if (keep instanceof TreeEntry.Device d) {
+                    table.getItems().stream().filter(r -> r.device() == d.device()).findFirst()
+                            .ifPresent(r -> {
+                                table.getSelectionModel().select(r);
+                                table.scrollTo(r);
+                            });
+                }
+            } else if (keep instanceof TreeEntry.Device d) {
+                select(d.device().address());
+            }
+        } finally {
+            syncing = false;
+        }
+        updateCount();
+        (flat ? table : tree).requestFocus();
+    }
+
+    public boolean tableShown() {
+        return table.isVisible();
     }
 
     public ObjectProperty<HostInventory> inventoryProperty() {
@@ -112,8 +239,18 @@ public final class GroupsPane extends VBox {
         return tree;
     }
 
-    /** Selects the row of this device (first occurrence), expanding its group. */
+    /** Selects the row of this device (first occurrence), expanding its group; in the table when it is shown. */
     public boolean select(PciAddress address) {
+        if (table.isVisible()) {
+            for (DeviceTable.Row r : table.getItems()) {
+                if (r.device().address().equals(address)) {
+                    table.getSelectionModel().select(r);
+                    table.scrollTo(r);
+                    return true;
+                }
+            }
+            return false;
+        }
         for (TreeItem<TreeEntry> g : tree.getRoot() == null ? List.<TreeItem<TreeEntry>>of()
                 : tree.getRoot().getChildren()) {
             for (TreeItem<TreeEntry> d : g.getChildren()) {
@@ -156,11 +293,49 @@ public final class GroupsPane extends VBox {
         Built b = ready != null && ready.inventory() == inv && ready.query().equals(q)
                 && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
         tree.setRoot(b.root());
-        count.setText(b.groups() + " groups, " + b.devices() + " devices" + (q.isEmpty() ? "" : " match")
-                + (inv.ungrouped().isEmpty() ? "" : " (" + inv.ungrouped().size() + " without a group)"));
+        shownGroups = b.groups();
+        shownDevices = b.devices();
+        // the table's rows are made when it is shown (10,000 rows are not work for every host's first frame)
+        if (table.isVisible()) {
+            fillTable();
+        }
+        table.filter(q);
+        updateCount();
         if (before != null) {
             reselect(b.root(), before);
         }
+    }
+
+    private int shownGroups;
+    private int shownDevices;
+    private HostInventory tableHost;
+    private DeviceMarks tableMarks;
+
+    /** The table's rows for the inventory and marks shown, unless it has them. */
+    private void fillTable() {
+        HostInventory inv = inventory.get();
+        if (inv != null && (tableHost != inv || tableMarks != marks)) {
+            DeviceTable.Row keep = table.getSelectionModel().getSelectedItem();
+            table.setHost(inv, marks);
+            tableHost = inv;
+            tableMarks = marks;
+            if (keep != null) {
+                table.getItems().stream().filter(r -> r.device() == keep.device()).findFirst()
+                        .ifPresent(r -> table.getSelectionModel().select(r));
+            }
+        }
+    }
+
+    private void updateCount() {
+        HostInventory inv = inventory.get();
+        if (inv == null) {
+            count.setText("");
+            return;
+        }
+        boolean filtered = filter.getText() != null && !filter.getText().isBlank();
+        count.setText(table.isVisible() ? table.shown() + " devices" + (filtered ? " match" : "")
+                : shownGroups + " groups, " + shownDevices + " devices" + (filtered ? " match" : "")
+                + (inv.ungrouped().isEmpty() ? "" : " (" + inv.ungrouped().size() + " without a group)"));
     }
 
     /**
@@ -174,7 +349,7 @@ public final class GroupsPane extends VBox {
         if (tree.getFixedCellSize() > 0 || tree.getScene() == null) {
             return;
         }
-        EntryCell sample = new EntryCell();
+        EntryCell sample = new EntryCell(() -> DeviceMarks.NONE);
         sample.fillSample();
         TreeItem<javafx.scene.Node> root = new TreeItem<>();
         root.getChildren().setAll(List.of(new TreeItem<>(sample.groupRow), new TreeItem<>(sample.deviceRow)));
@@ -268,6 +443,14 @@ public final class GroupsPane extends VBox {
     }
 
     private void reselect(TreeItem<TreeEntry> root, TreeEntry before) {
+        if (table.isVisible()) {
+            for (DeviceTable.Row r : table.getItems()) {
+                if (before instanceof TreeEntry.Device d && r.entry().equals(d)) {
+                    table.getSelectionModel().select(r);
+                    return;
+                }
+            }
+        }
         for (TreeItem<TreeEntry> g : root.getChildren()) {
             if (g.getValue().equals(before)) {
                 tree.getSelectionModel().select(g);
@@ -301,22 +484,29 @@ public final class GroupsPane extends VBox {
         private final Label blockerDrivers = label("muted");
         private final Label why = label("chip", "chip-other");
         private final Tooltip whyTip = new Tooltip();
-        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, blockerDrivers, why);
+        private final Badge groupMark = mark();
+        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, groupMark, blockerDrivers,
+                why);
 
         private final FontIcon deviceIcon = DeviceIcons.icon(MaterialDesignS.SOURCE_BRANCH);
         private final Label bdf = label("mono");
         private final Label bridge = label("chip", "chip-other");
         private final Label driver = label("chip");
-        private final Label name = label();
-        private final HBox deviceRow = row(deviceIcon, bdf, bridge, driver, name);
+        private final Badge deviceMark = mark();
+        private final Label name = label("row-text");
+        private final HBox deviceRow = row(deviceIcon, bdf, bridge, driver, deviceMark, name);
         private final Tooltip deviceTip = new Tooltip();
+        private final java.util.function.Supplier<DeviceMarks> marks;
 
         private final FontIcon unreadableIcon = DeviceIcons.icon(MaterialDesignA.ALERT);
         private final Label unreadableBdf = label("mono");
         private final Label unreadableWhy = label("muted");
         private final HBox unreadableRow = row(unreadableIcon, unreadableBdf, unreadableWhy);
 
-        EntryCell() {
+        EntryCell(java.util.function.Supplier<DeviceMarks> marks) {
+            this.marks = marks;
+            deviceTip.setWrapText(true);
+            deviceTip.setMaxWidth(560);
             bridge.setText("bridge");
             name.setMinWidth(40);
             name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
@@ -333,6 +523,7 @@ public final class GroupsPane extends VBox {
             } else if (item instanceof TreeEntry.Group g) {
                 fillGroup(g.group());
                 fillWhy(g);
+                fillGroupMark(g.group());
                 setGraphic(groupRow);
             } else if (item instanceof TreeEntry.Device d) {
                 fillDevice(d);
@@ -391,6 +582,21 @@ public final class GroupsPane extends VBox {
             viability.setId("viability-none");
             show(blockerDrivers, false);
             show(why, false);
+            show(groupMark, false);
+        }
+
+        /** Before anything is tried: some member's BAR gets different mmap and dma-buf answers. */
+        private void fillGroupMark(IommuGroup g) {
+            List<String> lines = new ArrayList<>();
+            for (PciAddress a : g.devices()) {
+                marks.get().disagreements(a).forEach(l -> lines.add(a + " " + l));
+            }
+            show(groupMark, !lines.isEmpty());
+            if (!lines.isEmpty()) {
+                groupMark.setId("divergence-group-" + g.number());
+                groupMark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
+                        + String.join("\n", lines));
+            }
         }
 
         /** The group's shape in two words, the full explanation in the tooltip. */
@@ -414,8 +620,32 @@ public final class GroupsPane extends VBox {
             driver.setText(d.driver().orElse("no driver"));
             toggle(driver, d.driver().filter("vfio-pci"::equals).isPresent(), "chip-vfio", "chip-other");
             name.setText((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
-            deviceTip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + e.title() + "\n"
-                    + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none"));
+            List<String> disagree = marks.get().disagreements(d.address());
+            show(deviceMark, !disagree.isEmpty());
+            if (!disagree.isEmpty()) {
+                // an id usable in a CSS selector: "divergence-0000-00-05-0"
+                deviceMark.setId("divergence-" + d.address().toString().replace(':', '-').replace('.', '-'));
+                deviceMark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
+                        + String.join("\n", disagree));
+            }
+            // the name may be cut in a narrow pane: the tooltip has it whole
+            deviceTip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + name.getText()
+                    + (e.title().equals(DeviceText.pciIdsName(d)) ? "" : "\npci.ids: " + DeviceText.pciIdsName(d))
+                    + "\n" + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none")
+                    + (disagree.isEmpty() ? "" : "\nmmap and dma-buf disagree: " + String.join("; ", disagree)));
+        }
+
+        /** An icon-only warning badge: the row has little room; the tooltip has both rules. */
+        private static Badge mark() {
+            Badge b = new Badge("", Badge.Tone.WARNING);
+            b.setAccessibleText("mmap and dma-buf disagree");
+            b.getStyleClass().add("row-mark-badge");
+            FontIcon i = new FontIcon(MaterialDesignA.ALERT_DECAGRAM_OUTLINE);
+            i.getStyleClass().add("row-mark");
+            b.setGraphic(i);
+            b.setVisible(false);
+            b.setManaged(false);
+            return b;
         }
 
         /** Every part of both rows shown, for measuring their height. */
@@ -428,6 +658,8 @@ public final class GroupsPane extends VBox {
             bdf.setText("0000:00:00.0");
             driver.setText("vfio-pci");
             toggle(driver, true, "chip-vfio", "chip-other");
+            show(deviceMark, true);
+            show(groupMark, true);
             name.setText("Sample device");
         }
 
@@ -438,6 +670,12 @@ public final class GroupsPane extends VBox {
         }
 
         private static HBox row(javafx.scene.Node... children) {
+            // chips, badges and titles keep their width (never cut); only the device's name gives way (EntryCell)
+            for (javafx.scene.Node n : children) {
+                if (n instanceof javafx.scene.layout.Region r) {
+                    r.setMinWidth(USE_PREF_SIZE);
+                }
+            }
             HBox row = new HBox(6, children);
             row.setAlignment(Pos.CENTER_LEFT);
             return row;

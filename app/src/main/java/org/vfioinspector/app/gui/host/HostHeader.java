@@ -3,8 +3,10 @@ package org.vfioinspector.app.gui.host;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
@@ -13,13 +15,19 @@ import org.vfioinspector.app.gui.common.Badge;
 import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.model.KernelInfo;
 
-/** The header: host name and kind, then the kernel's facts as badges (each with a tooltip saying why). */
+/**
+ * The header: the lab banner (lab hosts only, one line), the host's name and kind beside the window's controls, then
+ * the kernel's facts as badges (each with a tooltip saying why) flowing across the whole width. Nothing here is ever
+ * cut: the kind line wraps and has the whole text as its tooltip, the facts wrap into a second row.
+ */
 public final class HostHeader extends VBox {
     private final Label banner = new Label();
     private final FontIcon hostIcon = new FontIcon(MaterialDesignS.SERVER);
     private final Label name = new Label("—");
     private final Label kind = new Label();
-    private final FlowPane facts = new FlowPane(6, 6);
+    private final Tooltip kindTip = new Tooltip();
+    private final Tooltip nameTip = new Tooltip();
+    private final FlowPane facts = new FlowPane(6, 4);
     private String kindText = "";
 
     public HostHeader(javafx.scene.Node controls) {
@@ -28,31 +36,33 @@ public final class HostHeader extends VBox {
         banner.getStyleClass().add("lab-banner");
         banner.setMaxWidth(Double.MAX_VALUE);
         banner.setGraphic(new FontIcon(MaterialDesignF.FLASK));
+        // one line: a long scenario description is cut there and said whole by the tooltip
         show(banner, false);
         hostIcon.getStyleClass().addAll("icon", "icon-large");
         name.setId("hostName");
         name.getStyleClass().add("host-name");
+        name.setTooltip(nameTip);
         kind.setId("hostKind");
-        kind.getStyleClass().add("muted");
+        kind.getStyleClass().add("host-kind");
+        kind.setWrapText(true);
+        kind.setTooltip(kindTip);
+        kindTip.setWrapText(true);
+        kindTip.setMaxWidth(520);
         VBox titles = new VBox(0, name, kind);
-        // The host's name and kind take the room they need; the controls keep theirs (their labels must never be
-        // cut); the kernel's facts flow on their own line below, across the whole width, so that at 1024 px they
-        // wrap into one or two rows instead of a tall column squeezed between the two.
-        titles.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        kind.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        titles.setMinWidth(160);
+        titles.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(titles, Priority.ALWAYS);
+        // The controls keep their width (their labels are never cut); the name and kind to their left give way,
+        // the kind by wrapping onto a second line.
         if (controls instanceof javafx.scene.layout.Region r) {
             r.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         }
-        // when the window is too narrow for both, the controls wrap below the name rather than being cut
-        HBox named = new HBox(10, hostIcon, titles);
-        named.setAlignment(Pos.CENTER_LEFT);
-        FlowPane top = new FlowPane(24, 6, named, controls);
+        HBox top = new HBox(10, hostIcon, titles, controls);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(6, 10, 4, 12));
         facts.setId("kernelFacts");
         facts.setAlignment(Pos.CENTER_LEFT);
-        top.setAlignment(Pos.CENTER_LEFT);
-        top.setPadding(new Insets(8, 12, 4, 12));
-        facts.setPadding(new Insets(0, 12, 8, 12));
+        facts.setPadding(new Insets(0, 12, 6, 12));
         getChildren().addAll(banner, top, facts);
     }
 
@@ -67,22 +77,36 @@ public final class HostHeader extends VBox {
         } else {
             kind.setText(kindText + " · opening " + what + "…");
         }
+        kindTip.setText(kind.getText());
     }
 
     /** The first host could not be opened: nothing is shown below. */
     public void showFailed(String what) {
         name.setText(what);
         kind.setText("could not be opened");
+        kindTip.setText(kind.getText());
         facts.getChildren().clear();
     }
 
     public void show(LoadedHost h) {
         name.setText(h.hostname());
-        kindText = h.choice().kind() + (h.kernel().isPresent() ? " · " + h.kernelDescription() : "");
+        nameTip.setText(h.hostname() + " — " + h.choice().label());
+        // a lab scenario's description goes with the banner, across the whole width
+        String description = h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario)
+                .map(s -> s.description().strip()).filter(d -> !d.isEmpty()).map(d -> " — " + d).orElse("");
+        // a lab's profile and scenario are in the banner and the facts: its kind line stays one line
+        kindText = h.choice().kind() + (h.isLab() ? " · modelled kernel" : h.kernel().isPresent() ? " · "
+                + h.kernelDescription() : "");
         kind.setText(kindText);
+        kindTip.setText(kindText);
         boolean lab = h.isLab();
         show(banner, lab);
-        banner.setText("LAB — a model of the kernel's rules, not a real machine: " + h.choice().label());
+        banner.setText("LAB — a model of the kernel's rules, not a real machine: " + h.choice().label() + description);
+        banner.setTooltip(lab ? new Tooltip(banner.getText()) : null);
+        if (banner.getTooltip() != null) {
+            banner.getTooltip().setWrapText(true);
+            banner.getTooltip().setMaxWidth(600);
+        }
         KernelInfo k = h.inventory().kernel();
         facts.getChildren().setAll(
                 fact("Kernel " + h.release(), Badge.Tone.INFO, "Kernel release (procfs osrelease)"),

@@ -58,11 +58,37 @@ class ExerciseFlowTest extends MainWindowFlow {
         assertFalse(robot.lookup("#step-1-hintText").query().isVisible());
         robot.interact(() -> robot.lookup("#step-1-hint").queryAs(Hyperlink.class).fire());
         assertTrue(robot.lookup("#step-1-hintText").query().isVisible());
-        // wrong: the mmap verdict's rule is not the one that refuses the export
-        why(robot, "#why-mmap");
-        assertUnmet(robot, lab, 1);
+        // looking at the rule names nothing
         why(robot, "#why-dma-buf");
+        assertUnmet(robot, lab, 1);
+        // naming is choosing, among the rules of this host's BARs; a wrong choice leaves the step to do
+        robot.interact(() -> robot.lookup("#step-1-name").queryAs(Button.class).fire());
+        WaitForAsyncUtils.waitForFxEvents();
+        org.controlsfx.control.PopOver quiz = lab.quiz();
+        assertTrue(quiz != null && quiz.isShowing(), "the choice opens");
+        java.util.List<javafx.scene.control.RadioButton> choices = robot.lookup(".rule-choice")
+                .queryAllAs(javafx.scene.control.RadioButton.class).stream().toList();
+        assertTrue(choices.size() >= 3, "candidates: " + choices.size());
+        String right = window.hostProperty().get().verdicts().orElseThrow().predictions().device(window.hostProperty()
+                .get().inventory().device(org.vfioinspector.bridge.model.PciAddress.parse("0000:00:05.0"))
+                .orElseThrow()).regions().get(0).verdicts().dmaBuf().rule().describe();
+        javafx.scene.control.RadioButton wrong = choices.stream().filter(c -> !c.getText().equals(right)).findFirst()
+                .orElseThrow();
+        robot.interact(() -> wrong.setSelected(true));
+        robot.interact(() -> robot.lookup("#ruleQuizName").queryAs(Button.class).fire());
+        settle();
+        assertUnmet(robot, lab, 1);
+        assertTrue(robot.lookup("#ruleQuizAnswer").queryAs(javafx.scene.control.Label.class).getText()
+                .startsWith("Not this one"));
+        assertTrue(ctx.activity().entries().stream().anyMatch(a -> a.operation().equals("name-rule")
+                && "false".equals(a.facts().get("decides"))), "the wrong choice is recorded as such");
+        javafx.scene.control.RadioButton good = choices.stream().filter(c -> c.getText().equals(right)).findFirst()
+                .orElseThrow(() -> new AssertionError("the deciding rule is a candidate: " + right));
+        robot.interact(() -> good.setSelected(true));
+        robot.interact(() -> robot.lookup("#ruleQuizName").queryAs(Button.class).fire());
+        settle();
         assertPassed(robot, lab, 1);
+        assertFalse(quiz.isShowing(), "named: the choice closes");
         assertEquals("All 2 steps passed", text(robot, "#exerciseSummary"));
         // kept across restarts, and the report
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> new ProgressStore(state).load("sub-page-bar")
@@ -70,7 +96,7 @@ class ExerciseFlowTest extends MainWindowFlow {
         Path report = state.resolve("report.html");
         WaitForAsyncUtils.asyncFx(() -> lab.exportReport(report)).get().get(10, TimeUnit.SECONDS);
         String html = Files.readString(report, StandardCharsets.UTF_8);
-        assertTrue(html.contains("2 of 2 steps passed") && html.contains("inspect-rule"), html);
+        assertTrue(html.contains("2 of 2 steps passed") && html.contains("name-rule"), html);
         // choosing it again (as after a restart) loads the progress from disk and opens the scenario fresh
         LabPane.Item same = lab.chooser().getValue();
         long hosts = hostRecords();
@@ -97,9 +123,12 @@ class ExerciseFlowTest extends MainWindowFlow {
         assertUnmet(robot, lab, 1);
         @SuppressWarnings("unchecked")
         ComboBox<String> profile = robot.lookup("#labProfile").queryAs(ComboBox.class);
+        assertEquals("linux-7.2", profile.getValue());
         String fixed = "linux-7.2 +p2pdmaRefusesNonMappableBars";
-        assertTrue(profile.getItems().contains(fixed), profile.getItems().toString());
-        robot.interact(() -> profile.setValue(fixed));
+        javafx.scene.control.ToggleButton fix = robot.lookup("#labFix-p2pdmaRefusesNonMappableBars")
+                .queryAs(javafx.scene.control.ToggleButton.class);
+        assertFalse(fix.isDisabled());
+        robot.interact(() -> fix.setSelected(true));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.hostProperty().get().profile()
                 .map(p -> p.name().equals(fixed)).orElse(false));
         WaitForAsyncUtils.waitForFxEvents();
@@ -130,6 +159,12 @@ class ExerciseFlowTest extends MainWindowFlow {
         pressAndWait(robot, "#closeDevice");
         assertPassed(robot, lab, 2);
         assertTrue(lab.run().done());
+        // and on to the next one
+        String nextName = lab.chooser().getItems().get(lab.chooser().getItems().indexOf(lab.chooser().getValue()) + 1)
+                .nameOrFile();
+        robot.interact(() -> robot.lookup("#nextExercise").queryAs(Button.class).fire());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> lab.run() != null
+                && lab.run().exercise().name().equals(nextName));
     }
 
     @Test

@@ -1,0 +1,122 @@
+package org.vfioinspector.app.gui.groups;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TreeItem;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+import org.vfioinspector.app.gui.MainWindowFlow;
+import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.bridge.model.PciAddress;
+
+/**
+ * The groups pane on lab hosts: the divergence mark on the device row and its group row before anything is tried,
+ * the "why this group" chip of every group of more than one device, the scenario's own device names, and the flat
+ * device table (sortable, filtered with the tree, selecting what the tree selects).
+ */
+class GroupsPaneFlowTest extends MainWindowFlow {
+    @Test
+    void theUnmappableIsmBarIsMarkedOnItsRowAndItsGroupsRow(FxRobot robot) throws Exception {
+        openLab("s390-ism");
+        PciAddress ism = PciAddress.parse("0001:00:00.0");
+        robot.interact(() -> window.groups().select(ism));
+        WaitForAsyncUtils.waitForFxEvents();
+        Badge device = robot.lookup("#divergence-0001-00-00-0").queryAs(Badge.class);
+        assertTrue(device.isVisible());
+        assertTrue(device.getTooltip().getText().contains("BAR2: mmap no") && device.getTooltip().getText()
+                .contains("dma-buf yes"), device.getTooltip().getText());
+        int group = window.hostProperty().get().inventory().device(ism).orElseThrow().iommuGroup().orElseThrow();
+        assertTrue(robot.lookup("#divergence-group-" + group).queryAs(Badge.class).isVisible());
+        // the other device of the host agrees with itself: no mark
+        PciAddress other = PciAddress.parse("0002:00:00.0");
+        assertTrue(robot.lookup("#divergence-0002-00-00-0").tryQuery().map(n -> !n.isVisible()).orElse(true));
+        // under the profile with the fix, nothing disagrees
+        openLab("s390-ism-fixed");
+        List<String> marked = robot.lookup(".badge").queryAllAs(Badge.class).stream()
+                .filter(b -> b.isVisible() && b.getId() != null && b.getId().startsWith("divergence-")
+                        && b.getParent() != null && b.getParent().isVisible() && b.getScene() != null)
+                .map(b -> b.getId() + " " + b.getTooltip().getText()).toList();
+        assertTrue(marked.isEmpty(), marked.toString());
+    }
+
+    @Test
+    void everyGroupOfSeveralDevicesSaysWhy(FxRobot robot) throws Exception {
+        int checked = 0;
+        for (String scenario : org.vfioinspector.bridge.lab.scenario.ScenarioLoader.BUILT_IN) {
+            openLab(scenario);
+            for (TreeItem<TreeEntry> g : List.copyOf(window.groups().tree().getRoot().getChildren())) {
+                if (g.getValue() instanceof TreeEntry.Group grp && grp.group().devices().size() > 1) {
+                    robot.interact(() -> window.groups().tree().scrollTo(window.groups().tree().getRow(g)));
+                    WaitForAsyncUtils.waitForFxEvents();
+                    // the row's chip (cells are reused: an idle cell may keep an id it no longer shows)
+                    Label why = robot.lookup("#why-" + grp.group().number()).queryAllAs(Label.class).stream()
+                            .filter(l -> l.isVisible() && l.getParent().isVisible() && l.getParent().getParent()
+                                    instanceof javafx.scene.control.TreeCell<?> c && c.isVisible()
+                                    && c.getItem() == grp).findFirst()
+                            .orElseThrow(() -> new AssertionError(scenario + " group " + grp.group().number()));
+                    assertTrue(!why.getText().isBlank(), scenario + " group " + grp.group().number());
+                    assertTrue(why.getTooltip().getText().contains("To split it"), why.getTooltip().getText());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 0, "the built-in hosts have groups of several devices");
+    }
+
+    @Test
+    void theScenarioNamesItsOwnDevices(FxRobot robot) throws Exception {
+        openLab("type1-p2p-hazard");
+        assertTrue(robot.lookup("Device A (exporter: GPU-like, 256 MiB prefetchable BAR2)").tryQuery().isPresent(),
+                "the scenario's name in the tree");
+        robot.interact(() -> window.groups().select(PciAddress.parse("0000:00:03.0")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup(n -> n instanceof Label l && l.getStyleClass().contains("view-title")
+                && l.getText().startsWith("Device A")).tryQuery().isPresent(), "and as the device view's title");
+        // the header says what the scenario is, whole in its tooltip
+        Label banner = robot.lookup("#labBanner").queryAs(Label.class);
+        assertTrue(banner.getTooltip().getText().contains("type1 P2P the old way"), banner.getTooltip().getText());
+    }
+
+    @Test
+    void theDeviceTableListsSortsFiltersAndSelects(FxRobot robot) throws Exception {
+        openLab("qemu-q35");
+        robot.interact(() -> window.groups().showTable(true));
+        DeviceTable table = window.groups().table();
+        assertEquals(window.hostProperty().get().inventory().devices().size(), table.getItems().size());
+        List<String> columns = table.getColumns().stream().map(TableColumn::getText).toList();
+        assertEquals(List.of("BDF", "Group", "Vendor / device", "Class", "Driver", "Viable", "mmap", "dma-buf",
+                "Disagree"), columns);
+        DeviceTable.Row ivshmem = table.getItems().stream().filter(r -> r.device().address().toString()
+                .equals("0000:00:05.0")).findFirst().orElseThrow();
+        assertEquals("2/2", ivshmem.summary().mmap());
+        assertEquals("1/2", ivshmem.summary().dmaBuf());
+        assertEquals(List.of("BAR0"), ivshmem.summary().disagree());
+        // sorted by group, numerically (12 before 9 when descending), then filtered
+        TableColumn<DeviceTable.Row, ?> group = table.getColumns().get(1);
+        robot.interact(() -> {
+            group.setSortType(TableColumn.SortType.DESCENDING);
+            table.getSortOrder().setAll(List.of(group));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("12", table.getItems().get(0).summary().group().map(String::valueOf).orElse(""));
+        robot.interact(() -> window.groups().filterField().setText("1b36:0010"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, table.getItems().size());
+        robot.interact(() -> table.getSelectionModel().select(0));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(window.groups().selectedProperty().get() instanceof TreeEntry.Device d
+                && d.device().address().toString().equals("0000:00:07.0"), "the table selects the device");
+        // back to the tree: the same device stays selected
+        robot.interact(() -> window.groups().showTable(false));
+        assertFalse(window.groups().tableShown());
+        TreeItem<TreeEntry> sel = window.groups().tree().getSelectionModel().getSelectedItem();
+        assertTrue(sel != null && sel.getValue() instanceof TreeEntry.Device d
+                && d.device().address().toString().equals("0000:00:07.0"));
+    }
+}
