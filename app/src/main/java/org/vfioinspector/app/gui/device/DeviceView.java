@@ -264,12 +264,8 @@ public final class DeviceView extends ScrollPane {
         layout.getStyleClass().add("section-title");
         Label barsTitle = new Label("BARs — predicted by: " + verdicts.describe());
         barsTitle.getStyleClass().add("section-title");
-        HBox bottom = new HBox(12, details, tryIt);
-        HBox.setHgrow(details, Priority.ALWAYS);
-        details.setPrefWidth(420);
-        tryIt.setPrefWidth(420);
-        HBox.setHgrow(tryIt, Priority.ALWAYS);
-        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
+        // the try-it groups get the whole width: they reflow into as many columns as fit
+        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, details, tryIt);
         List<String> disagree = verdicts.disagreements(d);
         if (!disagree.isEmpty()) {
             content.getChildren().add(1, disagreeBox("device-disagree", disagree));
