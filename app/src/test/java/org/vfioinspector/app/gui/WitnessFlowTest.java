@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.shape.Circle;
@@ -90,6 +91,9 @@ class WitnessFlowTest extends MainWindowFlow {
         assertTrue(text(robot, "#tryResultText").contains("after 0000:00:03.0 was unbound"),
                 text(robot, "#tryResultText"));
         assertEquals("use-after-free", type1.witness().get().verdict());
+
+        // every group's content fits its fixed-width card with the longest answers this flow showed
+        assertGroupsFit(robot);
 
         // the picture: a witness lane with its three reads, the type1 lane still green at the end
         List<WitnessRead> reads = window.revocations().reads();
@@ -187,6 +191,21 @@ class WitnessFlowTest extends MainWindowFlow {
         assertEquals("reset: EINVAL", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         assertEquals(1, javafx.stage.Window.getWindows().stream().filter(javafx.stage.Window::isShowing).count(),
                 "no dialog: the answer is in the panel");
+    }
+
+    /** No try-it group clips its content: each row's minimum width fits inside the card. */
+    static void assertGroupsFit(FxRobot robot) {
+        WaitForAsyncUtils.waitForFxEvents();
+        for (Node card : robot.lookup(".try-group").queryAll()) {
+            javafx.scene.layout.VBox v = (javafx.scene.layout.VBox) card;
+            double inner = v.getWidth() - v.getInsets().getLeft() - v.getInsets().getRight();
+            for (Node row : v.getChildren()) {
+                if (row instanceof javafx.scene.layout.Region r && r.isManaged()) {
+                    assertTrue(r.minWidth(-1) <= inner + 0.5, card.getId() + ": a row needs " + r.minWidth(-1)
+                            + " px, the card has " + inner);
+                }
+            }
+        }
     }
 
     private static String prediction(FxRobot robot, String id) {

@@ -56,7 +56,7 @@ public final class TryItPanel extends VBox {
     /** Host page size (x86-64, arm64 4K kernels). */
     public static final long PAGE = org.vfioinspector.bridge.uapi.Vfio.PAGE_SIZE;
     /** Width of every group card: wide enough for the longest button and the longest predicted answer. */
-    static final double CARD_WIDTH = 336;
+    static final double CARD_WIDTH = 372;
 
     private final Label title = new Label("Try it");
     private final TextField offset = new TextField("0");
@@ -88,6 +88,8 @@ public final class TryItPanel extends VBox {
     private boolean busy;
     private Action explained;
     private List<PciAddress> hostEngines = List.of();
+    /** Actions {@link #perform} was asked for while a call ran. */
+    private final List<Action> pending = new java.util.ArrayList<>();
 
     /** What the user asked for. */
     public enum Action {
@@ -234,7 +236,8 @@ public final class TryItPanel extends VBox {
                 Action.MEMORY_OFF, Action.MEMORY_ON, Action.CLOSE, Action.UNBIND));
         witnessCard = card("witnessGroup", "DMA witness", MaterialDesignM.MAGNIFY_SCAN,
                 labelled("through", dmaEngine), labelled("from IOVA", dmaIova), actionRow(Action.DMA_READ));
-        FlowPane groups = new FlowPane(8, 8, mmapCard, bufCard, importerCard, type1Card, deviceCard, witnessCard);
+        // the witness right after type1: mapping into B's domain, then B's DMA reading it
+        FlowPane groups = new FlowPane(8, 8, mmapCard, bufCard, importerCard, type1Card, witnessCard, deviceCard);
         groups.setId("tryItGroups");
         groups.setPrefWrapLength(2 * CARD_WIDTH + 8);
 
@@ -478,6 +481,10 @@ public final class TryItPanel extends VBox {
     public void setBusy(boolean b) {
         busy = b;
         enable();
+        if (!b && !pending.isEmpty()) {
+            Action next = pending.remove(0);
+            javafx.application.Platform.runLater(() -> perform(next));
+        }
     }
 
     /**
@@ -576,6 +583,10 @@ public final class TryItPanel extends VBox {
      */
     public void perform(Action a) {
         scrollIntoView();
+        if (busy) {
+            pending.add(a); // one after the other, each with the inputs its predecessor's answer left
+            return;
+        }
         fire(a);
     }
 

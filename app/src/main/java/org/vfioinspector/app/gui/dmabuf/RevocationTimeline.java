@@ -44,8 +44,8 @@ public final class RevocationTimeline extends VBox {
 
     /** Width of one moment's column and height of one lane. */
     static final double COLUMN = 30;
-    static final double LANE = 26;
-    private static final double BAND = 12;
+    static final double LANE = 22;
+    private static final double BAND = 10;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
@@ -54,7 +54,6 @@ public final class RevocationTimeline extends VBox {
     private final Pane lanes = new Pane();
     private final ScrollPane scroll = new ScrollPane(lanes);
     private final CheckBox showNoChange = new CheckBox("Show events that changed nothing");
-    private final Label folded = new Label();
     private final ObjectProperty<Moment> selectedMoment = new SimpleObjectProperty<>(this, "selectedMoment");
     private final ObjectProperty<Tracked> selectedObject = new SimpleObjectProperty<>(this, "selectedObject");
     private final ObjectProperty<String> selectedLane = new SimpleObjectProperty<>(this, "selectedLane");
@@ -66,12 +65,6 @@ public final class RevocationTimeline extends VBox {
         setId("revocationTimeline");
         setSpacing(4);
         showNoChange.setId("showNoChange");
-        showNoChange.setTooltip(new Tooltip("Kernel events that moved none of the objects the app holds (a restore "
-                + "after the buffers were cleaned up, a zap of a device with no mapping) are folded away"));
-        folded.setId("foldedCount");
-        folded.getStyleClass().add("muted");
-        HBox controls = new HBox(10, showNoChange, folded);
-        controls.setAlignment(Pos.CENTER_LEFT);
         names.setId("timelineLaneNames");
         names.getStyleClass().add("lane-names");
         names.setMinWidth(Region.USE_PREF_SIZE);
@@ -88,7 +81,7 @@ public final class RevocationTimeline extends VBox {
         vertical.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         vertical.getStyleClass().add("lanes-scroll");
         VBox.setVgrow(vertical, Priority.ALWAYS);
-        getChildren().addAll(controls, vertical);
+        getChildren().addAll(vertical);
 
         model.moments().addListener((ListChangeListener<Moment>) c -> rebuild());
         model.tracked().addListener((ListChangeListener<Tracked>) c -> rebuild());
@@ -124,30 +117,65 @@ public final class RevocationTimeline extends VBox {
         return i < 0 ? -1 : i * COLUMN + COLUMN / 2;
     }
 
-    /** Lanes: the tracked objects in order, then one per (engine, IOVA) the witness read from. */
+    /**
+     * Lanes: the tracked objects in order, each witness lane (one per engine and IOVA read from) right below the first
+     * object its reads concerned, the others last.
+     */
     private List<Object> laneKeys() {
-        List<Object> keys = new ArrayList<>(model.tracked());
-        Map<String, Boolean> witness = new LinkedHashMap<>();
-        model.reads().forEach(r -> witness.put(r.lane(), true));
-        keys.addAll(witness.keySet());
+        Map<String, Tracked> witness = new LinkedHashMap<>();
+        for (WitnessRead r : model.reads()) {
+            Tracked first = r.concerns().isEmpty() ? null : r.concerns().get(0);
+            if (!witness.containsKey(r.lane()) || (witness.get(r.lane()) == null && first != null)) {
+                witness.put(r.lane(), first);
+            }
+        }
+        List<Object> keys = new ArrayList<>();
+        for (Tracked t : model.tracked()) {
+            keys.add(t);
+            witness.forEach((lane, under) -> {
+                if (under == t) {
+                    keys.add(lane);
+                }
+            });
+        }
+        witness.forEach((lane, under) -> {
+            if (!keys.contains(lane)) {
+                keys.add(lane);
+            }
+        });
         return keys;
     }
 
     private void rebuild() {
         List<Moment> shown = shownMoments();
         long hidden = model.moments().size() - shown.size();
-        folded.setText(hidden == 0 ? "" : hidden + (hidden == 1 ? " event" : " events") + " that changed nothing "
-                + (showNoChange.isSelected() ? "shown" : "folded away"));
+        String folded = hidden == 0 ? "none" : hidden + (hidden == 1 ? " event" : " events") + " "
+                + (showNoChange.isSelected() ? "shown" : "folded away");
+        showNoChange.setTooltip(new Tooltip("Kernel events that moved none of the objects the app holds (a restore "
+                + "after the buffers were cleaned up, a zap of a device with no mapping): " + folded));
         List<Object> keys = laneKeys();
         names.getChildren().clear();
         lanes.getChildren().clear();
-        Label axis = new Label(shown.isEmpty() ? "No moments yet: map a BAR, export a dma-buf, attach an importer."
-                : "moments →");
-        axis.getStyleClass().addAll("muted", "lane-axis");
-        axis.setMinHeight(LANE);
-        axis.setPrefHeight(LANE);
-        axis.setMinWidth(Region.USE_PREF_SIZE);
-        names.getChildren().add(axis);
+        // the names column's head: the fold switch (with how many it folds), or what to do when nothing is there
+        showNoChange.setText(hidden == 0 && !showNoChange.isSelected() ? "no-change events: none"
+                : "show " + hidden + " no-change event" + (hidden == 1 ? "" : "s"));
+        showNoChange.setDisable(hidden == 0 && !showNoChange.isSelected());
+        Node head;
+        if (shown.isEmpty()) {
+            Label empty = new Label("Nothing yet: map a BAR, export a dma-buf, attach an importer.");
+            empty.getStyleClass().addAll("muted", "lane-axis");
+            empty.setMinWidth(Region.USE_PREF_SIZE);
+            head = empty;
+        } else {
+            head = showNoChange;
+        }
+        HBox headRow = new HBox(head);
+        headRow.setAlignment(Pos.CENTER_LEFT);
+        headRow.setMinHeight(LANE);
+        headRow.setPrefHeight(LANE);
+        headRow.setMaxHeight(LANE);
+        headRow.setPadding(new Insets(0, 8, 0, 4));
+        names.getChildren().add(headRow);
         double width = Math.max(1, shown.size()) * COLUMN + COLUMN;
         Moment sel = selectedMoment.get();
         // column of the selected moment
@@ -343,7 +371,7 @@ public final class RevocationTimeline extends VBox {
     }
 
     private Node marker(Moment m, int column, double y, String cls, String tip) {
-        Circle c = new Circle(column * COLUMN + COLUMN / 2, y + LANE / 2, 6);
+        Circle c = new Circle(column * COLUMN + COLUMN / 2, y + LANE / 2, 5.5);
         c.getStyleClass().addAll("marker", cls);
         if (m == selectedMoment.get()) {
             c.getStyleClass().add("marker-selected");

@@ -169,7 +169,7 @@ public final class RevocationView extends VBox {
 
         SplitPane split = new SplitPane(picture, tables);
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.55);
+        split.setDividerPositions(0.62);
         VBox.setVgrow(split, Priority.ALWAYS);
         getChildren().addAll(head, split);
     }
