@@ -113,6 +113,8 @@ final class TryItController {
         this.status = status;
         this.owner = owner;
         panel.setHandler(this::act);
+        // the IOVA choice follows the engine chosen: what the app mapped into that device's domain
+        panel.dmaEngineChoice().valueProperty().addListener((o, a, b) -> witnessIovas());
         // a kernel event moves what the predictions read: ask them again
         revocations.moments().addListener((javafx.collections.ListChangeListener<org.vfioinspector.app.gui.dmabuf.Moment>)
                 c -> refresh());
@@ -460,6 +462,7 @@ final class TryItController {
             if (ioasOf != null) {
                 held.entries(ioasOf).add(new DomFx(at.iova(), at.buf().size(), WitnessRules.Mapped.DMA_BUF,
                         d.address(), index, t));
+                panel.chooseDmaEngine(ioasOf);
                 witnessIovas();
             }
             if (at.refusal() != null) {
@@ -644,6 +647,7 @@ final class TryItController {
             revocations.track(t1);
             held.entries(into).add(new DomFx(res.iova(), res.length(), WitnessRules.Mapped.TYPE1, d.address(), index,
                     t1));
+            panel.chooseDmaEngine(into); // the witness looks where the mapping went
             witnessIovas();
             answer.show("type1: mapped", Badge.Tone.WARNING, res.what() + ". type1 keeps no reference on "
                     + d.address() + ": nothing it does reaches this mapping.", "ok");

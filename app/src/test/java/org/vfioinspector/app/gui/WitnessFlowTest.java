@@ -118,6 +118,35 @@ class WitnessFlowTest extends MainWindowFlow {
     }
 
     @Test
+    void theIovaChoiceFollowsTheEngineChosen(FxRobot robot) throws Exception {
+        openLab("qemu-q35"); // two edus: 00:03.0 and 02:00.0
+        PciAddress edu = PciAddress.parse("0000:00:03.0");
+        PciAddress edu2 = PciAddress.parse("0000:02:00.0");
+        select(robot, edu, 0);
+        @SuppressWarnings("unchecked")
+        ComboBox<PciAddress> engines = robot.lookup("#dmaEngine").queryAs(ComboBox.class);
+        assertEquals(List.of(edu2), engines.getItems(), "a device is not its own witness");
+        select(robot, PciAddress.parse("0000:00:07.0"), 0);
+        assertEquals(List.of(edu, edu2), engines.getItems());
+        robot.interact(() -> engines.setValue(edu2));
+        @SuppressWarnings("unchecked")
+        ComboBox<PciAddress> into = robot.lookup("#type1Into").queryAs(ComboBox.class);
+        robot.interact(() -> into.setValue(edu));
+        pressAndWait(robot, "#mapType1");
+        assertEquals(edu, engines.getValue(), "the witness looks where the mapping went");
+        @SuppressWarnings("unchecked")
+        ComboBox<String> iovas = robot.lookup("#dmaIova").queryAs(ComboBox.class);
+        assertEquals("0x100000 — 0000:00:07.0 BAR0 (type1)", iovas.getValue());
+        robot.interact(() -> engines.setValue(edu2));
+        assertEquals(List.of(), iovas.getItems(), "nothing is mapped in 02:00.0's domain");
+        assertEquals("→ —", prediction(robot, "#predict-dmaRead"), "no IOVA yet: nothing to predict");
+        robot.interact(() -> engines.setValue(edu));
+        assertEquals(List.of("0x100000 — 0000:00:07.0 BAR0 (type1)"), iovas.getItems());
+        pressAndWait(robot, "#dmaRead");
+        assertEquals("reached 0000:00:07.0 BAR0", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+    }
+
+    @Test
     void theTimelineShowsARevokedBandBetweenResetAndRestore(FxRobot robot) throws Exception {
         openLab("qemu-q35");
         select(robot, PciAddress.parse("0000:00:07.0"), 0);

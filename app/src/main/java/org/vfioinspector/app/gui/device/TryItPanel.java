@@ -278,7 +278,15 @@ public final class TryItPanel extends VBox {
         length.textProperty().addListener((o, a, b) -> validate());
         importer.valueProperty().addListener((o, a, b) -> refreshPredictions());
         type1Into.valueProperty().addListener((o, a, b) -> refreshPredictions());
-        dmaEngine.valueProperty().addListener((o, a, b) -> refreshPredictions());
+        dmaEngine.valueProperty().addListener((o, a, b) -> {
+            // another engine, another IOMMU domain: its IOVAs come from the controller (a listener after this one)
+            if (a != null && !a.equals(b)) {
+                dmaIova.getItems().clear();
+                dmaIova.setValue(null);
+                dmaIova.getEditor().setText("");
+            }
+            refreshPredictions();
+        });
         dmaIova.getEditor().textProperty().addListener((o, a, b) -> refreshPredictions());
         dmaIova.valueProperty().addListener((o, a, b) -> refreshPredictions());
         setDmaEngines();
@@ -444,6 +452,13 @@ public final class TryItPanel extends VBox {
             dmaIova.setValue(typed); // what the user wrote or picked stays
         }
         refreshPredictions();
+    }
+
+    /** Chooses {@code engine} in the witness group, when the group offers it (the device a mapping just went to). */
+    public void chooseDmaEngine(PciAddress engine) {
+        if (engine != null && dmaEngine.getItems().contains(engine)) {
+            dmaEngine.setValue(engine);
+        }
     }
 
     /** The engine chosen in the witness group, or null. */
