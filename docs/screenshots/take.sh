@@ -20,7 +20,9 @@ PREFS=$(mktemp -d)
 trap 'kill "$XPID" 2>/dev/null; rm -rf "$SNAP" "$PREFS"' EXIT
 tar -xzf native-bridge/src/test/resources/sysfs/qemu-q35-intel-linux7.2.13.tar.gz -C "$SNAP"
 sleep 1
+ONLY=" $* "   # take.sh [NAME...]: only those shots (default: all)
 shot() { # NAME HOST BDF THEME [TRY-ACTIONS]
+    case "$ONLY" in "  ") ;; *" $1 "*) ;; *) return 0 ;; esac
     DISPLAY="$DISP" XDG_CONFIG_HOME="$PREFS" XDG_STATE_HOME="$PREFS" java -Dvfioinspector.host="$2" \
         -Dvfioinspector.select="$3" -Dvfioinspector.theme="$4" -Dvfioinspector.try="${5:-}" \
         -jar "$JAR" >/dev/null 2>&1 &

@@ -205,8 +205,10 @@ public final class DeviceView extends ScrollPane {
         k2.setMinWidth(110);
         ColumnConstraints v2 = new ColumnConstraints();
         v2.setHgrow(Priority.ALWAYS);
-        v2.setPercentWidth(36);
-        id.getColumnConstraints().get(1).setPercentWidth(36);
+        // 2 x 30 %: the key columns' 2 x 110 px fit in the rest down to ~600 px (36 % made the grid 807 px wide at
+        // least, and the device pane scroll sideways at 1024 px)
+        v2.setPercentWidth(30);
+        id.getColumnConstraints().get(1).setPercentWidth(30);
         id.getColumnConstraints().addAll(k2, v2);
         int r = 0;
         row(id, r++, "IDs", DeviceText.ids(d) + d.subsystemVendor().map(sv -> String.format("  subsystem %04x:%04x",

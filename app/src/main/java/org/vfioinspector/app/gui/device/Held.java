@@ -56,10 +56,12 @@ public interface Held {
             return address >= iova && address - iova < length;
         }
 
-        /** "0x100000 — 0000:00:03.0 BAR2 (type1)". */
+        /** "0x100000 — 00:03.0 BAR2 (type1)": short enough for the IOVA field. */
         public String label() {
-            return String.format("0x%x — %s %s (%s)", iova, peer, org.vfioinspector.bridge.model.Region.nameOf(region),
-                    how == WitnessRules.Mapped.TYPE1 ? "type1" : "dma-buf");
+            String p = peer.toString();
+            return String.format("0x%x — %s %s (%s)", iova, p.startsWith("0000:") ? p.substring(5) : p,
+                    org.vfioinspector.bridge.model.Region.nameOf(region), how == WitnessRules.Mapped.TYPE1 ? "type1"
+                    : "dma-buf");
         }
     }
 }

@@ -597,7 +597,11 @@ public final class TryItPanel extends VBox {
      * panel scrolled into view.
      */
     public void perform(Action a) {
-        scrollIntoView();
+        Node card = buttons.get(a);
+        while (card != null && !card.getStyleClass().contains("try-group")) {
+            card = card.getParent();
+        }
+        scrollIntoView(card == null ? this : card);
         if (busy) {
             pending.add(a); // one after the other, each with the inputs its predecessor's answer left
             return;
@@ -605,12 +609,12 @@ public final class TryItPanel extends VBox {
         fire(a);
     }
 
-    /** Scrolls the enclosing scroll pane (the device view) so that the panel's groups are in view. */
-    public void scrollIntoView() {
+    /** Scrolls the enclosing scroll pane (the device view) so that {@code node} (a group, the panel) is in view. */
+    public void scrollIntoView(Node node) {
         for (javafx.scene.Parent p = getParent(); p != null; p = p.getParent()) {
             if (p instanceof javafx.scene.control.ScrollPane sp && sp.getContent() != null) {
                 Node content = sp.getContent();
-                double y = content.sceneToLocal(localToScene(0, 0)).getY();
+                double y = content.sceneToLocal(node.localToScene(0, 0)).getY();
                 double range = content.getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
                 sp.setVvalue(range <= 0 ? 0 : Math.max(0, Math.min(1, y / range)));
                 return;

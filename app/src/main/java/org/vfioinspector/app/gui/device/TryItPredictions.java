@@ -76,6 +76,10 @@ public final class TryItPredictions {
             return Prediction.none("Select a BAR in the table or the layout strip.");
         }
         PciAddress d = r.device().address();
+        if (held().unbound(d) && a != TryItPanel.Action.DMA_READ) {
+            return Prediction.unknown("not in VFIO", d + " was unbound from vfio-pci: VFIO no longer has the device, "
+                    + "so opening it fails (bind it to vfio-pci again to use it)");
+        }
         return switch (a) {
             case MMAP -> mmap(r);
             case EXPORT -> export(r);

@@ -44,8 +44,8 @@ public final class RevocationTimeline extends VBox {
 
     /** Width of one moment's column and height of one lane. */
     static final double COLUMN = 30;
-    static final double LANE = 22;
-    private static final double BAND = 10;
+    static final double LANE = 20;
+    private static final double BAND = 9;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
@@ -371,7 +371,7 @@ public final class RevocationTimeline extends VBox {
     }
 
     private Node marker(Moment m, int column, double y, String cls, String tip) {
-        Circle c = new Circle(column * COLUMN + COLUMN / 2, y + LANE / 2, 5.5);
+        Circle c = new Circle(column * COLUMN + COLUMN / 2, y + LANE / 2, 5);
         c.getStyleClass().addAll("marker", cls);
         if (m == selectedMoment.get()) {
             c.getStyleClass().add("marker-selected");

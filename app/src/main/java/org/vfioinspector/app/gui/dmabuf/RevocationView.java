@@ -95,18 +95,20 @@ public final class RevocationView extends VBox {
         objects.setPlaceholder(new Label("Nothing open. Map a BAR, export a dma-buf or attach an importer in the "
                 + "try-it panel; it appears here with its live state."));
         objects.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        objects.getColumns().add(col("Kind", 80, t -> t.kind().label()));
-        objects.getColumns().add(col("Device", 110, t -> t.device().toString()));
-        objects.getColumns().add(col("BAR", 50, t -> org.vfioinspector.bridge.model.Region.nameOf(t.region())));
-        objects.getColumns().add(col("Inode", 70, t -> t.inode() < 0 ? "" : Long.toString(t.inode())));
-        objects.getColumns().add(col("What", 220, Tracked::description));
+        objects.getColumns().add(col("Kind", 80, 64, t -> t.kind().label()));
+        objects.getColumns().add(col("Device", 110, 96, t -> t.device().toString()));
+        objects.getColumns().add(col("BAR", 50, 44, t -> org.vfioinspector.bridge.model.Region.nameOf(t.region())));
+        objects.getColumns().add(col("Inode", 70, 54, t -> t.inode() < 0 ? "" : Long.toString(t.inode())));
+        objects.getColumns().add(col("What", 220, 110, Tracked::description));
         TableColumn<Tracked, Tracked> state = new TableColumn<>("State");
         state.setPrefWidth(150);
+        state.setMinWidth(120);
         state.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         state.setCellFactory(c -> new StateCell());
         objects.getColumns().add(state);
         TableColumn<Tracked, Tracked> witness = new TableColumn<>("DMA witness");
         witness.setPrefWidth(170);
+        witness.setMinWidth(110);
         witness.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         witness.setCellFactory(c -> new WitnessCell());
         objects.getColumns().add(witness);
@@ -115,13 +117,15 @@ public final class RevocationView extends VBox {
         events.setItems(model.timeline());
         events.setPlaceholder(new Label("No kernel events yet."));
         events.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        events.getColumns().add(ecol("Time", 100, t -> TIME.format(t.received())));
-        events.getColumns().add(ecol("Event", 90, t -> t.event().kind().name().toLowerCase(java.util.Locale.ROOT)));
-        events.getColumns().add(ecol("Kernel function", 230, t -> t.event().function()));
-        events.getColumns().add(ecol("Device", 110, t -> t.event().deviceIfKnown().map(Object::toString).orElse("")));
-        events.getColumns().add(ecol("Buffer", 80, t -> t.event().dmaBufInode() < 0 ? ""
+        events.getColumns().add(ecol("Time", 100, 92, t -> TIME.format(t.received())));
+        events.getColumns().add(ecol("Event", 90, 70,
+                t -> t.event().kind().name().toLowerCase(java.util.Locale.ROOT)));
+        events.getColumns().add(ecol("Kernel function", 230, 130, t -> t.event().function()));
+        events.getColumns().add(ecol("Device", 110, 96,
+                t -> t.event().deviceIfKnown().map(Object::toString).orElse("")));
+        events.getColumns().add(ecol("Buffer", 80, 58, t -> t.event().dmaBufInode() < 0 ? ""
                 : Long.toString(t.event().dmaBufInode())));
-        events.getColumns().add(ecol("Effect", 220, TimelineEntry::effect));
+        events.getColumns().add(ecol("Effect", 220, 110, TimelineEntry::effect));
         model.timeline().addListener((javafx.collections.ListChangeListener<TimelineEntry>) c -> {
             if (!model.timeline().isEmpty() && picture.selectedMomentProperty().get() == null) {
                 events.scrollTo(model.timeline().size() - 1);
@@ -210,19 +214,22 @@ public final class RevocationView extends VBox {
         return i;
     }
 
-    private static TableColumn<Tracked, String> col(String name, double w,
+    /** A column at least as wide as its header (a narrow window scrolls the table, it does not cut the header). */
+    private static TableColumn<Tracked, String> col(String name, double w, double min,
                                                     java.util.function.Function<Tracked, String> f) {
         TableColumn<Tracked, String> c = new TableColumn<>(name);
         c.setPrefWidth(w);
+        c.setMinWidth(min);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         c.setCellFactory(x -> new TipCell<>());
         return c;
     }
 
-    private static TableColumn<TimelineEntry, String> ecol(String name, double w,
+    private static TableColumn<TimelineEntry, String> ecol(String name, double w, double min,
                                                            java.util.function.Function<TimelineEntry, String> f) {
         TableColumn<TimelineEntry, String> c = new TableColumn<>(name);
         c.setPrefWidth(w);
+        c.setMinWidth(min);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         c.setCellFactory(x -> new TipCell<>());
         return c;
