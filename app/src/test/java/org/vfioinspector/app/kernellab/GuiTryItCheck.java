@@ -381,13 +381,31 @@ public final class GuiTryItCheck {
             List<java.nio.file.Path> journals = Journals.list(Journals.dir(StateDir.current()));
             out.put("journals", journals.size());
             if (!journals.isEmpty()) {
-                for (Activity a : JournalReader.read(journals.get(journals.size() - 1)).entries()) {
+                List<Activity> entries = JournalReader.read(journals.get(journals.size() - 1)).entries();
+                for (Activity a : entries) {
                     lines.add(a.type() + " " + a.operation() + (a.type() == Activity.Type.EVENT ? "" : " " + a.result()));
                 }
+                exercise4(entries);
             }
         } catch (Exception e) {
             out.put("journalError", e.toString());
         }
+    }
+
+    /**
+     * Exercise 4's checks ("the old type1 peer-to-peer path", its DMA reads included) evaluated on this session's
+     * journal, as the exercises panel evaluates a student's session: which steps the real kernel's answers meet.
+     */
+    private void exercise4(List<Activity> entries) throws Exception {
+        org.vfioinspector.bridge.exercise.Exercise ex = org.vfioinspector.bridge.exercise.ExerciseLoader
+                .builtIn("type1-p2p-hazard");
+        org.vfioinspector.bridge.exercise.ExerciseRun run = new org.vfioinspector.bridge.exercise.ExerciseRun(ex,
+                org.vfioinspector.bridge.exercise.Progress.fresh(ex.name()), 0);
+        ArrayNode passed = out.putArray("exercise4");
+        for (org.vfioinspector.bridge.exercise.Progress.StepPass p : run.update(entries)) {
+            passed.add(p.step() + " " + p.title());
+        }
+        out.put("exercise4Steps", ex.steps().size());
     }
 
     private void stop() {

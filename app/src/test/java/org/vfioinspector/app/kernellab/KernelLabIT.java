@@ -791,6 +791,13 @@ class KernelLabIT {
         if (!g.path("witnessObjects").toString().contains("active | use-after-free")) {
             diffs.add("the type1 map must still be active with its use-after-free read: " + g.path("witnessObjects"));
         }
+        // exercise 4 ("the old type1 peer-to-peer path") evaluated on this session's journal: every step met where B's
+        // own importer could attach (iommufd into edu's IOAS), the type1 map and the DMA read before the unbind else
+        int exercise4 = g.path("exercise4").size();
+        if (exercise4 != (iommufd ? g.path("exercise4Steps").asInt(-1) : 2)) {
+            diffs.add("exercise 4's steps met on the real kernel's answers: " + g.path("exercise4") + " of "
+                    + g.path("exercise4Steps"));
+        }
         if (!"0000:00:07.0".equals(g.path("rebound").asText())) {
             diffs.add("nvme was not bound to vfio-pci again: " + g.path("rebindError"));
         }
