@@ -95,7 +95,17 @@ QEMU_VERSION="$("$QEMU" --version | head -n1)"
 
 # ---- kernels and initramfs ---------------------------------------------------------------
 # prepare_kernel NAME: sets K_RELEASE, K_VMLINUZ, K_INITRD, K_SOURCE and adds to FETCH_SECS/INITRD_SECS
-declare -A K_RELEASE=() K_VMLINUZ=() K_INITRD=() K_SOURCE=()
+declare -A K_RELEASE=() K_VMLINUZ=() K_INITRD=() K_SOURCE=() K_IMPORTER=()
+# needs_importer: true when a command that will run loads the test importer module (its command reads
+# importer.path from the results share); only the iommufd kernel gets the module (build-importer.sh)
+needs_importer() {
+    local name tmo sets cmd
+    while IFS=$'\t' read -r name tmo sets cmd; do
+        [[ -z "$name" || "$name" == \#* || "$cmd" != *importer.path* ]] && continue
+        [[ -z "$ONLY" || ",$ONLY," == *",$name,"* ]] && return 0
+    done < "$COMMANDS_FILE"
+    return 1
+}
 FETCH_SECS=0
 INITRD_SECS=0
 add_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a + b }'; }
@@ -129,6 +139,13 @@ prepare_kernel() {
                 || die "building the iommufd kernel failed (see above)"
             [[ -f "$dir/.complete" && -s "$dir/release" ]] || die "build-kernel.sh printed '$dir', which holds no complete build"
             v="$(head -n1 "$dir/release")"
+            if needs_importer; then
+                local imp
+                imp="$("$LAB_DIR/build-importer.sh" "$dir" | tail -n1)" \
+                    || die "building the test importer module for the iommufd kernel failed (see above)"
+                [[ -f "$imp/vfioinsp_importer.ko" ]] || die "build-importer.sh printed '$imp', which holds no module"
+                K_IMPORTER[$k]="$imp/vfioinsp_importer.ko"
+            fi
             K_VMLINUZ[$k]="$dir/bzImage"
             K_SOURCE[$k]="built by build-kernel.sh from $(cat "$dir/source" 2>/dev/null || echo 'Debian linux-source') ($dir)"
             ;;
@@ -186,6 +203,10 @@ run_set() {
     mkdir -p "$res"
     printf '%s\n' "$V" > "$res/version"
     printf '%s\n' "$REPO_REAL" > "$res/repo.path"
+    # the test importer module, by its host path (the guest sees the host's root): read by the command that loads it
+    if [[ -n "${K_IMPORTER[$kernel]:-}" ]]; then
+        printf '%s\n' "${K_IMPORTER[$kernel]}" > "$res/importer.path"
+    fi
 
     # the command list for this set, in the guest's format: NAME TAB TIMEOUT TAB COMMAND
     local name tmo sets cmd total_cmd_tmo=0
@@ -233,7 +254,7 @@ run_set() {
         local limit=$((attempt_limit < remaining ? attempt_limit : remaining))
         # clear the previous attempt's outputs (keep the set's inputs)
         find "$res" -maxdepth 1 -type f ! -name commands.tsv ! -name version ! -name qemu-cmdline.txt \
-            ! -name repo.path ! -name 'console-attempt*.log' -delete
+            ! -name repo.path ! -name importer.path ! -name 'console-attempt*.log' -delete
         local console="$res/console.log"
         log "[$tag] boot attempt $attempt (limit ${limit}s): $VIOMMU IOMMU, vfio-pci for $VFIO_IDS"
         local t0 qpid outcome="" shown=0

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The command line: {@code vfio-inspector COMMAND [options]}. Exit codes: 0 ok, 1 host unreadable, 2 bad arguments. */
 @Command(name = "vfio-inspector", mixinStandardHelpOptions = true, version = "vfio-inspector 0.1.0",
         description = "Inspect Linux VFIO: IOMMU groups, PCI devices, BAR mmap and dma-buf export.",
-        subcommands = {ListCommand.class, ProbeCommand.class, WitnessCommand.class, ConformanceCommand.class})
+        subcommands = {ListCommand.class, ProbeCommand.class, WitnessCommand.class, ConformanceCommand.class,
+            P2pImportCommand.class})
 public final class Cli implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_HOST_UNREADABLE = 1;

@@ -172,14 +172,13 @@ final class ListConfig {
 
     /**
      * Every (exporter, importer) pair: exporters are the vfio-pci devices with a memory BAR (what can be exported),
-     * importers every other endpoint (not bridges, not host bridges); the verdict is the same for every memory BAR of a device.
+     * importers every PCI device of the host — the exporter itself and bridges too, as the kernel answers for each
+     * (the real-kernel harness asks it for every pair); the verdict is the same for every memory BAR of a device.
      */
     static void p2p(ObjectNode root, HostInventory host, HostTopology topo) {
         List<PciDevice> exporters = host.devices().stream().filter(d -> d.driver().filter("vfio-pci"::equals)
                 .isPresent() && d.regions().stream().anyMatch(r -> r.index() <= 5 && r.kind().isMemory())).toList();
-        // importers: every endpoint (host bridges issue no DMA of their own)
-        List<PciDevice> importers = host.devices().stream().filter(d -> !d.isBridge()
-                && (d.classCode() >>> 8) != 0x0600).toList();
+        List<PciDevice> importers = host.devices();
         long pairs = (long) exporters.size() * importers.size();
         ArrayNode out = root.putArray("p2p");
         if (pairs > MAX_P2P_PAIRS) {
@@ -191,9 +190,6 @@ final class ListConfig {
             Region bar = e.regions().stream().filter(r -> r.index() <= 5 && r.kind().isMemory()).findFirst()
                     .orElseThrow();
             for (PciDevice i : importers) {
-                if (i.address().equals(e.address())) {
-                    continue;
-                }
                 Verdict v = topo.p2p(e, bar, i.address());
                 ObjectNode n = out.addObject();
                 n.put("exporter", e.address().toString());

@@ -338,6 +338,7 @@ public final class MainWindow {
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
         device.setVerdictSource(h.verdicts().<VerdictSource>map(v -> new RulesVerdicts(v.predictions(),
                 h.profileWhy())).orElse(VerdictSource.NONE));
+        device.setTopology(h.topology());
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
         groups.inventoryProperty().set(h.inventory());

@@ -131,12 +131,14 @@ final class TryItController {
             }
         });
         panel.setHostDmaEngines(dmaEngines(now));
-        // the kernel's own importers (a lab scenario's: a list, no kernel call) at once; iommufd once its node opens
-        List<TryItPredictions.ImporterOption> own = now.kernel().map(k -> k.importers().stream()
-                .map(i -> ownImporter(now, i)).toList()).orElse(List.of());
+        // the kernel's own importers: a lab scenario's at once (a list, no kernel call); a real kernel's (the test
+        // importer module's, where it is loaded) and iommufd on vfio-io, since both look at the device root
+        List<TryItPredictions.ImporterOption> own = now.isLab() ? now.kernel().map(k -> k.importers().stream()
+                .map(i -> ownImporter(now, i)).toList()).orElse(List.of()) : List.of();
         setImporters(now, own, "");
         now.kernel().ifPresent(kernel -> ctx.vfioIo().execute(() -> {
-            List<TryItPredictions.ImporterOption> all = new ArrayList<>(own);
+            List<TryItPredictions.ImporterOption> all = new ArrayList<>(now.isLab() ? own
+                    : kernel.importers().stream().map(i -> ownImporter(now, i)).toList());
             Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
             if (noIommufd.isEmpty()) {
                 all.add(new TryItPredictions.ImporterOption(IommufdImporter.NAME, null, true, null, true, true));
@@ -167,8 +169,15 @@ final class TryItController {
         panel.setImporters(options.stream().map(TryItPredictions.ImporterOption::name).toList(), why);
     }
 
-    /** A lab scenario's in-kernel importer, with the flags its attach and map depend on. */
+    /**
+     * The kernel's own in-kernel importer, with the flags its attach and map depend on: a lab scenario's as the
+     * scenario gives them; on a real host the harness's test importer module (a dynamic importer that sets
+     * allow_peer2peer and unmaps in its invalidate callback).
+     */
     private static TryItPredictions.ImporterOption ownImporter(LoadedHost h, Importer i) {
+        if (!h.isLab()) {
+            return new TryItPredictions.ImporterOption(i.name(), i.device().orElse(null), false, null, true, true);
+        }
         Optional<org.vfioinspector.bridge.lab.scenario.LabScenario.Importer> flags = h.handle()
                 .flatMap(org.vfioinspector.bridge.host.Host::scenario)
                 .flatMap(s -> s.importers().stream().filter(x -> x.name().equals(i.name())).findFirst());

@@ -24,27 +24,43 @@ class WitnessCommandTest {
     }
 
     @Test
-    void type1ShowsTheUseAfterFreeAndTheDmaBufHalfStopsAtTheLabsMissingCdev() throws Exception {
+    void type1ShowsTheUseAfterFreeAndTheDmaBufHalfItsFix() throws Exception {
+        // --rebind: the type1 half unbinds the peer, and the dma-buf half needs it on vfio-pci again
         Run r = run("witness", "--json", "--host", "lab:qemu-q35", "--engine", "0000:00:03.0", "--peer",
-                "0000:00:05.0", "--bar", "2", "--write-pattern");
-        assertEquals(WitnessCommand.EXIT_STOPPED, r.code(), r.err());
+                "0000:00:05.0", "--bar", "2", "--write-pattern", "--rebind");
+        assertEquals(0, r.code(), r.err() + r.out());
         JsonNode reports = new ObjectMapper().readTree(r.out()).path("reports");
         assertEquals(2, reports.size());
         JsonNode type1 = reports.get(0);
         assertEquals("type1", type1.path("half").asText());
         assertTrue(type1.path("error").isNull(), type1.toPrettyString());
         assertTrue(type1.path("verdict").asText().startsWith("use-after-free"), type1.path("verdict").asText());
-        JsonNode after = null;
-        for (JsonNode s : type1.path("steps")) {
-            if (s.path("id").asText().equals("reach-after-unbind")) {
-                after = s;
-            }
-        }
+        JsonNode after = step(type1, "reach-after-unbind");
         assertEquals("reached", after.path("reach").asText());
         assertEquals(type1.path("expected"), after.path("seen"));
+        // the dma-buf half on the lab's cdev path: reached through the IOAS, cut off by each revoke (facts §11)
         JsonNode dmaBuf = reports.get(1);
         assertEquals("dma-buf", dmaBuf.path("half").asText());
-        assertTrue(dmaBuf.path("error").asText().contains("no vfio-dev cdev"), dmaBuf.toPrettyString());
+        assertTrue(dmaBuf.path("error").isNull(), dmaBuf.toPrettyString());
+        assertTrue(dmaBuf.path("verdict").asText().startsWith("revoked"), dmaBuf.path("verdict").asText());
+        for (String id : new String[] {"reach-mapped", "reach-remapped"}) {
+            assertEquals("reached", step(dmaBuf, id).path("reach").asText(), id);
+            assertEquals(dmaBuf.path("expected"), step(dmaBuf, id).path("seen"), id);
+        }
+        for (String id : new String[] {"reach-memory-off", "reach-memory-on", "reach-closed"}) {
+            assertEquals("not-reached", step(dmaBuf, id).path("reach").asText(), id);
+        }
+        assertEquals("ENODEV", step(dmaBuf, "map-file-revoked").path("answer").asText());
+        assertEquals("ENODEV", step(dmaBuf, "map-file-closed").path("answer").asText());
+    }
+
+    private static JsonNode step(JsonNode report, String id) {
+        for (JsonNode s : report.path("steps")) {
+            if (s.path("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no step " + id + " in " + report.toPrettyString());
     }
 
     @Test

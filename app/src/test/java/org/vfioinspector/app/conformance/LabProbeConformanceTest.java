@@ -79,6 +79,61 @@ class LabProbeConformanceTest {
         }
     }
 
+    /**
+     * The lab's cdev path, as on the built iommufd kernel (KernelLabIT's cdevAnswersAsLegacyDoes and
+     * autoPicksCdevExactlyWhereTheKernelHasIt): AUTO and CDEV open every device through its cdev and iommufd, and
+     * the answers are the legacy path's, device by device, and facts §9's.
+     */
+    @Test
+    void theCdevPathAnswersAsTheLegacyPathAndAsSection9() throws Exception {
+        JsonNode cdev = probe("probe", "--json", "--revoke", "--host", "lab:qemu-q35", "--open-path", "CDEV");
+        JsonNode legacy = probe("probe", "--json", "--revoke", "--host", "lab:qemu-q35", "--open-path", "LEGACY");
+        JsonNode auto = probe("probe", "--json", "--host", "lab:qemu-q35");
+        assertEquals(7, cdev.path("devices").size());
+        for (JsonNode d : cdev.path("devices")) {
+            assertEquals("cdev", d.path("openPath").asText(), d.toString());
+            assertEquals("ok", d.path("open").asText(), d.toString());
+        }
+        legacy.path("devices").forEach(d -> assertEquals("legacy", d.path("openPath").asText(), d.toString()));
+        auto.path("devices").forEach(d -> assertEquals("cdev", d.path("openPath").asText(), d.toString()));
+        List<String> diffs = ProbeConformance.identical(cdev, legacy, false, true);
+        assertTrue(diffs.isEmpty(), "cdev vs legacy on the lab:\n  " + String.join("\n  ", diffs));
+        diffs = ProbeConformance.expectedFieldsMatch(ProbeConformance.section9(), cdev, true);
+        assertTrue(diffs.isEmpty(), "--open-path CDEV differs from facts §9:\n  " + String.join("\n  ", diffs));
+    }
+
+    /**
+     * The no-IOMMUFD variant, as Debian's kernel answered in the harness (cdevIsRefusedWhereTheKernelHasNoIommufd):
+     * CDEV is refused per device at the open of iommu (ENOENT, saying there is no iommufd and to use the legacy path)
+     * and AUTO falls back to legacy.
+     */
+    @Test
+    void withoutIommufdCdevIsRefusedAndAutoFallsBackToLegacy() throws Exception {
+        String noIommufd = new String(LabProbeConformanceTest.class.getResourceAsStream(
+                "/org/vfioinspector/bridge/lab/scenarios/qemu-q35.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8).replace("profile: linux-7.2\n", "profile: linux-7.2-noiommufd\n");
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("q35-noiommufd", ".yaml");
+        try {
+            java.nio.file.Files.writeString(f, noIommufd);
+            JsonNode cdev = probe("probe", "--json", "--host", "lab:" + f, "--open-path", "CDEV");
+            assertEquals(7, cdev.path("devices").size());
+            for (JsonNode d : cdev.path("devices")) {
+                assertEquals("cdev", d.path("openPath").asText(), d.toString());
+                assertEquals("ENOENT", d.path("open").asText(), d.toString());
+                assertTrue(d.path("regions").isEmpty(), d.toString());
+                String note = d.path("note").asText();
+                assertTrue(note.contains("open on iommu") && note.contains("no iommufd") && note.contains("legacy"),
+                        note);
+            }
+            JsonNode auto = probe("probe", "--json", "--host", "lab:" + f);
+            auto.path("devices").forEach(d -> assertEquals("legacy", d.path("openPath").asText(), d.toString()));
+            List<String> diffs = ProbeConformance.expectedFieldsMatch(ProbeConformance.section9(), auto, false);
+            assertTrue(diffs.isEmpty(), String.join("\n  ", diffs));
+        } finally {
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
     /** The comparison can fail: one changed answer is reported with its device, region and field. */
     @Test
     void aDifferenceIsReported() throws Exception {

@@ -71,7 +71,8 @@ public final class KernelConformance {
 
     /** The cases, in order (unbind last: it changes the host most). */
     public List<String> names() {
-        return List.of("open-legacy", "open-cdev", "region-info", "mmap", "dmabuf-edge-cases", "iommufd-map-file",
+        return List.of("open-legacy", "open-cdev", "cdev-bind-refusals", "region-info", "mmap", "dmabuf-edge-cases",
+                "iommufd-map-file",
                 "importer-memory-revoke-restore", "importer-reset", "importer-close-permanent", "bar-memory-off-on",
                 "type1-map-dma-unbind");
     }
@@ -88,6 +89,7 @@ public final class KernelConformance {
         Body body = switch (name) {
             case "open-legacy" -> this::openLegacy;
             case "open-cdev" -> this::openCdev;
+            case "cdev-bind-refusals" -> this::cdevBindRefusals;
             case "region-info" -> this::regionInfo;
             case "mmap" -> this::mmap;
             case "dmabuf-edge-cases" -> this::dmabufEdgeCases;
@@ -228,8 +230,7 @@ public final class KernelConformance {
         requireDevices();
         List<PciDevice> withCdev = devices.stream().filter(d -> d.vfioDevice().isPresent()).toList();
         if (withCdev.isEmpty()) {
-            throw new Skip(kernel.isLab() ? "the lab kernel models the legacy group/container path only (no "
-                    + "vfio/devices nodes)" : "no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
+            throw new Skip("no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV");
         }
         Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
         if (noIommufd.isPresent()) {
@@ -243,6 +244,68 @@ public final class KernelConformance {
             }
         }
         return withCdev.size() + " device(s) opened through their vfio-dev cdev and iommufd";
+    }
+
+    /**
+     * The cdev path and the group path exclude each other, and a cdev file does nothing before its bind
+     * (drivers/vfio/device_cdev.c, vfio_main.c, group.c): BIND_IOMMUFD while the group is open → EBUSY
+     * (vfio_device_block_group); GET_INFO before the bind → EINVAL (access_granted); BIND with an fd that is not an
+     * iommufd → EBADFD (iommufd_ctx_from_fd); BIND of a bound file, or of a second cdev file of the open device →
+     * EINVAL (vfio_df_open); the group's open while the cdev is bound → EBUSY (cdev_device_open_cnt). Both paths
+     * open cleanly afterwards.
+     */
+    private String cdevBindRefusals() throws Exception {
+        requireDevices();
+        PciDevice d = devices.stream().filter(x -> x.vfioDevice().isPresent()).findFirst().orElseThrow(() ->
+                new Skip("no device has a vfio-dev cdev: this kernel lacks CONFIG_VFIO_DEVICE_CDEV"));
+        Optional<String> noIommufd = IommufdImporter.unavailable(kernel);
+        if (noIommufd.isPresent()) {
+            throw new Skip("the cdev path needs iommufd: " + noIommufd.get());
+        }
+        DeviceTarget t = DeviceTarget.of(d);
+        String node = "vfio/devices/" + d.vfioDevice().get();
+        String dev = d.address().toString();
+        try (DeviceSession legacy = open(d)) {
+            expect(dev + " BIND_IOMMUFD while its group is open", "EBUSY",
+                    answer(() -> DeviceSession.open(kernel, t, OpenPath.CDEV).close()));
+            legacy.deviceInfo();
+        }
+        List<Integer> fds = new ArrayList<>();
+        try {
+            int io = kernel.open("iommu", OPEN_FLAGS);
+            fds.add(io);
+            int cdev = kernel.open(node, OPEN_FLAGS);
+            fds.add(cdev);
+            expect(dev + " VFIO_DEVICE_GET_INFO before the bind", "EINVAL", answer(() -> kernel.ioctl(cdev,
+                    Vfio.VFIO_DEVICE_GET_INFO, org.vfioinspector.bridge.uapi.VfioDeviceInfo.request(
+                    org.vfioinspector.bridge.uapi.VfioDeviceInfo.SIZE))));
+            int container = kernel.open("vfio/vfio", OPEN_FLAGS);
+            fds.add(container);
+            expect(dev + " BIND_IOMMUFD with a container fd", "EBADFD", answer(() -> kernel.ioctl(cdev,
+                    Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(container))));
+            expect(dev + " BIND_IOMMUFD", "ok", answer(() -> kernel.ioctl(cdev, Vfio.VFIO_DEVICE_BIND_IOMMUFD,
+                    Iommufd.BindIommufd.request(io))));
+            expect(dev + " BIND_IOMMUFD of the bound file", "EINVAL", answer(() -> kernel.ioctl(cdev,
+                    Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(io))));
+            int second = kernel.open(node, OPEN_FLAGS);
+            fds.add(second);
+            expect(dev + " BIND_IOMMUFD of a second cdev file", "EINVAL", answer(() -> kernel.ioctl(second,
+                    Vfio.VFIO_DEVICE_BIND_IOMMUFD, Iommufd.BindIommufd.request(io))));
+            expect(dev + " open of group " + t.group() + " while the cdev is bound", "EBUSY",
+                    answer(() -> kernel.close(kernel.open("vfio/" + t.group(), OPEN_FLAGS))));
+        } finally {
+            for (int i = fds.size() - 1; i >= 0; i--) {
+                kernel.close(fds.get(i));
+            }
+        }
+        try (DeviceSession s = DeviceSession.open(kernel, t, OpenPath.CDEV)) {
+            expect(dev + " cdev open afterwards", OpenPath.CDEV, s.openPath());
+        }
+        try (DeviceSession s = open(d)) {
+            expect(dev + " legacy open afterwards", OpenPath.LEGACY, s.openPath());
+        }
+        return dev + ": the group and the cdev exclude each other (EBUSY both ways), the cdev file answers EINVAL before "
+                + "its bind, EBADFD for a non-iommufd fd, EINVAL for a second bind; both paths open cleanly after";
     }
 
     /** Region info agrees with sysfs: each BAR's size; I/O BARs without MMAP; absent BARs size 0; VGA EINVAL. */

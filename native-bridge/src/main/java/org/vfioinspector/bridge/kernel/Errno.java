@@ -32,6 +32,7 @@ public enum Errno {
     ENOSYS(38, "Function not implemented"),
     ELOOP(40, "Too many levels of symbolic links"),
     EOVERFLOW(75, "Value too large for defined data type"),
+    EBADFD(77, "File descriptor in bad state"),
     EOPNOTSUPP(95, "Operation not supported"),
     ETIMEDOUT(110, "Connection timed out");
 

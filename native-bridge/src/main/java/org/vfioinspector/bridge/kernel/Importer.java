@@ -7,8 +7,9 @@ import org.vfioinspector.bridge.model.PciAddress;
  * A dma-buf importer: something that attaches to a dma-buf, maps it for DMA, is told by the exporter when the
  * buffer is revoked ({@code invalidate_mappings}) and restored, and detaches. Two sorts live below this interface:
  * on any kernel with iommufd, iommufd itself ({@code IOMMU_IOAS_MAP_FILE} of the dma-buf fd into an IOAS, see
- * {@code bridge.kernel.iommufd.IommufdImporter}); in the lab, the scenario's in-kernel importers
- * ({@link Kernel#importers()}).
+ * {@code bridge.kernel.iommufd.IommufdImporter}); in the lab, the scenario's in-kernel importers, and on a real
+ * kernel with the harness's test importer module loaded, a PCI device of choice
+ * ({@code bridge.kernel.importer.DeviceImporter}): both through {@link Kernel#importers()}.
  *
  * <p>What the importer learns of a revoke or restore reaches userspace as the kernel's live events
  * ({@link KernelEvents}: the INVALIDATE of the buffer's inode, the device's REVOKE / RESTORE / PERMANENT); the

@@ -74,8 +74,10 @@ public interface Kernel extends AutoCloseable {
 
     /**
      * The in-kernel importers this kernel lets the inspector attach to a dma-buf directly: the lab scenario's (a
-     * test module's or a driver's). A real kernel has no such door: there userspace imports through iommufd
-     * ({@code bridge.kernel.iommufd.IommufdImporter}), on this and every kernel that has it.
+     * test module's or a driver's); on a real kernel, only where the harness's test importer module is loaded, one
+     * per PCI device ({@code bridge.kernel.importer.DeviceImporter}). Otherwise a real kernel has no such door:
+     * userspace imports through iommufd ({@code bridge.kernel.iommufd.IommufdImporter}), on every kernel that has
+     * it. The lab's answer needs no I/O; the real kernel's reads the device root: ask it off the FX thread.
      */
     default List<Importer> importers() {
         return List.of();

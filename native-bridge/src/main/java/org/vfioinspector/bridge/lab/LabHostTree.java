@@ -115,6 +115,12 @@ public final class LabHostTree {
                         "../".repeat(rel.split("/").length + 1) + "kernel/iommu_groups/" + g.id());
             }
         }
+        // vfio_device_add: a device bound to vfio-pci has vfio-dev/vfioN on every profile (Debian's kernels list it
+        // without VFIO_DEVICE_CDEV too); the node vfio/devices/vfioN only where the profile has the cdev
+        for (Map.Entry<PciAddress, String> e : kernel.vfioDevices().entrySet()) {
+            Files.createDirectories(sys.resolve("devices").resolve(paths.get(e.getKey())).resolve("vfio-dev")
+                    .resolve(e.getValue()));
+        }
         for (String m : List.of("vfio", "vfio_iommu_type1", "vfio_pci_core", "vfio_pci")) {
             write(sys.resolve("module").resolve(m).resolve("initstate"), "live\n");
         }

@@ -3,7 +3,6 @@ package org.vfioinspector.bridge.rules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.vfioinspector.bridge.config.Capability;
@@ -33,15 +32,6 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
             + "ports have ACS, but the hardware still routes peer-to-peer traffic between the devices without the "
             + "IOMMU seeing it.";
 
-    /**
-     * Devices whose DMA the kernel aliases to another function (pci_add_dma_alias quirks in drivers/pci/quirks.c:
-     * quirk_dma_func0_alias, quirk_dma_func1_alias, quirk_fixed_dma_alias), by vendor:device.
-     */
-    public static final Set<String> DMA_ALIAS_QUIRKS = Set.of("1180:e832", "1180:e476", "1b4b:9120", "1b4b:9123",
-            "1b4b:9125", "1b4b:9128", "1b4b:9130", "1b4b:9170", "1b4b:9172", "1b4b:917a", "1b4b:9182", "1b4b:9183",
-            "1b4b:91a0", "1b4b:9220", "1b4b:9230", "1b4b:9235", "1103:0642", "1103:0645", "1c28:0122", "197b:2392",
-            "1d87:0100");
-
     /** The explanation for {@code g}, from the devices and config spaces in {@code inv}. */
     public static GroupWhy explain(IommuGroup g, HostInventory inv) {
         if (g.devices().size() <= 1) {
@@ -69,7 +59,9 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
                 }
                 Optional<Capability.Detail.Pcie> pcie = HostTopology.pcie(bd.get());
                 if (pcie.isEmpty() || pcie.get().portTypeCode() == 7) {
-                    String kind = pcie.isEmpty() ? "conventional PCI bridge" : "PCIe-to-PCI bridge";
+                    String kind = pcie.isPresent() ? "PCIe-to-PCI bridge" : hidesPcie(bd.get(), inv)
+                            ? "PCIe-to-PCI bridge (one that hides its PCIe capability: quirk_use_pcie_bridge_dma_alias)"
+                            : "conventional PCI bridge";
                     return new GroupWhy("pci-bridge-alias", "behind the " + kind + " " + b + ": requester IDs are "
                             + "aliased (the bridge issues its devices' DMA with its own ID), so the IOMMU cannot tell "
                             + "the devices behind it apart", Optional.of(b), "move the device to a PCIe slot that is "
@@ -88,11 +80,11 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
                 if (bd.isEmpty() || !HostTopology.configKnown(bd.get())) {
                     continue;
                 }
-                if (!extendedKnown(bd.get())) {
+                Optional<String> missing = acsMissing(bd.get());
+                if (missing == null) {
                     acsUnknown = true;
                     continue;
                 }
-                Optional<String> missing = acsMissing(bd.get());
                 if (missing.isPresent()) {
                     lacking = b;
                     how = missing.get();
@@ -115,8 +107,8 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
             List<PciAddress> siblings = members.stream().map(PciDevice::address).filter(a -> a.domain()
                     == d.address().domain() && a.bus() == d.address().bus() && a.device() == d.address().device())
                     .toList();
-            if (mf && siblings.size() > 1 && HostTopology.configKnown(d) && extendedKnown(d)
-                    && acsMissing(d).isPresent()) {
+            Optional<String> missing = HostTopology.configKnown(d) ? acsMissing(d) : null;
+            if (mf && siblings.size() > 1 && missing != null && missing.isPresent()) {
                 return new GroupWhy("multifunction-no-acs", "multifunction device " + slot(d.address())
                         + " without ACS: its functions " + siblings.stream().map(a -> "." + a.function())
                         .collect(Collectors.joining(" ")) + " share a group (a function can reach its siblings "
@@ -125,14 +117,22 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
                         + "group per function." + OVERRIDE);
             }
         }
-        // 4. DMA alias quirks.
+        // 4. DMA alias quirks (pci_add_dma_alias in drivers/pci/quirks.c): a member DMAs as another member.
         for (PciDevice d : members) {
-            String id = String.format("%04x:%04x", d.vendorId(), d.deviceId());
-            if (DMA_ALIAS_QUIRKS.contains(id)) {
-                return new GroupWhy("dma-alias", d.address() + " (" + id + ") has a DMA alias quirk: it DMAs with "
-                        + "another function's requester ID (pci_add_dma_alias in drivers/pci/quirks.c), so both "
-                        + "functions share a group", Optional.of(d.address()), "nothing: the alias is the "
-                        + "hardware's; pass the aliased functions together." + OVERRIDE);
+            Optional<PciQuirks.DmaAlias> alias = PciQuirks.dmaAlias(d);
+            if (alias.isEmpty()) {
+                continue;
+            }
+            List<PciAddress> aliased = members.stream().map(PciDevice::address).filter(a -> !a.equals(d.address())
+                    && a.domain() == d.address().domain() && a.bus() == d.address().bus()
+                    && alias.get().mayAlias(a.device() << 3 | a.function())).toList();
+            if (!aliased.isEmpty()) {
+                String id = String.format("%04x:%04x", d.vendorId(), d.deviceId());
+                return new GroupWhy("dma-alias", d.address() + " (" + id + ") " + alias.get().what() + " ("
+                        + alias.get().fixup() + " in drivers/pci/quirks.c), so the IOMMU cannot tell it from "
+                        + aliased.stream().map(PciAddress::toString).collect(Collectors.joining(", "))
+                        + ": they share a group", Optional.of(d.address()), "nothing: the alias is the hardware's; "
+                        + "pass the aliased functions together." + OVERRIDE);
             }
         }
         String why = !unknown.isEmpty() ? "members " + unknown + " could not be read"
@@ -153,10 +153,17 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
 
     /**
      * pci_acs_enabled(dev, REQ_ACS_FLAGS): empty when it passes, else how it fails ("has no ACS", "has ACS without
-     * RR CR enabled"). Conventional PCI and PCIe-to-PCI bridges never pass; root and downstream ports need the
-     * flags; other single-function PCIe types pass, multifunction ones need the flags.
+     * RR CR enabled"), null when it cannot be told (the ACS capability lies in extended config space that was not
+     * readable). A device quirk (pci_dev_specific_acs_enabled, {@link PciQuirks#acs}) answers first; then
+     * conventional PCI and PCIe-to-PCI bridges never pass, root and downstream ports need the flags, other
+     * single-function PCIe types pass, multifunction ones need the flags.
      */
     static Optional<String> acsMissing(PciDevice d) {
+        Optional<PciQuirks.AcsQuirk> quirk = PciQuirks.acs(d, REQ_ACS_FLAGS);
+        if (quirk.isPresent()) {
+            return quirk.get().enabled() ? Optional.empty() : Optional.of("fails its ACS quirk "
+                    + quirk.get().function() + " (" + quirk.get().note() + ")");
+        }
         Optional<Capability.Detail.Pcie> pcie = HostTopology.pcie(d);
         if (pcie.isEmpty()) {
             return Optional.of("is conventional PCI (no ACS)");
@@ -175,6 +182,9 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
             default:
                 return Optional.empty();
         }
+        if (!extendedKnown(d)) {
+            return null;
+        }
         Optional<Capability.Detail.Acs> acs = d.config().flatMap(ConfigSpace::acs);
         if (acs.isEmpty()) {
             return Optional.of("has no ACS");
@@ -186,6 +196,18 @@ public record GroupWhy(String cause, String text, Optional<PciAddress> port, Str
         }
         return Optional.of("has ACS without " + String.join(" ",
                 org.vfioinspector.bridge.config.ConfigSpaceParser.acsNames(missing)) + " enabled");
+    }
+
+    /**
+     * quirk_use_pcie_bridge_dma_alias: a bridge the quirk names, without a PCIe capability, not on a root bus, below
+     * a PCIe port that is not itself a PCIe-to-PCI bridge, is a PCIe-to-PCI bridge in disguise.
+     */
+    private static boolean hidesPcie(PciDevice bridge, HostInventory inv) {
+        if (!PciQuirks.pcieBridgeAlias(bridge) || bridge.upstream().isEmpty()) {
+            return false;
+        }
+        PciAddress parent = bridge.upstream().get(bridge.upstream().size() - 1);
+        return inv.device(parent).flatMap(HostTopology::pcie).map(p -> p.portTypeCode() != 7).orElse(false);
     }
 
     private static String slot(PciAddress a) {

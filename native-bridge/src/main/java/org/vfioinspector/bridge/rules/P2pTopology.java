@@ -17,4 +17,18 @@ public interface P2pTopology {
 
     /** "8086:29c0", for the rule text. */
     String hostBridgeId(PciAddress dev);
+
+    /**
+     * Why traffic between the two through the host bridge(s) is not supported (cpu_supports_p2pdma() and
+     * host_bridge_whitelist() both say no), or empty when it is. This default serves a host with one host bridge.
+     */
+    default java.util.Optional<String> hostBridgeRefusal(PciAddress provider, PciAddress client) {
+        return hostBridgeWhitelisted(provider) ? java.util.Optional.empty()
+                : java.util.Optional.of("host bridge " + hostBridgeId(provider) + " is not in the p2pdma whitelist");
+    }
+
+    /** Why the host bridge(s) let the traffic through, for the rule text (when {@link #hostBridgeRefusal} is empty). */
+    default String hostBridgeAllowance(PciAddress provider, PciAddress client) {
+        return "host bridge " + hostBridgeId(provider) + " is in the p2pdma whitelist";
+    }
 }

@@ -36,6 +36,10 @@ public final class IoctlNames {
 
     /** "VFIO_DEVICE_GET_REGION_INFO", or "ioctl 0x3b99" for a number this project does not know. */
     public static String name(long request, FdKind kind) {
+        String importer = ImporterUapi.name(request);
+        if (importer != null) {
+            return importer;
+        }
         if (request == DmaBufUapi.DMA_BUF_SET_NAME_B) {
             return "DMA_BUF_SET_NAME_B";
         }

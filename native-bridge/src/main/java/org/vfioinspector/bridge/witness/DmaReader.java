@@ -53,19 +53,32 @@ public final class DmaReader implements AutoCloseable {
                     + "below the DMA mask 0x%x", ramIova, dmaMask));
         }
         EduDmaEngine e = EduDmaEngine.open(session, dmaMask, pause, pollMillis, maxPolls);
-        Mapping ram = null;
         try {
-            ram = kernel.allocateRam(2 * PAGE);
-            session.mapRam(ram, ramIova);
-            return new DmaReader(session, e, ram, ramIova);
+            return of(kernel, session, e, ramIova);
         } catch (KernelException | RuntimeException x) {
             e.close();
-            if (ram != null) {
-                try {
-                    ram.close();
-                } catch (KernelException c) {
-                    x.addSuppressed(c);
-                }
+            throw x;
+        }
+    }
+
+    /**
+     * A reader on an engine opened already ({@link EduDmaEngine#open}): maps its two RAM pages at {@code ramIova}
+     * (the RAM is released again when that fails; the engine stays the caller's until this returns).
+     */
+    public static DmaReader of(Kernel kernel, DeviceSession session, EduDmaEngine engine, long ramIova)
+            throws KernelException {
+        if (ramIova < 0 || ramIova % PAGE != 0) {
+            throw new IllegalArgumentException(String.format("RAM iova 0x%x: expected page aligned", ramIova));
+        }
+        Mapping ram = kernel.allocateRam(2 * PAGE);
+        try {
+            session.mapRam(ram, ramIova);
+            return new DmaReader(session, engine, ram, ramIova);
+        } catch (KernelException | RuntimeException x) {
+            try {
+                ram.close();
+            } catch (KernelException c) {
+                x.addSuppressed(c);
             }
             throw x;
         }

@@ -37,6 +37,7 @@ import org.vfioinspector.bridge.uapi.VfioDmaBuf;
 public final class DmaWitness {
     public static final String OPEN = "open";
     public static final String ENGINE = "engine";
+    public static final String MAP_RAM = "map-ram";
     public static final String PEER_BYTES = "peer-bytes";
     public static final String MAP_DMA = "map-dma";
     public static final String REACH_MAPPED = "reach-mapped";
@@ -317,11 +318,19 @@ public final class DmaWitness {
 
     /** edu's engine (BAR0 mmap, bus mastering) and the two RAM pages mapped in its domain. */
     private void setUp(DeviceSession b) throws Stop {
+        EduDmaEngine[] engine = new EduDmaEngine[1];
         must(ENGINE, "mmap " + engineTarget.bdf() + " BAR0, check edu's identification register, set bus "
-                + "mastering, map two RAM pages at iova " + iova(options.ramIova()) + " ("
-                + (b.openPath() == OpenPath.CDEV ? "IOMMU_IOAS_MAP" : "VFIO_IOMMU_MAP_DMA") + ")",
-                () -> reader = DmaReader.open(kernel, b, options.ramIova(), options.dmaMask(), options.pause(),
+                + "mastering", () -> engine[0] = EduDmaEngine.open(b, options.dmaMask(), options.pause(),
                         options.pollMillis(), options.maxPolls()));
+        try {
+            must(MAP_RAM, "map two RAM pages at iova " + iova(options.ramIova()) + " ("
+                    + (b.openPath() == OpenPath.CDEV ? "IOMMU_IOAS_MAP" : "VFIO_IOMMU_MAP_DMA") + ")",
+                    () -> reader = DmaReader.of(kernel, b, engine[0], options.ramIova()));
+        } finally {
+            if (reader == null) {
+                engine[0].close();
+            }
+        }
     }
 
     /** Maps the peer's BAR page, writes the pattern when asked, and keeps what it reads as the expected bytes. */

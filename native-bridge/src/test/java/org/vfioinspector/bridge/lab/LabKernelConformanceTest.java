@@ -517,7 +517,7 @@ class LabKernelConformanceTest {
         h.ioctl(g4, Vfio.VFIO_GROUP_SET_CONTAINER, Iommufd.u32Arg(c2));
         h.ioctl(c2, Vfio.VFIO_SET_IOMMU, Vfio.VFIO_TYPE1v2_IOMMU);
         // The old way: mmap A's BAR2 and VFIO_IOMMU_MAP_DMA that vaddr into B's container.
-        LabKernel.LabMapping bar = (LabKernel.LabMapping) h.mmap(a[2], Vfio.vfioPciIndexToOffset(2), 1 << 20,
+        LabBarMapping bar = (LabBarMapping) h.mmap(a[2], Vfio.vfioPciIndexToOffset(2), 1 << 20,
                 Kernel.PROT_READ);
         byte[] map = new byte[32];
         VfioBytes.put32(map, 0, 32);
@@ -541,6 +541,36 @@ class LabKernelConformanceTest {
         LabKernel.AttachmentView v = h.attachments().get(0);
         assertTrue(v.bufRevoked() && v.bufDead() && !v.mapped(), "the dma-buf importer was revoked");
         assertEquals("ENODEV", assertThrows(KernelException.class, () -> h.importerMap(att)).errnoName());
+    }
+
+    /** vfio_dma_do_map → vfio_find_dma: an overlap is EEXIST within one container, while two containers are two IOVA spaces. */
+    @Test
+    void type1IovaOverlapIsPerContainer() throws Exception {
+        LabKernel h = LabKernel.of("type1-p2p-hazard");
+        int[] containers = new int[2];
+        int[] groups = {3, 4};
+        for (int i = 0; i < 2; i++) {
+            containers[i] = h.open("vfio/vfio", 0);
+            int g = h.open("vfio/" + groups[i], 0);
+            h.ioctl(g, Vfio.VFIO_GROUP_SET_CONTAINER, Iommufd.u32Arg(containers[i]));
+            h.ioctl(containers[i], Vfio.VFIO_SET_IOMMU, Vfio.VFIO_TYPE1v2_IOMMU);
+        }
+        Mapping ram0 = h.allocateRam(Vfio.PAGE_SIZE);
+        Mapping ram1 = h.allocateRam(Vfio.PAGE_SIZE);
+        h.ioctl(containers[0], Vfio.VFIO_IOMMU_MAP_DMA, mapDma(ram0.vaddr(), 0x100000, Vfio.PAGE_SIZE));
+        h.ioctl(containers[1], Vfio.VFIO_IOMMU_MAP_DMA, mapDma(ram1.vaddr(), 0x100000, Vfio.PAGE_SIZE));
+        assertEquals("EEXIST", assertThrows(KernelException.class, () -> h.ioctl(containers[0],
+                Vfio.VFIO_IOMMU_MAP_DMA, mapDma(ram1.vaddr(), 0x100000, Vfio.PAGE_SIZE))).errnoName());
+    }
+
+    private static byte[] mapDma(long vaddr, long iova, long size) {
+        byte[] map = new byte[32];
+        VfioBytes.put32(map, 0, 32);
+        VfioBytes.put32(map, 4, 3);
+        VfioBytes.put64(map, 8, vaddr);
+        VfioBytes.put64(map, 16, iova);
+        VfioBytes.put64(map, 24, size);
+        return map;
     }
 
     @Test

@@ -41,7 +41,7 @@ class GroupWhyTest {
 
     /** Two endpoints below a root port; {@code acs} is the root port's capabilities block. */
     static String rootPortWith(String acs) {
-        return "  - {bdf: \"0000:00:1c.0\", vendor: \"8086\", device: \"a110\", class: \"0x060400\", configSize: 4096, "
+        return "  - {bdf: \"0000:00:1c.0\", vendor: \"8086\", device: \"1901\", class: \"0x060400\", configSize: 4096, "
                 + "bridge: {kind: root-port, secondaryBus: 1, subordinateBus: 2}" + acs + "}\n"
                 + "  - {bdf: \"0000:01:00.0\", vendor: \"8086\", device: \"1533\", class: \"0x020000\", configSize: 4096}\n"
                 + "  - {bdf: \"0000:01:00.1\", vendor: \"8086\", device: \"1533\", class: \"0x020000\", configSize: 4096, "

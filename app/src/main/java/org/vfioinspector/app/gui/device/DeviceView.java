@@ -81,7 +81,9 @@ public final class DeviceView extends ScrollPane {
         p2pImporter.setId("p2pImporter");
         p2pImporter.setPromptText("importer device");
         p2pImporter.setTooltip(new Tooltip("The device that would DMA to this BAR (an RDMA NIC, a GPU): the P2P "
-                + "verdict is pci_p2pdma_distance between the two"));
+                + "verdict is pci_p2pdma_distance between the two, what dma_buf_map_attachment answers that "
+                + "device's driver. iommufd (the try-it importer) is not asked this: it maps the BAR into its IOMMU "
+                + "page tables for the devices attached to its IOAS."));
         p2pImporter.valueProperty().addListener((o, a, b) -> {
             if (shown != null && !refilling && b != null && !b.equals(a)) {
                 // the table's P2P column and the details follow the importer: rebuild, keeping the selected BAR
@@ -96,6 +98,14 @@ public final class DeviceView extends ScrollPane {
 
     public void setVerdictSource(VerdictSource source) {
         this.verdicts = source;
+    }
+
+    /**
+     * The host's P2P topology as its loader computed it off the FX thread, CPU included: the P2P badge decides by
+     * the same facts as {@code list}'s p2p verdicts (an AMD Zen CPU lets p2pdma through any host bridge).
+     */
+    public void setTopology(HostTopology topology) {
+        this.topology = topology;
     }
 
     /** Why the try-it actions are unavailable on this host (empty: available). */
@@ -239,11 +249,7 @@ public final class DeviceView extends ScrollPane {
         }
         row(id, r, "VFIO cdev", d.vfioDevice().map(v -> "vfio/devices/" + v).orElse("none"));
 
-        if (shownIn != inv) {
-            // no I/O here: the CPU (cpu_supports_p2pdma) is not known to the GUI, only the host bridge
-            topology = new HostTopology(inv, Optional.empty());
-            shownIn = inv;
-        }
+        shownIn = inv;
         shown = d;
         // importers: every endpoint but this one (host bridges issue no DMA of their own)
         List<PciAddress> importers = inv.devices().stream().filter(o -> !o.isBridge() && (o.classCode() >>> 8) != 0x0600
@@ -255,7 +261,7 @@ public final class DeviceView extends ScrollPane {
         refilling = false;
         List<BarRow> rows = d.regions().stream().map(x -> {
             BarVerdicts p = verdicts.predict(d, x);
-            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p())));
+            return new BarRow(d, x, new BarVerdicts(p.mmap(), p.export(), p2pVerdict(d, x, p.p2p(), p.export())));
         }).toList();
         table.getItems().setAll(rows);
         table.setFixedCellSize(30);
@@ -304,9 +310,13 @@ public final class DeviceView extends ScrollPane {
         details.getChildren().add(verdictLine(row, "dma-buf export", "dma-buf", row.predicted().export()));
         Verdict p2p = row.predicted().p2p();
         VBox p2pLine = verdictLine(row, "P2P", "p2p", p2p);
-        HBox withImporter = new HBox(8, p2pLine, new Label("to"), p2pImporter);
-        withImporter.setAlignment(Pos.TOP_LEFT);
-        details.getChildren().add(withImporter);
+        // the importer on a row of its own: an opened rule's text must not squeeze the chooser
+        Label to = new Label("P2P importer");
+        to.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        p2pImporter.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox chooser = new HBox(8, to, p2pImporter);
+        chooser.setAlignment(Pos.CENTER_LEFT);
+        details.getChildren().addAll(chooser, p2pLine);
         String div = row.divergence();
         if (!div.isEmpty()) {
             Badge w = new Badge("mmap and dma-buf disagree", Badge.Tone.WARNING);
@@ -320,15 +330,24 @@ public final class DeviceView extends ScrollPane {
      * The P2P verdict for an importer on the chosen device: pci_p2pdma_distance over the scanned topology (never
      * unknown when both devices are known); the verdict source's answer when no importer device is chosen.
      */
-    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise) {
+    private Verdict p2pVerdict(PciDevice d, org.vfioinspector.bridge.model.Region bar, Verdict otherwise,
+                               Verdict export) {
         PciAddress imp = p2pImporter.getValue();
         if (imp == null || topology == null) {
             return otherwise;
         }
+        if (export.status() == Verdict.Status.NO) {
+            return new Verdict(Verdict.Status.NO, "no dma-buf to import: " + export.rule(), "The export of "
+                    + bar.name() + " is refused, so no importer on " + imp + " gets a buffer to map.");
+        }
         org.vfioinspector.bridge.rules.Verdict v = topology.p2p(d, bar, imp);
         Verdict.Status st = v.allowed() ? Verdict.Status.YES : v.refused() ? Verdict.Status.NO
                 : Verdict.Status.UNKNOWN;
-        return new Verdict(st, v.rule().describe(), "Importer on " + imp + ": " + v.rule().condition());
+        return new Verdict(st, v.rule().describe(), "For an in-kernel importer on " + imp + " (an RDMA NIC's or a "
+                + "GPU's driver): what dma_buf_map_attachment answers it. iommufd's IOMMU_IOAS_MAP_FILE asks no "
+                + "p2pdma distance: it maps the BAR into the IOMMU page tables of its IOAS, and a device attached "
+                + "there reaches the BAR whatever this says (measured on q35: edu reached ivshmem's BAR through "
+                + "iommufd where this says no).");
     }
 
     /** Readable bytes, one line per capability, D3hot as a warning, broken chains as problems. */

@@ -17,6 +17,7 @@ import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
 import org.vfioinspector.bridge.model.KernelInfo;
 import org.vfioinspector.bridge.pciids.PciIds;
+import org.vfioinspector.bridge.rules.HostTopology;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.sysfs.HostScanner;
 import org.vfioinspector.bridge.sysfs.HostUnreadableException;
@@ -54,7 +55,7 @@ public final class HostLoader {
                 HostVerdicts v = HostVerdicts.of(h.paths(), false, Optional.of(sc), Optional.empty(), inv, sc.release());
                 return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
                         h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h),
-                        Optional.of(v));
+                        Optional.of(v), HostTopology.of(inv, h.paths()));
             } catch (HostUnreadableException | RuntimeException e) {
                 h.close();
                 throw e;
@@ -99,7 +100,8 @@ public final class HostLoader {
                 : Optional.of(v);
         return new LoadedHost(choice, hostname, release, inv, d, kernel, why,
                 verdicts.map(x -> x.profile().profile()),
-                verdicts.isPresent() ? v.profile().reason() : "the kernel release is unknown", handle, verdicts);
+                verdicts.isPresent() ? v.profile().reason() : "the kernel release is unknown", handle, verdicts,
+                HostTopology.of(inv, p)); // proc/cpuinfo: an AMD Zen CPU lets p2pdma through any host bridge
     }
 
     private static Optional<String> readFirstLine(Path f) {

@@ -6,6 +6,7 @@ import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.model.HostInventory;
+import org.vfioinspector.bridge.rules.HostTopology;
 import org.vfioinspector.bridge.rules.KernelProfile;
 
 /**
@@ -26,12 +27,14 @@ import org.vfioinspector.bridge.rules.KernelProfile;
  *                  profile fits
  * @param kernelDescription the kernel's own one-line description, "" without a kernel
  * @param tracing   revocation tracing: available, or why not
+ * @param topology  the PCI tree and CPU as pci_p2pdma_distance sees them (cpuinfo read by the loader, off the FX
+ *                  thread): the same facts {@code list} decides its p2p verdicts by
  */
 public record LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
                          Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
                          Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle,
                          Optional<HostVerdicts> verdicts, String kernelDescription,
-                         KernelEvents.Availability tracing) {
+                         KernelEvents.Availability tracing, HostTopology topology) {
     /**
      * Asks the kernel for its description and its event source's availability now, so that nothing asks again on
      * the FX thread (a real kernel's describe() reads procfs, availability() looks at tracefs). Call it where the
@@ -40,10 +43,11 @@ public record LoadedHost(HostChoice choice, String hostname, String release, Hos
     public LoadedHost(HostChoice choice, String hostname, String release, HostInventory inventory,
                       Diagnosis diagnosis, Optional<Kernel> kernel, String noKernelWhy,
                       Optional<KernelProfile> profile, String profileWhy, Optional<Host> handle,
-                      Optional<HostVerdicts> verdicts) {
+                      Optional<HostVerdicts> verdicts, HostTopology topology) {
         this(choice, hostname, release, inventory, diagnosis, kernel, noKernelWhy, profile, profileWhy, handle,
                 verdicts, kernel.map(Kernel::describe).orElse(""), kernel.map(k -> k.events().availability())
-                        .orElseGet(() -> new KernelEvents.Availability(false, java.util.List.of(noKernelWhy), "")));
+                        .orElseGet(() -> new KernelEvents.Availability(false, java.util.List.of(noKernelWhy), "")),
+                topology);
     }
 
     public boolean isLab() {

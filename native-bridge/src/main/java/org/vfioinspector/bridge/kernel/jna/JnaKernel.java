@@ -7,17 +7,25 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.vfioinspector.bridge.kernel.Errno;
+import org.vfioinspector.bridge.kernel.Importer;
 import org.vfioinspector.bridge.kernel.Kernel;
 import org.vfioinspector.bridge.kernel.KernelEvents;
 import org.vfioinspector.bridge.kernel.KernelException;
 import org.vfioinspector.bridge.kernel.Mapping;
 import org.vfioinspector.bridge.kernel.SysfsWrites;
+import org.vfioinspector.bridge.kernel.importer.DeviceImporter;
+import org.vfioinspector.bridge.kernel.importer.ImporterModule;
 import org.vfioinspector.bridge.kernel.trace.TraceFsEvents;
+import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.uapi.ImporterUapi;
 import org.vfioinspector.bridge.uapi.IoctlNames;
 import org.vfioinspector.bridge.uapi.IoctlNames.FdKind;
 import org.vfioinspector.bridge.uapi.Vfio;
@@ -35,6 +43,7 @@ public final class JnaKernel implements Kernel {
     private final HostPaths paths;
     private final Map<Integer, FdEntry> fds = new ConcurrentHashMap<>();
     private volatile TraceFsEvents events;
+    private ImporterModule importerModule;
 
     private record FdEntry(FdKind kind, String target) {
     }
@@ -259,6 +268,30 @@ public final class JnaKernel implements Kernel {
         }
     }
 
+    /**
+     * Where the harness's test importer module is loaded (its node {@code vfioinsp_importer} exists), one in-kernel
+     * importer per PCI device of the host: it attaches and maps a dma-buf as that device
+     * ({@link DeviceImporter}). Elsewhere none: userspace imports through iommufd. Reads the device root and the
+     * PCI device list: call it off the FX thread.
+     */
+    @Override
+    public synchronized List<Importer> importers() {
+        if (!Files.exists(paths.dev(ImporterUapi.DEVICE_NODE))) {
+            return List.of();
+        }
+        if (importerModule == null) {
+            importerModule = ImporterModule.on(this);
+        }
+        List<Importer> out = new ArrayList<>();
+        try (Stream<Path> devices = Files.list(paths.sys("bus/pci/devices"))) {
+            devices.map(p -> p.getFileName().toString()).filter(PciAddress::isValid).map(PciAddress::parse).sorted()
+                    .forEach(a -> out.add(importerModule.importer(a)));
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out;
+    }
+
     @Override
     public synchronized KernelEvents events() {
         if (events == null) {
@@ -272,6 +305,14 @@ public final class JnaKernel implements Kernel {
         if (events != null) {
             events.close();
             events = null;
+        }
+        if (importerModule != null) {
+            try {
+                importerModule.close(); // the module detaches what this process still holds
+            } catch (KernelException e) {
+                // closing an fd of a device node reports nothing worth keeping
+            }
+            importerModule = null;
         }
     }
 }

@@ -208,9 +208,12 @@ public record LabScenario(String name, String description, String source, Kernel
         return up;
     }
 
+    /** pci_bridge_has_acs_redir(): RR, CR or EC in the ACS control, of a bridge or of any device with ACS. */
     @Override
-    public boolean acsRedirect(PciAddress bridge) {
-        return device(bridge).map(d -> d.bridge() != null && d.bridge().acsRedirect()).orElse(false);
+    public boolean acsRedirect(PciAddress dev) {
+        return device(dev).map(d -> d.bridge() != null && d.bridge().acsRedirect() || d.caps() != null
+                && d.caps().acsCapability() >= 0 && (d.caps().acsControl() & (0x04 | 0x08 | 0x20)) != 0)
+                .orElse(false);
     }
 
     @Override
