@@ -8,6 +8,9 @@
 #   revoked-memory-off   ... then memory off instead
 #   revoked-close        ... then reset and close: revoked for good
 #   exercise             exercise 1 in progress: its first step passed on ivshmem BAR0
+#   witness              lab type1-p2p-hazard: A's BAR0 mapped into B's type1 container and read by B's DMA engine, a
+#                        dma-buf of the same BAR attached by B's driver, A closed and unbound, B's DMA read again:
+#                        the use-after-free beside the attachment that was revoked
 # Each shot starts with fresh settings and state and waits until the app has recorded what the shot shows
 # (-Dvfioinspector.echoActivity). Needs Xvfb and imagemagick (import), pngquant if there (smaller files); build first:
 #   mvn -q -B -o -pl native-bridge,icons,app -am -DskipTests package
@@ -35,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shot NAME SIZE THEME UNTIL [-Dname=value ...]: UNTIL is the activity line to wait for (an extended regex over
-# "SEQ TYPE OPERATION RESULT", as -Dvfioinspector.echoActivity prints it)
+# "SEQ TYPE OPERATION RESULT", as -Dvfioinspector.echoActivity prints it); "Nx UNTIL" waits for its Nth line
 shot() {
     name=$1 size=$2 theme=$3 until=$4
     shift 4
@@ -49,9 +52,11 @@ shot() {
         "$@" -jar "$JAR" >"$log" 2>&1 &
     APID=$!
     waited=0
+    times=1
+    case "$until" in [0-9]x\ *) times=${until%%x *} until=${until#*x } ;; esac
     case "$until" in [0-9]*) pattern="vfio-inspector: activity $until" ;;
         *) pattern="vfio-inspector: activity [0-9]+ $until" ;; esac
-    until grep -Eq "$pattern" "$log"; do
+    until [ "$(grep -Ec "$pattern" "$log")" -ge "$times" ]; do
         if [ "$waited" -ge 180 ] || ! kill -0 "$APID" 2>/dev/null; then
             echo "$name $size $theme: no '$until' after ${waited}s; the app said:" >&2
             tail -20 "$log" >&2
@@ -91,6 +96,9 @@ for size in $SIZES; do
         shot revoked-memory-off "$size" "$theme" "ACTION memory-off" $Q35 $REV \
             -Dvfioinspector.try=mmap,export,attach,memory-off
         shot revoked-close "$size" "$theme" "ACTION close" $Q35 $REV -Dvfioinspector.try=mmap,export,attach,reset,close
+        shot witness "$size" "$theme" "2x ACTION dma-read" -Dvfioinspector.host=lab:type1-p2p-hazard \
+            -Dvfioinspector.select=0000:00:03.0 -Dvfioinspector.revocation=0.3 \
+            -Dvfioinspector.try=map-type1,dma-read,export,attach,close,unbind,dma-read
         shot exercise "$size" "$theme" "ACTION export" -Dvfioinspector.exercise=sub-page-bar \
             -Dvfioinspector.select=0000:00:05.0 -Dvfioinspector.try=mmap,export -Dvfioinspector.revocation=folded
     done

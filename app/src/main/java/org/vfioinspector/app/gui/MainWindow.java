@@ -227,7 +227,7 @@ public final class MainWindow {
         SplitPane.setResizableWithParent(groups, false);
         notice = new NoticePane(main);
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
-        tryIt = new TryItController(ctx, device.tryIt(), revocations, errors, status::setText, () -> stage);
+        tryIt = new TryItController(ctx, device.tryIt(), revocations, status::setText, () -> stage);
         device.setOnRuleInspected(this::recordRuleInspected);
         lab = new org.vfioinspector.app.gui.lab.LabPane(new org.vfioinspector.app.gui.lab.LabPane.Host() {
             @Override

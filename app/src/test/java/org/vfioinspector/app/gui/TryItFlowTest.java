@@ -61,10 +61,16 @@ class TryItFlowTest extends MainWindowFlow {
         ComboBox<String> importers = robot.lookup("#importerChoice").queryAs(ComboBox.class);
         assertTrue(importers.getItems().contains("testdev"), importers.getItems().toString());
         WaitForAsyncUtils.asyncFx(() -> importers.setValue("testdev")).get();
+        assertEquals("→ attached, map EINVAL", robot.lookup("#predict-attachImporter").queryAs(Label.class).getText(),
+                "said before the press: testdev on 00:04.0 cannot reach nvme's BAR through q35's host bridge");
         pressAndWait(robot, "#attachImporter");
-        assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        // attached, but the exporter refused the map: said so, and why, not a green "attached"
+        assertEquals("attached, map EINVAL", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         Tracked att = tracked(RevocationTracker.Kind.ATTACHMENT);
         assertEquals(buf.inode(), att.inode());
+        assertTrue(att.note().get() != null && att.note().get().contains("PCI_P2PDMA_MAP_NOT_SUPPORTED"),
+                String.valueOf(att.note().get()));
+        assertTrue(stateBadges(robot).contains("attached, not mapped"), stateBadges(robot).toString());
 
         // reset: revoked, then restored, with the events on the timeline
         int before = window.revocations().timeline().size();
@@ -132,10 +138,20 @@ class TryItFlowTest extends MainWindowFlow {
                 () -> new AssertionError("no tracked " + kind + " in " + window.revocations().tracked()));
     }
 
+    /** The badges of every row of the objects table (scrolled to each: the table builds only the rows it shows). */
     private static List<String> stateBadges(FxRobot robot) {
-        Node table = robot.lookup("#trackedTable").query();
-        return robot.from(table).lookup(".badge").queryAll().stream().filter(n -> n instanceof Label)
-                .map(n -> ((Label) n).getText()).toList();
+        TableView<?> table = robot.lookup("#trackedTable").queryAs(TableView.class);
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < table.getItems().size(); i++) {
+            int row = i;
+            robot.interact(() -> table.scrollTo(row));
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.from(table).lookup((java.util.function.Predicate<Node>) n -> n instanceof javafx.scene.control.TableRow<?> r
+                    && r.getIndex() == row && !r.isEmpty()).lookup(".badge").queryAll().stream()
+                    .filter(n -> n instanceof Label && n.getParent() != null).map(n -> ((Label) n).getText())
+                    .forEach(out::add);
+        }
+        return out;
     }
 
 }

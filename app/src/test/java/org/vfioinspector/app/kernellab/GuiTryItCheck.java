@@ -39,8 +39,15 @@ import org.vfioinspector.bridge.model.PciAddress;
  * the kernel events the revocation view received; after the window stopped, the session journal it wrote under the
  * state directory ($XDG_STATE_HOME), read back. Prints one JSON object; KernelLabIT asserts on it.
  *
- * <p>Usage: {@code GuiTryItCheck BDF [lab:SCENARIO]}: with a lab scenario the same flow runs on the lab kernel (the
- * GUI asks nothing there, so the cancelled reset is left out); GuiTryItCheckTest runs it so in {@code mvn test}.
+ * <p>With an ENGINE (a device with a DMA engine: QEMU's edu) the DMA witness follows, on the same device A = BDF: the
+ * dma-buf half where the kernel has iommufd (A's BAR0 exported, iommufd attached into the engine's IOAS, the engine's
+ * DMA read after the attach, memory off, memory on, a map again, a reset, a map again and A's close), then the type1
+ * half on every kernel (A's BAR0 mapped into the engine's type1 container, a DMA read, A closed and unbound, a DMA read
+ * again: the use-after-free), each press with the prediction shown beside its button, the confirmation answered and
+ * the kernel's answer; A is bound to vfio-pci again at the end (after the window let go of everything).
+ *
+ * <p>Usage: {@code GuiTryItCheck BDF [ENGINE] [lab:SCENARIO]}: with a lab scenario the same flow runs on the lab kernel
+ * (the GUI asks nothing there, so the cancelled reset is left out); GuiTryItCheckTest runs it so in {@code mvn test}.
  */
 public final class GuiTryItCheck {
     /** Generous: the guest runs under TCG, where the JVM and JavaFX start in tens of seconds. */
@@ -53,9 +60,11 @@ public final class GuiTryItCheck {
     private boolean lab;
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || args.length > 2 || !PciAddress.isValid(args[0])
-                || (args.length == 2 && !args[1].startsWith("lab:"))) {
-            System.err.println("usage: GuiTryItCheck BDF [lab:SCENARIO] (a vfio-pci device with a reset)");
+        String hostArg = args.length > 1 && args[args.length - 1].startsWith("lab:") ? args[args.length - 1] : null;
+        int plain = hostArg == null ? args.length : args.length - 1;
+        if (plain < 1 || plain > 2 || !PciAddress.isValid(args[0]) || (plain == 2 && !PciAddress.isValid(args[1]))) {
+            System.err.println("usage: GuiTryItCheck BDF [ENGINE] [lab:SCENARIO] (a vfio-pci device with a reset; "
+                    + "an edu device as the DMA witness)");
             System.exit(2);
         }
         // headless JavaFX, as the unit tests run it (set before the toolkit starts)
@@ -70,14 +79,15 @@ public final class GuiTryItCheck {
         GuiTryItCheck c = new GuiTryItCheck();
         int code = 0;
         try {
-            c.run(PciAddress.parse(args[0]), args.length == 2 ? new HostChoice.Lab(args[1].substring(4))
-                    : new HostChoice.Live());
+            c.run(PciAddress.parse(args[0]), plain == 2 ? PciAddress.parse(args[1]) : null,
+                    hostArg != null ? new HostChoice.Lab(hostArg.substring(4)) : new HostChoice.Live());
         } catch (Throwable t) {
             c.out.put("error", t.toString());
             t.printStackTrace();
             code = 1;
         } finally {
             c.stop();
+            c.rebind();
             c.readJournal();
         }
         System.out.println(c.json.writerWithDefaultPrettyPrinter().writeValueAsString(c.out));
@@ -86,7 +96,7 @@ public final class GuiTryItCheck {
         Runtime.getRuntime().halt(code);
     }
 
-    private void run(PciAddress bdf, HostChoice host) throws Exception {
+    private void run(PciAddress bdf, PciAddress engine, HostChoice host) throws Exception {
         lab = host.isLab();
         FxToolkit.registerPrimaryStage();
         ctx = new AppContext(AppPrefs.inMemory(), Optional.of(StateDir.current()));
@@ -129,6 +139,128 @@ public final class GuiTryItCheck {
         act("memory-on", "#memoryOn", Answer.CONFIRM);
         act("close", "#closeDevice", Answer.CONFIRM);
         out.put("status", fx(() -> window.status().getText()));
+        if (engine != null) {
+            witness(bdf, engine);
+        }
+    }
+
+    // ---- the DMA witness ------------------------------------------------------------------------------------
+
+    private ArrayNode witness;
+    private PciAddress unbound;
+
+    /** The witness's two halves through the try-it panel: see the class comment. */
+    private void witness(PciAddress a, PciAddress b) throws Exception {
+        witness = out.putArray("witness");
+        select(a);
+        @SuppressWarnings("unchecked")
+        ComboBox<String> importers = (ComboBox<String>) lookup("#importerChoice");
+        String into = "iommufd → " + b;
+        if (fx(() -> importers.getItems().contains(into))) {
+            wact("dma-buf", "export", "#exportDmabuf", Answer.CONFIRM);
+            fx(() -> {
+                importers.setValue(into);
+                return null;
+            });
+            wact("dma-buf", "attach", "#attachImporter", Answer.CONFIRM);
+            engine(b, 0);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "memory-off", "#memoryOff", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "memory-on", "#memoryOn", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "map", "#mapAttachment", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "reset", "#resetDevice", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "map", "#mapAttachment", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            wact("dma-buf", "close", "#closeDevice", Answer.CONFIRM);
+            wact("dma-buf", "dma-read", "#dmaRead", Answer.CONFIRM);
+            // B leaves its IOAS (cdev path): the type1 half opens it through its group and a type1 container
+            select(b);
+            wact("dma-buf", "close-engine", "#closeDevice", Answer.CONFIRM);
+            select(a);
+        } else {
+            out.put("dmaBufSkipped", "the importer choice has no '" + into + "': " + fx(() -> List.copyOf(
+                    importers.getItems())) + " " + fx(() -> text("#importerWhy")));
+        }
+        @SuppressWarnings("unchecked")
+        ComboBox<PciAddress> type1Into = (ComboBox<PciAddress>) lookup("#type1Into");
+        fx(() -> {
+            type1Into.setValue(b);
+            return null;
+        });
+        wact("type1", "map-type1", "#mapType1", Answer.CONFIRM);
+        engine(b, 0);
+        wact("type1", "dma-read", "#dmaRead", Answer.CONFIRM);
+        wact("type1", "close", "#closeDevice", Answer.CONFIRM);
+        wact("type1", "unbind", "#unbindDevice", Answer.CONFIRM);
+        unbound = a;
+        wact("type1", "dma-read", "#dmaRead", Answer.CONFIRM);
+        ObjectNode objects = out.putObject("witnessObjects");
+        for (Tracked t : fx(() -> List.copyOf(window.revocations().tracked()))) {
+            objects.put(t.kind().label() + " " + t.description(), fx(() -> t.state().getValue().name()
+                    .toLowerCase(java.util.Locale.ROOT) + (t.witness().get() == null ? ""
+                    : " | " + t.witness().get().verdict())));
+        }
+    }
+
+    private void select(PciAddress bdf) throws Exception {
+        if (!fx(() -> window.groups().select(bdf))) {
+            throw new IllegalStateException(bdf + " is not in the groups tree");
+        }
+        fx(() -> {
+            window.device().barTable().getSelectionModel().selectFirst();
+            return null;
+        });
+        waitFor("the try-it panel to enable", () -> !button("#resetDevice").isDisabled());
+    }
+
+    /** Chooses the engine and the {@code index}-th IOVA the app mapped in its domain. */
+    private void engine(PciAddress b, int index) throws Exception {
+        @SuppressWarnings("unchecked")
+        ComboBox<PciAddress> engines = (ComboBox<PciAddress>) lookup("#dmaEngine");
+        @SuppressWarnings("unchecked")
+        ComboBox<String> iovas = (ComboBox<String>) lookup("#dmaIova");
+        fx(() -> {
+            engines.setValue(b);
+            return null;
+        });
+        waitFor("the IOVAs of " + b, () -> iovas.getItems().size() > index);
+        fx(() -> {
+            iovas.setValue(iovas.getItems().get(index));
+            return null;
+        });
+    }
+
+    /** One witness step: the prediction beside the button, the press, the answer. */
+    private void wact(String half, String name, String id, Answer answer) throws Exception {
+        String predicted = fx(() -> text("#predict-" + id.substring(1)));
+        if (id.equals("#exportDmabuf")) {
+            predicted = fx(() -> text("#rangeCheck"));
+        }
+        int before = steps.size();
+        act(name, id, answer);
+        ObjectNode step = (ObjectNode) steps.remove(before);
+        step.put("half", half);
+        step.put("predicted", predicted);
+        step.remove("states");
+        witness.add(step);
+    }
+
+    /** The device the type1 half unbound goes back to vfio-pci, as the harness bound it (later commands need it). */
+    private void rebind() {
+        if (lab || unbound == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(org.vfioinspector.bridge.sysfs.HostPaths.live()
+                    .sys("bus/pci/drivers/vfio-pci/bind"), unbound.toString());
+            out.put("rebound", unbound.toString());
+        } catch (Exception e) {
+            out.put("rebindError", e.toString());
+        }
     }
 
     private enum Answer { NONE, CONFIRM, CANCEL }
@@ -249,13 +381,31 @@ public final class GuiTryItCheck {
             List<java.nio.file.Path> journals = Journals.list(Journals.dir(StateDir.current()));
             out.put("journals", journals.size());
             if (!journals.isEmpty()) {
-                for (Activity a : JournalReader.read(journals.get(journals.size() - 1)).entries()) {
+                List<Activity> entries = JournalReader.read(journals.get(journals.size() - 1)).entries();
+                for (Activity a : entries) {
                     lines.add(a.type() + " " + a.operation() + (a.type() == Activity.Type.EVENT ? "" : " " + a.result()));
                 }
+                exercise4(entries);
             }
         } catch (Exception e) {
             out.put("journalError", e.toString());
         }
+    }
+
+    /**
+     * Exercise 4's checks ("the old type1 peer-to-peer path", its DMA reads included) evaluated on this session's
+     * journal, as the exercises panel evaluates a student's session: which steps the real kernel's answers meet.
+     */
+    private void exercise4(List<Activity> entries) throws Exception {
+        org.vfioinspector.bridge.exercise.Exercise ex = org.vfioinspector.bridge.exercise.ExerciseLoader
+                .builtIn("type1-p2p-hazard");
+        org.vfioinspector.bridge.exercise.ExerciseRun run = new org.vfioinspector.bridge.exercise.ExerciseRun(ex,
+                org.vfioinspector.bridge.exercise.Progress.fresh(ex.name()), 0);
+        ArrayNode passed = out.putArray("exercise4");
+        for (org.vfioinspector.bridge.exercise.Progress.StepPass p : run.update(entries)) {
+            passed.add(p.step() + " " + p.title());
+        }
+        out.put("exercise4Steps", ex.steps().size());
     }
 
     private void stop() {

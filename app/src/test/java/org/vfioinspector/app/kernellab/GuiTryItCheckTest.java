@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GuiTryItCheckTest {
     @Test
     void theFlowRunsAndRecordsEachStepOnTheLab(@TempDir Path tmp) throws Exception {
-        JsonNode r = runCheck(tmp, "0000:00:07.0", "lab:qemu-q35");
+        JsonNode r = runCheck(tmp, "0000:00:07.0", "0000:00:03.0", "lab:qemu-q35");
         assertFalse(r.has("error"), r.toPrettyString());
         assertTrue(r.path("lab").asBoolean());
         List<String> actions = new ArrayList<>();
@@ -41,10 +41,58 @@ class GuiTryItCheckTest {
         assertEquals(List.of("restored"), states(r.path("steps").get(5), "attachment"));
         assertEquals(List.of("dead"), states(r.path("steps").get(6), "attachment"));
         assertEquals(List.of("dead"), states(r.path("steps").get(6), "dma-buf"));
+        List<String> journal = actions(r);
         assertEquals(List.of("ACTION mmap ok", "ACTION export ok", "ACTION attach ok", "ACTION reset ok",
-                "ACTION memory-off ok", "ACTION memory-on ok", "ACTION close ok"), actions(r), r.path("journal")
-                .toString());
+                "ACTION memory-off ok", "ACTION memory-on ok", "ACTION close ok"), journal.subList(0, 7),
+                r.path("journal").toString());
         assertTrue(r.path("journal").toString().contains("EVENT revoke"), r.path("journal").toString());
+
+        // the DMA witness through edu 00:03.0: the dma-buf half (iommufd into edu's IOAS, the lab's cdev path) and
+        // the type1 half, as on the real iommufd kernel (KernelLabIT)
+        assertFalse(r.has("dmaBufSkipped"), r.path("dmaBufSkipped").asText());
+        List<String> witness = witness(r);
+        List<String> type1 = witness.stream().filter(w -> w.startsWith("type1 ")).toList();
+        assertEquals(List.of("type1 map-type1 type1: mapped [→ ok, no reference]",
+                "type1 dma-read reached 0000:00:07.0 BAR0 [→ reaches BAR0]", "type1 close closed [→ ok, revokes for good]",
+                "type1 unbind unbind [→ ok]", "type1 dma-read use-after-free [→ reaches: use-after-free]"), type1,
+                r.toPrettyString());
+        assertEquals(DMA_BUF_HALF, witness.stream().filter(w -> w.startsWith("dma-buf ")).toList(),
+                r.toPrettyString());
+        List<String> afterTryIt = journal.subList(7, journal.size());
+        assertEquals(List.of("ACTION map-type1 ok", "ACTION dma-read reached", "ACTION close ok", "ACTION unbind ok",
+                "ACTION dma-read reached"), afterTryIt.subList(afterTryIt.size() - 5, afterTryIt.size()),
+                journal.toString());
+        assertTrue(r.path("witnessObjects").toString().contains("active | use-after-free"),
+                "the type1 map is still active, its last DMA read a use-after-free: " + r.path("witnessObjects"));
+        // exercise 4's checks on this session: every step met (B's own importer is iommufd into B's IOAS)
+        assertEquals(6, r.path("exercise4").size(), r.path("exercise4").toString());
+    }
+
+    /** What the dma-buf half must show where a device can be attached to an IOAS: reach, fault after each revoke. */
+    static final List<String> DMA_BUF_HALF = List.of(
+            "dma-buf export dma-buf: ok [→ ok]",
+            "dma-buf attach attached [→ ok]",
+            "dma-buf dma-read reached 0000:00:07.0 BAR0 [→ reaches BAR0]",
+            "dma-buf memory-off memory off: ok [→ ok, revokes]",
+            "dma-buf dma-read IOMMU fault [→ IOMMU fault]",
+            "dma-buf memory-on memory on: ok [→ ok, restores]",
+            "dma-buf dma-read IOMMU fault [→ IOMMU fault]",
+            "dma-buf map mapped [→ ok]",
+            "dma-buf dma-read reached 0000:00:07.0 BAR0 [→ reaches BAR0]",
+            "dma-buf reset reset: ok [→ ok, revokes, restores]",
+            "dma-buf dma-read IOMMU fault [→ IOMMU fault]",
+            "dma-buf map mapped [→ ok]",
+            "dma-buf dma-read reached 0000:00:07.0 BAR0 [→ reaches BAR0]",
+            "dma-buf close closed [→ ok, revokes for good]",
+            "dma-buf dma-read IOMMU fault [→ IOMMU fault]",
+            "dma-buf close-engine closed [→ ok, revokes for good]");
+
+    /** The witness steps: "HALF ACTION BADGE [PREDICTED]". */
+    static List<String> witness(JsonNode check) {
+        List<String> out = new ArrayList<>();
+        check.path("witness").forEach(w -> out.add(w.path("half").asText() + " " + w.path("action").asText() + " "
+                + w.path("badge").asText() + " [" + w.path("predicted").asText() + "]"));
+        return out;
     }
 
     /** The journal's ACTION lines, in order. */

@@ -14,7 +14,7 @@ import org.vfioinspector.bridge.model.PciAddress;
 
 /**
  * The one model of what the kernel's revocation does to what a user holds: BAR mappings, dma-bufs and importers'
- * attachments, each ACTIVE → REVOKED (temporarily: reset, memory decoding off, D3) → RESTORED (usable again; an
+ * attachments (and, for contrast, a BAR mapped into another device's type1 container, which nothing revokes), each ACTIVE → REVOKED (temporarily: reset, memory decoding off, D3) → RESTORED (usable again; an
  * importer must map again, the kernel does not do it for it) and → DEAD for good (the device was closed:
  * vfio_pci_dma_buf_cleanup; the buffer was released; the app unmapped or closed it). The probe and the GUI (through
  * a thin FX adapter) both use it. Plain Java, thread-safe: events may arrive on a kernel-side thread; listeners are
@@ -30,7 +30,12 @@ import org.vfioinspector.bridge.model.PciAddress;
 public final class RevocationTracker implements Consumer<KernelEvent> {
     /** What is tracked. */
     public enum Kind {
-        MAPPING("mmap"), DMABUF("dma-buf"), ATTACHMENT("attachment");
+        MAPPING("mmap"), DMABUF("dma-buf"), ATTACHMENT("attachment"),
+        /**
+         * A peer's BAR mapped into another device's type1 container (VFIO_IOMMU_MAP_DMA of its mmap): no event of
+         * the peer's ever moves it, which is the point (facts §7); it dies when the app closes the container.
+         */
+        TYPE1("type1 map");
 
         private final String label;
 
@@ -189,6 +194,32 @@ public final class RevocationTracker implements Consumer<KernelEvent> {
         return out;
     }
 
+    /** The app let one object go (it detached an attachment, closed a container): DEAD. */
+    public List<Transition> letGo(long key) {
+        return move(key, State.DEAD, e -> e.state != State.DEAD);
+    }
+
+    /**
+     * The app mapped an attachment again and the kernel accepted it: ACTIVE (a restore alone leaves importers
+     * unmapped, facts §4.1; their own map makes them usable).
+     */
+    public List<Transition> mapped(long key) {
+        return move(key, State.ACTIVE, e -> e.state != State.DEAD && e.state != State.ACTIVE);
+    }
+
+    private List<Transition> move(long key, State to, java.util.function.Predicate<Entry> when) {
+        List<Transition> out = new ArrayList<>();
+        synchronized (this) {
+            Entry e = objects.get(key);
+            if (e != null && when.test(e)) {
+                out.add(new Transition(e.object, e.state, to, null));
+                e.state = to;
+            }
+        }
+        tell(out);
+        return out;
+    }
+
     public void addListener(Consumer<Transition> l) {
         listeners.add(l);
     }
@@ -230,6 +261,9 @@ public final class RevocationTracker implements Consumer<KernelEvent> {
     }
 
     private static State next(KernelEvent e, Tracked t, State now) {
+        if (t.kind() == Kind.TYPE1) {
+            return null; // type1 holds a PFN, not a reference: nothing the exporter does reaches it
+        }
         boolean mapping = t.kind() == Kind.MAPPING;
         boolean inodeMatches = e.dmaBufInode() < 0 || t.inode() == e.dmaBufInode();
         return switch (e.kind()) {

@@ -69,8 +69,8 @@ public final class DmaWitness {
     public static final String MAP_FILE_CLOSED = "map-file-closed";
 
     /** The byte edu's buffer is filled with before each look, and the byte the copy-out page is filled with. */
-    public static final int FILL = 0x55;
-    public static final int OUT_MARK = 0x33;
+    public static final int FILL = DmaReader.FILL;
+    public static final int OUT_MARK = DmaReader.OUT_MARK;
 
     private static final long PAGE = Vfio.PAGE_SIZE;
 
@@ -121,8 +121,7 @@ public final class DmaWitness {
     private final Options options;
     private final String half;
     private final List<WitnessStep> steps = new ArrayList<>();
-    private EduDmaEngine engine;
-    private Mapping ram;
+    private DmaReader reader;
     private byte[] expected;
 
     private DmaWitness(Kernel kernel, String half, DeviceTarget engineTarget, DeviceTarget peerTarget, int peerBar,
@@ -319,14 +318,19 @@ public final class DmaWitness {
 
     /** edu's engine (BAR0 mmap, bus mastering) and the two RAM pages mapped in its domain. */
     private void setUp(DeviceSession b) throws Stop {
+        EduDmaEngine[] engine = new EduDmaEngine[1];
         must(ENGINE, "mmap " + engineTarget.bdf() + " BAR0, check edu's identification register, set bus "
-                + "mastering", () -> engine = EduDmaEngine.open(b, options.dmaMask(), options.pause(),
+                + "mastering", () -> engine[0] = EduDmaEngine.open(b, options.dmaMask(), options.pause(),
                         options.pollMillis(), options.maxPolls()));
-        must(MAP_RAM, "map two RAM pages at iova " + iova(options.ramIova()) + " ("
-                + (b.openPath() == OpenPath.CDEV ? "IOMMU_IOAS_MAP" : "VFIO_IOMMU_MAP_DMA") + ")", () -> {
-                    ram = kernel.allocateRam(2 * PAGE);
-                    b.mapRam(ram, options.ramIova());
-                });
+        try {
+            must(MAP_RAM, "map two RAM pages at iova " + iova(options.ramIova()) + " ("
+                    + (b.openPath() == OpenPath.CDEV ? "IOMMU_IOAS_MAP" : "VFIO_IOMMU_MAP_DMA") + ")",
+                    () -> reader = DmaReader.of(kernel, b, engine[0], options.ramIova()));
+        } finally {
+            if (reader == null) {
+                engine[0].close();
+            }
+        }
     }
 
     /** Maps the peer's BAR page, writes the pattern when asked, and keeps what it reads as the expected bytes. */
@@ -368,36 +372,19 @@ public final class DmaWitness {
         }
     }
 
-    /** One look (four transfers, see the class comment). */
+    /** One look (four transfers, see {@link DmaReader}). */
     private void look(String id, String when) throws Stop {
         String action = "edu DMA from iova " + iova(options.peerIova()) + " " + when;
-        int n = options.count();
-        long fillPage = options.ramIova();
-        long outPage = options.ramIova() + PAGE;
         try {
-            write(ram, 0, filled(n, FILL));
-            engine.toBuffer(fillPage, 0, n);
-            write(ram, PAGE, filled(n, OUT_MARK));
-            engine.fromBuffer(0, outPage, n);
-            if (!allEqual(read(ram, PAGE, n), FILL)) {
-                throw new SessionException("edu DMA", engineTarget.bdf().toString(), "filling edu's buffer from RAM "
-                        + "did not arrive: the witness cannot see (is bus mastering on, RAM mapped?)", null);
-            }
-            engine.toBuffer(options.peerIova(), 0, n);
-            write(ram, PAGE, filled(n, OUT_MARK));
-            engine.fromBuffer(0, outPage, n);
-            byte[] seen = read(ram, PAGE, n);
-            if (allEqual(seen, OUT_MARK)) {
-                throw new SessionException("edu DMA", engineTarget.bdf().toString(), "copying edu's buffer out to RAM "
-                        + "did not arrive", null);
-            }
-            boolean reached = Arrays.equals(seen, expected);
-            String detail = reached ? "edu's buffer holds " + peerBarName() + "'s bytes"
-                    : allEqual(seen, FILL) ? "edu's buffer kept the fill pattern: no data arrived"
-                    : allEqual(seen, 0) ? "edu's buffer reads zeros: the read faulted in the IOMMU"
-                    : "edu's buffer holds other bytes than " + peerBarName() + "'s";
-            steps.add(new WitnessStep(id, action, "ok", detail,
-                    reached ? WitnessStep.Reach.REACHED : WitnessStep.Reach.NOT_REACHED, hex(seen), hex(expected)));
+            DmaRead r = reader.read(options.peerIova(), options.count(), expected);
+            String detail = switch (r.outcome()) {
+                case REACHED -> "edu's buffer holds " + peerBarName() + "'s bytes";
+                case NO_DATA -> "edu's buffer kept the fill pattern: no data arrived";
+                case FAULTED -> "edu's buffer reads zeros: the read faulted in the IOMMU";
+                default -> "edu's buffer holds other bytes than " + peerBarName() + "'s";
+            };
+            steps.add(new WitnessStep(id, action, "ok", detail, r.reached() ? WitnessStep.Reach.REACHED
+                    : WitnessStep.Reach.NOT_REACHED, r.seen(), r.expected()));
         } catch (KernelException e) {
             steps.add(new WitnessStep(id, action, e.errnoName(), e.getMessage(), null, null, null));
             throw new Stop(action + ": " + e.getMessage());
@@ -406,10 +393,7 @@ public final class DmaWitness {
 
     private String closeAll(String error, DeviceSession a, DeviceSession b, VfioContainer container) {
         List<String> problems = new ArrayList<>();
-        if (engine != null) {
-            engine.close();
-        }
-        for (AutoCloseable c : new AutoCloseable[] {a, b, container, ram}) {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, container, reader}) {
             if (c == null) {
                 continue;
             }
@@ -433,47 +417,19 @@ public final class DmaWitness {
 
     // ---- bytes ------------------------------------------------------------------------------------------------
 
-    private static byte[] filled(int n, int value) {
-        byte[] b = new byte[n];
-        Arrays.fill(b, (byte) value);
-        return b;
-    }
-
     private static boolean allEqual(byte[] b, int value) {
-        for (byte x : b) {
-            if (x != (byte) value) {
-                return false;
-            }
-        }
-        return true;
+        return DmaRead.allEqual(b, value);
     }
 
-    /** Dword writes (what a BAR mapping takes), little-endian. */
     private static void write(Mapping m, long offset, byte[] bytes) throws KernelException {
-        for (int i = 0; i < bytes.length; i += 4) {
-            int v = (bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16
-                    | (bytes[i + 3] & 0xff) << 24;
-            m.writeInt(offset + i, v);
-        }
+        DmaReader.write(m, offset, bytes);
     }
 
     private static byte[] read(Mapping m, long offset, int n) throws KernelException {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i += 4) {
-            int v = m.readInt(offset + i);
-            b[i] = (byte) v;
-            b[i + 1] = (byte) (v >>> 8);
-            b[i + 2] = (byte) (v >>> 16);
-            b[i + 3] = (byte) (v >>> 24);
-        }
-        return b;
+        return DmaReader.read(m, offset, n);
     }
 
     static String hex(byte[] b) {
-        StringBuilder s = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            s.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return s.toString();
+        return DmaReader.hex(b);
     }
 }

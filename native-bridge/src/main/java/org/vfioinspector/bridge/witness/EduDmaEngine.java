@@ -35,6 +35,15 @@ public final class EduDmaEngine {
     /** edu's default DMA mask: 28 bits (bus addresses below 256 MiB). */
     public static final long DEFAULT_DMA_MASK = (1L << 28) - 1;
 
+    /** QEMU's edu: PCI vendor 1234, device 11e8. */
+    public static final int VENDOR = 0x1234;
+    public static final int DEVICE = 0x11e8;
+
+    /** Whether a PCI ID is edu's (a device the witness can drive on a real host). */
+    public static boolean isEdu(int vendor, int device) {
+        return vendor == VENDOR && device == DEVICE;
+    }
+
     /** How the engine waits between polls of the command register (injectable so the lab does not sleep). */
     @FunctionalInterface
     public interface Pause {

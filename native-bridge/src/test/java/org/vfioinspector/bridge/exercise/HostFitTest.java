@@ -50,5 +50,6 @@ class HostFitTest {
         HostFit.Fit t = fit("type1-p2p-hazard");
         assertTrue(t.fits(), t.why());
         assertFalse(t.devices().get(0).iommuGroup().equals(t.devices().get(1).iommuGroup()));
+        assertEquals(0x11e8, t.devices().get(1).deviceId(), "B is an edu: its DMA engine is the witness");
     }
 }

@@ -88,4 +88,37 @@ class RevocationTrackerTest {
                 .toList());
         assertEquals("no tracked object changed", t.apply(ev(KernelEvent.Kind.RESTORE, A, -1)).summary());
     }
+
+    @Test
+    void aType1MappingOutlivesEveryEventOfItsPeer() {
+        RevocationTracker t = new RevocationTracker();
+        long type1 = t.track(RevocationTracker.Kind.TYPE1, A, 2, -1, "BAR2 in B's container", RevocationTracker.State.ACTIVE);
+        long buf = t.track(RevocationTracker.Kind.DMABUF, A, 2, 100, "BAR2 dma-buf", RevocationTracker.State.ACTIVE);
+        for (KernelEvent.Kind k : KernelEvent.Kind.values()) {
+            t.accept(ev(k, A, -1));
+            t.accept(ev(k, A, 100));
+        }
+        assertEquals(RevocationTracker.State.ACTIVE, t.state(type1), "nothing the exporter does reaches type1");
+        assertEquals(RevocationTracker.State.DEAD, t.state(buf));
+        assertEquals(1, t.letGo(type1).size(), "the app closed the container");
+        assertEquals(RevocationTracker.State.DEAD, t.state(type1));
+        assertEquals(0, t.letGo(type1).size(), "dead once");
+    }
+
+    @Test
+    void anAttachmentMappedAgainAfterARestoreIsActive() {
+        RevocationTracker t = new RevocationTracker();
+        long att = t.track(RevocationTracker.Kind.ATTACHMENT, A, 0, 100, "iommufd", RevocationTracker.State.ACTIVE);
+        assertEquals(0, t.mapped(att).size(), "already active");
+        t.accept(ev(KernelEvent.Kind.REVOKE, A, -1));
+        t.accept(ev(KernelEvent.Kind.RESTORE, A, -1));
+        assertEquals(RevocationTracker.State.RESTORED, t.state(att));
+        List<RevocationTracker.Transition> m = t.mapped(att);
+        assertEquals(1, m.size());
+        assertEquals(RevocationTracker.State.RESTORED, m.get(0).from());
+        assertEquals(RevocationTracker.State.ACTIVE, t.state(att));
+        t.accept(ev(KernelEvent.Kind.PERMANENT, A, -1));
+        assertEquals(0, t.mapped(att).size(), "a dead attachment does not come back");
+        assertEquals(RevocationTracker.State.DEAD, t.state(att));
+    }
 }

@@ -215,8 +215,10 @@ public final class DeviceView extends ScrollPane {
         k2.setMinWidth(110);
         ColumnConstraints v2 = new ColumnConstraints();
         v2.setHgrow(Priority.ALWAYS);
-        v2.setPercentWidth(36);
-        id.getColumnConstraints().get(1).setPercentWidth(36);
+        // 2 x 30 %: the key columns' 2 x 110 px fit in the rest down to ~600 px (36 % made the grid 807 px wide at
+        // least, and the device pane scroll sideways at 1024 px)
+        v2.setPercentWidth(30);
+        id.getColumnConstraints().get(1).setPercentWidth(30);
         id.getColumnConstraints().addAll(k2, v2);
         int r = 0;
         row(id, r++, "IDs", DeviceText.ids(d) + d.subsystemVendor().map(sv -> String.format("  subsystem %04x:%04x",
@@ -270,12 +272,8 @@ public final class DeviceView extends ScrollPane {
         layout.getStyleClass().add("section-title");
         Label barsTitle = new Label("BARs — predicted by: " + verdicts.describe());
         barsTitle.getStyleClass().add("section-title");
-        HBox bottom = new HBox(12, details, tryIt);
-        HBox.setHgrow(details, Priority.ALWAYS);
-        details.setPrefWidth(420);
-        tryIt.setPrefWidth(420);
-        HBox.setHgrow(tryIt, Priority.ALWAYS);
-        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, bottom);
+        // the try-it groups get the whole width: they reflow into as many columns as fit
+        content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, details, tryIt);
         List<String> disagree = verdicts.disagreements(d);
         if (!disagree.isEmpty()) {
             content.getChildren().add(1, disagreeBox("device-disagree", disagree));

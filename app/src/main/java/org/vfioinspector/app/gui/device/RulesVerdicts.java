@@ -38,6 +38,23 @@ public final class RulesVerdicts implements VerdictSource {
     }
 
     @Override
+    public Verdict reset(PciDevice device) {
+        org.vfioinspector.bridge.rules.DerivedFacts.Derived r = predictions.device(device).reset();
+        String rule = r.rule();
+        if (r.value() == null) {
+            return Verdict.unknown(rule);
+        }
+        return r.value() ? new Verdict(Verdict.Status.YES, rule, "zap BAR mmaps, revoke the dma-bufs, reset, restore")
+                : new Verdict(Verdict.Status.NO, rule, "vfio_pci_ioctl_reset: !vdev->reset_works (DEVICE_INFO has "
+                + "no FLAGS_RESET) → -EINVAL", "EINVAL");
+    }
+
+    @Override
+    public java.util.Optional<org.vfioinspector.bridge.rules.KernelProfile> profile() {
+        return java.util.Optional.of(predictions.profile());
+    }
+
+    @Override
     public List<String> disagreements(PciDevice device) {
         return predictions.device(device).disagreements().stream().map(r -> r.region().name() + ": mmap "
                 + word(r.verdicts().mmap()) + " (" + r.verdicts().mmap().rule().describe() + ")  |  dma-buf "
@@ -54,7 +71,8 @@ public final class RulesVerdicts implements VerdictSource {
             case NO -> Verdict.Status.NO;
             case UNKNOWN -> Verdict.Status.UNKNOWN;
         };
-        return new Verdict(s, v.rule().describe(), v.rule().condition());
+        return new Verdict(s, v.rule().describe(), v.rule().condition(),
+                v.rule().errnoIfAny().map(Enum::name).orElse(null));
     }
 
     @Override

@@ -18,6 +18,16 @@ public interface VerdictSource {
         return java.util.List.of();
     }
 
+    /** VFIO_DEVICE_RESET of the device: EINVAL when VFIO finds no reset method (DEVICE_INFO without FLAGS_RESET). */
+    default Verdict reset(PciDevice device) {
+        return Verdict.unknown("not predicted: no rules module for this host");
+    }
+
+    /** The kernel profile whose rules predict, when there is one. */
+    default java.util.Optional<org.vfioinspector.bridge.rules.KernelProfile> profile() {
+        return java.util.Optional.empty();
+    }
+
     VerdictSource NONE = new VerdictSource() {
         private static final String WHY = "not predicted: this build has no kernel rules module yet";
 

@@ -16,8 +16,17 @@ public final class TimelineExport {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneId.systemDefault());
 
-    /** A tracked object as it stood when saved. */
-    public record ObjectRow(String kind, String device, int region, long inode, String description, String state) {
+    /**
+     * A tracked object as it stood when saved.
+     *
+     * @param witness the last DMA read of the witness that concerned it ("use-after-free", "IOMMU fault", ...), or
+     *                null
+     */
+    public record ObjectRow(String kind, String device, int region, long inode, String description, String state,
+                            String witness) {
+        public ObjectRow(String kind, String device, int region, long inode, String description, String state) {
+            this(kind, device, region, inode, description, state, null);
+        }
     }
 
     private TimelineExport() {
@@ -25,7 +34,8 @@ public final class TimelineExport {
 
     public static List<ObjectRow> snapshot(List<Tracked> tracked) {
         return tracked.stream().map(t -> new ObjectRow(t.kind().label(), t.device().toString(), t.region(),
-                t.inode(), t.description(), t.state().getValue().label())).toList();
+                t.inode(), t.description(), t.state().getValue().label(), t.witness().get() == null ? null
+                : t.witness().get().verdict())).toList();
     }
 
     public static String json(String host, List<ObjectRow> objects, List<TimelineEntry> timeline) {
@@ -36,7 +46,8 @@ public final class TimelineExport {
             sb.append(i == 0 ? "\n" : ",\n").append("    {\"kind\": ").append(str(o.kind()))
                     .append(", \"device\": ").append(str(o.device())).append(", \"region\": ").append(o.region())
                     .append(", \"inode\": ").append(o.inode()).append(", \"description\": ")
-                    .append(str(o.description())).append(", \"state\": ").append(str(o.state())).append('}');
+                    .append(str(o.description())).append(", \"state\": ").append(str(o.state()))
+                    .append(o.witness() == null ? "" : ", \"dmaWitness\": " + str(o.witness())).append('}');
         }
         sb.append(objects.isEmpty() ? "]" : "\n  ]").append(",\n  \"events\": [");
         for (int i = 0; i < timeline.size(); i++) {
@@ -64,13 +75,14 @@ public final class TimelineExport {
                         + ".active{color:#177a3c}.revoked{color:#b42318}.restored{color:#1f5fbf}.dead{color:#667085}"
                         + "</style></head><body>\n<h1>Revocation timeline</h1>\n<p>Host: <b>").append(esc(host))
                 .append("</b></p>\n<h2>Objects</h2>\n<table><tr><th>Kind</th><th>Device</th><th>Region</th>"
-                        + "<th>dma-buf inode</th><th>What</th><th>State</th></tr>\n");
+                        + "<th>dma-buf inode</th><th>What</th><th>State</th><th>DMA witness</th></tr>\n");
         for (ObjectRow o : objects) {
             sb.append("<tr><td>").append(esc(o.kind())).append("</td><td><code>").append(esc(o.device()))
                     .append("</code></td><td>").append(Region.nameOf(o.region()))
                     .append("</td><td>").append(o.inode() < 0 ? "" : o.inode()).append("</td><td>")
                     .append(esc(o.description())).append("</td><td class=\"").append(esc(o.state())).append("\">")
-                    .append(esc(o.state())).append("</td></tr>\n");
+                    .append(esc(o.state())).append("</td><td>").append(o.witness() == null ? "" : esc(o.witness()))
+                    .append("</td></tr>\n");
         }
         sb.append("</table>\n<h2>Events</h2>\n<table><tr><th>Received</th><th>Kernel time (ns)</th><th>Event</th>"
                 + "<th>Kernel function</th><th>Device</th><th>dma-buf inode</th><th>Effect</th></tr>\n");

@@ -37,4 +37,15 @@ public enum TrackState {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * The state as the object's kind has it: a revoked BAR mmap is "faulting" (it is still mapped, and a read gets
+     * SIGBUS until memory is on again); an attachment restored is "restored: map again" (the kernel does not map it).
+     */
+    public String label(RevocationTracker.Kind kind) {
+        if (this == REVOKED && kind == RevocationTracker.Kind.MAPPING) {
+            return "faulting";
+        }
+        return label();
+    }
 }

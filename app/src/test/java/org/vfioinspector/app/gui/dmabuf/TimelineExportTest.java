@@ -37,6 +37,15 @@ class TimelineExportTest {
     }
 
     @Test
+    void anObjectCarriesItsLastDmaRead() {
+        TimelineExport.ObjectRow type1 = new TimelineExport.ObjectRow("type1 map", NVME.toString(), 0, -1,
+                "BAR0 in 0000:00:03.0's container at 0x100000", "active", "use-after-free");
+        assertTrue(TimelineExport.json("h", List.of(type1), List.of()).contains("\"dmaWitness\": \"use-after-free\""));
+        assertTrue(TimelineExport.html("h", List.of(type1), List.of()).contains("<td>use-after-free</td>"));
+        assertTrue(!TimelineExport.json("h", List.of(BUF), List.of()).contains("dmaWitness"), "none: no field");
+    }
+
+    @Test
     void emptyTimelineIsValidJson() {
         assertEquals("{\n  \"host\": \"h\",\n  \"objects\": [],\n  \"events\": []\n}\n",
                 TimelineExport.json("h", List.of(), List.of()));

@@ -147,7 +147,7 @@ class ExerciseFlowTest extends MainWindowFlow {
         // wrong: reset before attaching
         pressAndWait(robot, "#resetDevice");
         pressAndWait(robot, "#attachImporter");
-        assertEquals("attached", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertEquals("attached, map EINVAL", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         settle();
         assertUnmet(robot, lab, 0);
         pressAndWait(robot, "#resetDevice");
@@ -188,15 +188,28 @@ class ExerciseFlowTest extends MainWindowFlow {
         pressAndWait(robot, "#mapType1");
         assertEquals("type1: mapped", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
         assertPassed(robot, lab, 0);
+        // the witness: B's DMA from the IOVA the mapping got reaches A's BAR
+        assertEquals("0x100000 — 00:03.0 BAR2 (type1)", robot.lookup("#dmaIova").queryAs(ComboBox.class)
+                .getValue());
+        pressAndWait(robot, "#dmaRead");
+        assertEquals("reached 0000:00:03.0 BAR2", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 1);
         pressAndWait(robot, "#exportDmabuf");
         pressAndWait(robot, "#attachImporter");
-        assertPassed(robot, lab, 1);
+        assertPassed(robot, lab, 2);
+        // a DMA read before the unbind does not meet the use-after-free step
+        pressAndWait(robot, "#dmaRead");
         pressAndWait(robot, "#closeDevice");
         pressAndWait(robot, "#unbindDevice");
         assertTrue(text(robot, "#tryResultText").contains("1 type1 mapping(s) still point"),
                 text(robot, "#tryResultText"));
-        assertPassed(robot, lab, 2);
         assertPassed(robot, lab, 3);
+        settle();
+        assertUnmet(robot, lab, 4);
+        pressAndWait(robot, "#dmaRead");
+        assertEquals("use-after-free", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+        assertPassed(robot, lab, 4);
+        assertPassed(robot, lab, 5);
     }
 
     // ---- helpers ----

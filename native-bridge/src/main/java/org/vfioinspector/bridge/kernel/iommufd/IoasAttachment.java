@@ -28,6 +28,11 @@ public final class IoasAttachment implements Attachment {
         this.iova = iova;
     }
 
+    /** The buffer's size: the area's length. */
+    long size() {
+        return size;
+    }
+
     @Override
     public Importer importer() {
         return importer;

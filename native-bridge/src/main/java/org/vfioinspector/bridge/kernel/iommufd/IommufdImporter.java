@@ -108,6 +108,16 @@ public final class IommufdImporter implements Importer, AutoCloseable {
     /** MAP_FILE of the whole buffer (its size from fdinfo) at an IOVA the importer picks, readable and writable. */
     @Override
     public synchronized Attachment attach(int dmaBufFd) throws KernelException {
+        IoasAttachment a = (IoasAttachment) attach(dmaBufFd, nextIova);
+        nextIova += (a.size() + (1L << 30) - 1) & ~((1L << 30) - 1);
+        return a;
+    }
+
+    /**
+     * MAP_FILE of the whole buffer at {@code iova}, which the caller picked (a DMA engine with a narrow DMA mask, such
+     * as edu's 28 bits, reaches only low IOVAs); EEXIST when an area is there already.
+     */
+    public synchronized Attachment attach(int dmaBufFd, long iova) throws KernelException {
         if (closed) {
             throw new KernelException("IOMMU_IOAS_MAP_FILE", "ioas " + ioasId, Errno.EBADF.number(),
                     "the importer was closed");
@@ -115,10 +125,8 @@ public final class IommufdImporter implements Importer, AutoCloseable {
         DmaBufFdInfo info = kernel.fdinfo(dmaBufFd).flatMap(DmaBufFdInfo::parse).orElseThrow(() ->
                 new KernelException("fdinfo", "fd " + dmaBufFd, Errno.EBADF.number(),
                         "the fd is not a dma-buf, or its fdinfo is not readable"));
-        long iova = nextIova;
         IoasAttachment a = new IoasAttachment(this, dmaBufFd, info.ino(), info.size(), iova);
         a.map();
-        nextIova += (info.size() + (1L << 30) - 1) & ~((1L << 30) - 1);
         attachments.add(a);
         return a;
     }
