@@ -48,9 +48,22 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         }
     }
 
+    /** {@code DDDD:BB:DD.F} in lower-case hex, as sysfs names it (by hand: String.format parses its pattern on
+     * every call, and a big host formats hundreds of thousands of addresses). */
     @Override
     public String toString() {
-        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+        String d = Integer.toHexString(domain);
+        StringBuilder b = new StringBuilder(Math.max(4, d.length()) + 8);
+        for (int i = d.length(); i < 4; i++) {
+            b.append('0');
+        }
+        b.append(d).append(':');
+        hex2(b, bus).append(':');
+        return hex2(b, device).append('.').append((char) ('0' + function)).toString();
+    }
+
+    private static StringBuilder hex2(StringBuilder b, int v) {
+        return b.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
     }
 
     @Override
