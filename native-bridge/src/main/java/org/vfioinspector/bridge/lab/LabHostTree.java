@@ -11,16 +11,31 @@ import org.vfioinspector.bridge.input.Names;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.sysfs.memory.MemoryFileSystem;
 
 /**
  * Writes a scenario as a real-format sysfs tree (and a dev/ tree with the lab kernel's nodes as plain files) under a
- * root directory, so the sysfs scanner lists a lab host exactly like a real one. Formats follow the fixture
+ * root directory, so the sysfs scanner lists a lab host exactly like a real one: in memory for the lab's hosts
+ * ({@link #inMemory}), on disk for the benchmarks and tests that compare with lspci ({@link #write}). Formats follow the fixture
  * qemu-q35-intel-linux7.2.13: resource lines "0x%016llx 0x%016llx 0x%016llx", IDs "0x%04x", class "0x%06x",
  * relative symlinks (bus/pci/devices/BDF → ../../../devices/..., driver, iommu_group, group devices/).
  * A file {@code lab} at the root names the scenario and profile.
  */
 public final class LabHostTree {
     private LabHostTree() {
+    }
+
+    /**
+     * {@code kernel}'s scenario as a tree in memory, read-only once written (the lab's own hosts: nothing on disk, a
+     * 10,000-function host in well under a second). Its root is {@code /lab/NAME}; closing the returned tree's
+     * file system ({@code paths().sys().getFileSystem()}) drops it.
+     */
+    public static HostPaths inMemory(LabKernel kernel) throws IOException {
+        String name = kernel.scenario().name();
+        MemoryFileSystem fs = MemoryFileSystem.create("lab:" + name);
+        HostPaths hp = write(kernel, fs.getPath("/lab", Names.isName(name) ? name : "scenario"));
+        fs.freeze();
+        return hp;
     }
 
     /** Materialises {@code kernel}'s scenario under {@code root} (ROOT/sys, ROOT/dev, ROOT/proc); returns the paths. */
@@ -79,7 +94,7 @@ public final class LabHostTree {
             }
             write(dir.resolve("resource"), res.toString());
             // the host's config space as the scenario describes it: the lab kernel starts from the same bytes
-            Files.write(dir.resolve("config"), LabConfigSpace.build(s, d));
+            MemoryFileSystem.writeGenerated(dir.resolve("config"), () -> LabConfigSpace.build(s, d));
             String up = "../".repeat(rel.split("/").length + 1);
             link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
             link(dir.resolve("subsystem"), up + "bus/pci");
@@ -135,7 +150,7 @@ public final class LabHostTree {
     private static void link(Path at, String target) throws IOException {
         Files.createDirectories(at.getParent());
         if (!Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(at, Path.of(target));
+            Files.createSymbolicLink(at, at.getFileSystem().getPath(target));
         }
     }
 }
