@@ -38,16 +38,22 @@ public final class PciDeviceReader {
     private final PciIds ids;
     /** The IOMMU groups kernel/iommu_groups lists, or null when not known: a link to one of them cannot dangle. */
     private final Set<Integer> groups;
+    /** Whether a device may have vfio-dev/vfioN: the host has VFIO cdevs in dev/vfio/devices, or no dev/ to say. */
+    private final boolean cdevs;
 
     public PciDeviceReader(HostPaths paths, PciIds ids) {
-        this(paths, ids, null);
+        this(paths, ids, null, true);
     }
 
-    /** @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat) */
-    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups) {
+    /**
+     * @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat)
+     * @param cdevs  false when the host's dev/vfio/devices shows no VFIO cdev: no device has vfio-dev then
+     */
+    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups, boolean cdevs) {
         this.paths = paths;
         this.ids = ids;
         this.groups = groups;
+        this.cdevs = cdevs;
     }
 
     /** {@code bus/pci/devices} relative to the sysfs root. */
@@ -145,8 +151,9 @@ public final class PciDeviceReader {
                 // kernel/iommu_groups cannot be searched: the scanner reports it and trusts the link's number
             }
         }
-        // vfio-dev/vfioN: only a VFIO driver (vfio-pci or a variant, e.g. mlx5_vfio_pci) registers a cdev
-        Optional<String> vfioDev = driver.isEmpty() || !driver.get().contains("vfio") ? Optional.empty()
+        // vfio-dev/vfioN: only a VFIO driver (vfio-pci or a variant, e.g. mlx5_vfio_pci) registers a cdev, and only
+        // on a kernel with VFIO cdevs (each has its node in dev/vfio/devices)
+        Optional<String> vfioDev = !cdevs || driver.isEmpty() || !driver.get().contains("vfio") ? Optional.empty()
                 : SysfsFiles.list(dir.resolve("vfio-dev")).stream()
                 .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
 

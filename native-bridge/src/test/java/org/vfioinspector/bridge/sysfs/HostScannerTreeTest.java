@@ -133,6 +133,20 @@ class HostScannerTreeTest {
     }
 
     @Test
+    void vfioDevIsAskedWhereTheHostHasVfioCdevsOrCannotSay() throws Exception {
+        fs.device("0000:00:03.0").driver("vfio-pci").vfioDev("vfio0");
+        fs.device("0000:00:04.0").driver("e1000").vfioDev("vfio1"); // not a VFIO driver: never asked
+        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
+                "no dev/ tree (a snapshot): asked");
+        assertEquals(Optional.empty(), scan().device(a("0000:00:04.0")).orElseThrow().vfioDevice());
+        fs.rootDir("dev/vfio");
+        assertEquals(Optional.empty(), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
+                "dev/vfio without devices/: this kernel has no VFIO cdevs");
+        fs.rootFile("dev/vfio/devices/vfio0", "");
+        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice());
+    }
+
+    @Test
     void theFilesStandInWhereTheHeaderCannot() throws Exception {
         // an SR-IOV VF's header reads ffff for vendor and device: the kernel's files have the IDs
         FakeSysfs.Device vf = fs.device("0000:00:05.0").ids("0x15b3", "0x101e").file("revision", "0x02\n");
