@@ -38,7 +38,7 @@ public final class Host implements AutoCloseable {
 
     private final Kind kind;
     private final String name;
-    private final HostPaths paths;
+    private HostPaths paths;
     private final Supplier<Kernel> kernelFactory;
     private final LabKernel labKernel;
     private Kernel kernel;
@@ -89,8 +89,35 @@ public final class Host implements AutoCloseable {
         return name;
     }
 
-    public HostPaths paths() {
+    /** The host's roots; a lab host's tree is generated again here if {@link #releaseTree} dropped it. */
+    public synchronized HostPaths paths() {
+        if (kind == Kind.LAB && !paths.sys().getFileSystem().isOpen()) {
+            try {
+                paths = LabHostTree.inMemory(labKernel);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot generate the lab host's tree again", e);
+            }
+        }
         return paths;
+    }
+
+    /**
+     * Drops a lab host's generated sysfs tree (a 10,000-function host's is 23 MB) once it has been scanned: the GUI
+     * keeps the host for its kernel, not its tree. {@link #paths} makes it again from the scenario if asked. Nothing
+     * for other hosts.
+     */
+    public synchronized void releaseTree() {
+        if (kind == Kind.LAB) {
+            closeTree();
+        }
+    }
+
+    private void closeTree() {
+        try {
+            paths.sys().getFileSystem().close(); // the in-memory tree
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the lab host's tree", e);
+        }
     }
 
     public boolean isLab() {
@@ -117,11 +144,7 @@ public final class Host implements AutoCloseable {
             kernel = null;
         }
         if (kind == Kind.LAB) {
-            try {
-                paths.sys().getFileSystem().close(); // the in-memory tree
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close the lab host's tree", e);
-            }
+            closeTree();
         }
     }
 
