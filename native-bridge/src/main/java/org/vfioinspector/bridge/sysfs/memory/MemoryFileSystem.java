@@ -81,7 +81,11 @@ public final class MemoryFileSystem extends FileSystem {
     /** Drops the tree: every later access throws {@link ClosedFileSystemException}. */
     @Override
     public void close() {
+        MemoryTree t = tree;
         tree = null;
+        if (t != null) {
+            t.clear();
+        }
     }
 
     @Override

@@ -100,6 +100,26 @@ final class MemoryTree {
     private Map<String, byte[]> sharedBytes = new HashMap<>();
     private Map<String, String> sharedTargets = new HashMap<>();
 
+    /**
+     * Empties every directory: a closed tree must not stay reachable through the directories that paths still hold
+     * (a path keeps the directory it led to; a host keeps its root paths).
+     */
+    void clear() {
+        java.util.ArrayDeque<Dir> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            Dir d = todo.pop();
+            for (int i = 0; i < d.size; i++) {
+                if (d.nodes[i] instanceof Dir child) {
+                    todo.push(child);
+                }
+            }
+            d.names = new String[0];
+            d.nodes = new Object[0];
+            d.size = 0;
+        }
+    }
+
     void freeze() {
         frozen = true;
         sharedBytes = null;

@@ -131,9 +131,12 @@ class MemoryFileSystemTest {
         assertTrue(fs.isReadOnly());
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.writeString(dev.resolve("x"), "1"));
         assertThrows(ReadOnlyFileSystemException.class, () -> Files.createDirectory(dev.resolve("d")));
+        MemoryTree.Dir kept = ((MemoryPath) viaLink).linkedDir;
+        assertTrue(kept != null && !kept.list().isEmpty(), "a looked-up directory is kept by its path");
         fs.close();
         assertFalse(fs.isOpen());
         assertThrows(ClosedFileSystemException.class, () -> Files.readString(dev.resolve("vendor")));
+        assertEquals(List.of(), kept.list(), "closed, the tree is unreachable from the paths that are left");
     }
 
     @Test
