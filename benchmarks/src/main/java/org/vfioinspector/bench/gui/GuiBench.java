@@ -129,6 +129,9 @@ public final class GuiBench extends Application {
             // from here the FX thread applies the host; a gap from now on is FX-thread work (or GC), not the
             // background load competing for the cores
             maxGapApply.set(0);
+            // wall-clock marks for a profile of the same run (JFR samples carry wall-clock times)
+            System.err.println("gui-bench: refresh " + (r + 1) + " loaded-at-ms=" + System.currentTimeMillis()
+                    + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             groups = host.inventory().groups().size();
             int expected = groups;
             // wait until the tree shows every group (the FX thread has applied the host)
@@ -139,14 +142,14 @@ public final class GuiBench extends Application {
                 }
             }
             loads.add((System.nanoTime() - t0) / 1e6);
+            System.err.println("gui-bench: refresh " + (r + 1) + " shown-at-ms=" + System.currentTimeMillis());
             Thread.sleep(1000);
             stalls.add(onFx(() -> maxGap.get()) / 1e6);
             applyStalls.add(onFx(() -> maxGapApply.get()) / 1e6);
         }
         long rss = rssKb();
         System.gc();
-        Thread.sleep(500);
-        long rssAfterGc = rssKb();
+        long rssAfterGc = settledRssKb();
 
         long gcCount0 = gcCount();
         long gcTime0 = gcTimeMs();
@@ -249,6 +252,29 @@ public final class GuiBench extends Application {
             }
         });
         return f.get(5, TimeUnit.MINUTES);
+    }
+
+    /**
+     * VmRSS once it stops falling after a full GC: G1 (JDK 17+) gives the shrunk heap back concurrently, so a
+     * reading right after System.gc() still counts regions it is about to uncommit. Up to 10 s, in 250 ms steps,
+     * until a second passes without a drop of more than 1 MB.
+     */
+    static long settledRssKb() throws IOException, InterruptedException {
+        long last = rssKb();
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            long now = rssKb();
+            if (last - now > 1024) {
+                stableSince = System.nanoTime();
+            }
+            last = now;
+            if (System.nanoTime() - stableSince >= TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+        }
+        return last;
     }
 
     static long rssKb() throws IOException {

@@ -29,7 +29,10 @@ public final class MinimalWindow extends Application {
                 try {
                     Thread.sleep(Long.getLong("bench.settleMs", 2000));
                     System.gc();
-                    Thread.sleep(300);
+                    Thread.sleep(1500); // G1 uncommits the shrunk heap concurrently
+                    Runtime r = Runtime.getRuntime();
+                    System.out.printf(java.util.Locale.ROOT, "minimal-window: heap-used-mb=%.1f%n",
+                            (r.totalMemory() - r.freeMemory()) / 1048576.0);
                     System.out.printf(java.util.Locale.ROOT, "minimal-window: rss-after-gc-mb=%.1f%n",
                             rssKb() / 1024.0);
                 } catch (Exception e) {
