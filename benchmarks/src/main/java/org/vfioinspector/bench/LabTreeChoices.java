@@ -25,8 +25,9 @@ import org.vfioinspector.bridge.sysfs.HostScanner;
  * Where a lab host's sysfs tree can live, measured in one JVM (BENCHMARKS.md, third round): in the lab's own
  * in-memory file system ({@link LabHostTree#inMemory}), in Jimfs, or written to disk; each opened as the lab opens a
  * host (scenario parsed, lab kernel built, tree written, tree scanned), and the scan of the same host as a sysfs
- * snapshot already on disk beside them. Per store: the median of each phase over the rounds (the first round is the
- * JVM's first sight of the code) and the heap the tree holds (after a full GC, with the tree alive minus without).
+ * snapshot already on disk beside them. Per store: the median of each phase over the rounds and the first round's
+ * (the JVM's first sight of the code), open = parse + kernel + tree + scan, and the heap the tree holds (after a full
+ * GC, with the tree written minus before it, scenario and kernel alive in both; the GCs are not timed).
  * One line per store on stdout, {@code lab-tree: store=... key=value...}.
  */
 final class LabTreeChoices {
@@ -48,11 +49,14 @@ final class LabTreeChoices {
         for (int round = 0; round < rounds; round++) {
             for (String store : List.of("memory", "jimfs", "disk")) {
                 Map<String, List<Double>> m = phases.computeIfAbsent(store, k -> new LinkedHashMap<>());
-                long before = heapAfterGc();
+                heapAfterGc();
                 long t0 = System.nanoTime();
                 LabScenario s = ScenarioLoader.load(scenario);
                 long t1 = System.nanoTime();
                 LabKernel kernel = new LabKernel(s);
+                long kernelNs = System.nanoTime() - t1;
+                // the tree's heap: with the scenario and kernel alive before and after (not timed)
+                long beforeTree = heapAfterGc();
                 long t2 = System.nanoTime();
                 FileSystem jimfs = null;
                 Path dir = null;
@@ -70,6 +74,8 @@ final class LabTreeChoices {
                         paths = LabHostTree.write(kernel, dir);
                     }
                 }
+                long treeNs = System.nanoTime() - t2;
+                long treeHeap = heapAfterGc() - beforeTree;
                 long t3 = System.nanoTime();
                 HostInventory inv = new HostScanner(paths, ids).scan();
                 long t4 = System.nanoTime();
@@ -77,13 +83,13 @@ final class LabTreeChoices {
                     throw new IllegalStateException(store + ": scanned " + inv.devices().size() + " devices, expected "
                             + functions);
                 }
-                long withTree = heapAfterGc();
                 add(m, "parse-ms", t1 - t0);
-                add(m, "kernel-ms", t2 - t1);
-                add(m, "tree-ms", t3 - t2);
+                add(m, "kernel-ms", kernelNs);
+                add(m, "tree-ms", treeNs);
                 add(m, "scan-ms", t4 - t3);
-                add(m, "open-ms", t4 - t0);
-                inv = null;
+                add(m, "open-ms", 0);
+                m.get("open-ms").set(m.get("open-ms").size() - 1, last(m, "parse-ms") + last(m, "kernel-ms")
+                        + last(m, "tree-ms") + last(m, "scan-ms"));
                 if (jimfs != null) {
                     jimfs.close();
                 } else if (dir != null) {
@@ -91,10 +97,7 @@ final class LabTreeChoices {
                 } else {
                     paths.sys().getFileSystem().close();
                 }
-                paths = null;
-                long without = heapAfterGc();
-                m.computeIfAbsent("tree-mb", k -> new ArrayList<>()).add((withTree - without) / 1048576.0);
-                m.computeIfAbsent("heap-before-mb", k -> new ArrayList<>()).add(before / 1048576.0);
+                m.computeIfAbsent("tree-mb", k -> new ArrayList<>()).add(treeHeap / 1048576.0);
             }
             Map<String, List<Double>> snap = phases.computeIfAbsent("snapshot", k -> new LinkedHashMap<>());
             long t0 = System.nanoTime();
@@ -118,6 +121,11 @@ final class LabTreeChoices {
             lines.add(b.toString());
         }
         return lines;
+    }
+
+    private static double last(Map<String, List<Double>> m, String key) {
+        List<Double> xs = m.get(key);
+        return xs.get(xs.size() - 1);
     }
 
     private static void add(Map<String, List<Double>> m, String key, long nanos) {

@@ -49,6 +49,7 @@ public final class LabHostTree {
         write(hp.proc().resolve("sys/kernel/osrelease"), s.release() + "\n");
         write(hp.proc().resolve("sys/kernel/arch"), s.arch() + "\n");
         Map<PciAddress, String> paths = s.devicePaths();
+        java.util.function.Predicate<LabScenario.Device> multifunction = LabConfigSpace.multifunction(s);
         for (LabScenario.Device d : s.devices()) {
             String rel = paths.get(d.bdf());
             Path dir = sys.resolve("devices").resolve(rel);
@@ -95,7 +96,8 @@ public final class LabHostTree {
             }
             write(dir.resolve("resource"), res.toString());
             // the host's config space as the scenario describes it: the lab kernel starts from the same bytes
-            MemoryFileSystem.writeGenerated(dir.resolve("config"), () -> LabConfigSpace.build(s, d));
+            MemoryFileSystem.writeGenerated(dir.resolve("config"), () -> LabConfigSpace.build(s, d,
+                    multifunction.test(d)));
             String up = "../".repeat(rel.split("/").length + 1);
             link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
             link(dir.resolve("subsystem"), up + "bus/pci");
