@@ -81,6 +81,70 @@ done
 install -D -m 644 "$LINUX_DIR/70-vfio-inspector.rules" "$share/doc/$NAME/70-vfio-inspector.rules"
 install -D -m 755 "$LINUX_DIR/desktop-integration.sh" "$image/lib/desktop-integration.sh"
 
+# 4. The class archive: what a user's first runs load (org.vfioinspector.app.Training, started by the launcher with
+#    -Dvfioinspector.training: list of a lab host as JSON and as text, then the GUI on it under Xvfb), so that the
+#    CLI and the GUI start from an archive. A JDK 25+ runtime gets an AOT cache (JEP 483/514/515: classes loaded and
+#    linked, method profiles; made now, it still fits when the image moves to /opt). An older one gets the loaded-class
+#    list, from which a static AppCDS archive is dumped here for the app-image and again by the maintainer scripts
+#    where the packages install it (JDK 17 checks the jars' absolute paths). BENCHMARKS.md, third round, measures both.
+feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$TARGET/runtime/release")
+app=$image/lib/app
+cfg=$app/$NAME.cfg
+training_host=${TRAINING_HOST:-lab:gpu-server}
+work=$TARGET/training
+rm -rf "$work"
+mkdir -p "$work/home"
+display=
+xvfb=
+if command -v Xvfb >/dev/null; then
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
+  xvfb=$!
+  for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+  if [ -s "$work/display" ]; then display=:$(head -n 1 "$work/display"); fi
+fi
+[ -n "$display" ] || echo "packaging/build.sh: no Xvfb: the class archive is trained on the command line only" >&2
+if [ "$feature" -ge 25 ]; then
+  archive_option="-XX:AOTCacheOutput=$app/$NAME.aot"
+else
+  archive_option="-XX:DumpLoadedClassList=$work/classes.txt"
+fi
+# the launcher itself, so the run has the installed app's class path, modules and JVM options; a private HOME
+(
+  unset WAYLAND_DISPLAY DISPLAY
+  if [ -n "$display" ]; then export DISPLAY=$display; fi
+  export HOME=$work/home XDG_CONFIG_HOME=$work/home/config XDG_STATE_HOME=$work/home/state
+  export JAVA_TOOL_OPTIONS="$archive_option -Dvfioinspector.training=$training_host"
+  exec "$image/bin/$NAME"
+) >"$work/run.log" 2>&1 &
+pid=$!
+# the GUI part ends once it has shown the host (its journal records the open), or after 3 minutes
+for _ in $(seq 1800); do
+  kill -0 "$pid" 2>/dev/null || break
+  if grep -qs "${training_host#lab:}" "$work"/home/state/vfio-inspector/journal/*.jsonl; then
+    sleep 3
+    kill -TERM "$pid"
+    break
+  fi
+  sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null && kill -TERM "$pid"
+wait "$pid" || true
+if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true; fi
+# A stale archive (a jar replaced by hand, an app-image moved on JDK 17) is refused by the JVM with a warning, which
+# unified logging prints on stdout by default, into list --json's output: the launcher sends JVM warnings to stderr.
+printf 'java-options=-Xlog:disable\njava-options=-Xlog:all=warning:stderr\n' >> "$cfg"
+if [ "$feature" -ge 25 ]; then
+  [ -s "$app/$NAME.aot" ] || { echo "packaging/build.sh: the training run made no AOT cache:" >&2; cat "$work/run.log" >&2; exit 1; }
+  echo "java-options=-XX:AOTCache=\$APPDIR/$NAME.aot" >> "$cfg"
+else
+  grep -q '^org/vfioinspector/app/cli/ListCommand' "$work/classes.txt" \
+    || { echo "packaging/build.sh: the training run listed no app classes:" >&2; cat "$work/run.log" >&2; exit 1; }
+  grep -v '^#' "$work/classes.txt" > "$app/$NAME.classlist"
+  "$image/lib/desktop-integration.sh" archive >"$work/dump.log" 2>&1 \
+    || { echo "packaging/build.sh: the AppCDS dump failed:" >&2; cat "$work/dump.log" >&2; exit 1; }
+  echo "java-options=-XX:SharedArchiveFile=\$APPDIR/$NAME.jsa" >> "$cfg"
+fi
+
 # The native libraries' direct dependencies outside the runtime, as RPM soname capabilities
 # (e.g. libgtk-3.so.0()(64bit)), which every RPM distribution resolves to its own package names.
 rpm_requires() {
@@ -91,6 +155,8 @@ rpm_requires() {
   comm -23 <(echo "$needed") <(echo "$own") | grep -v '^ld-linux' | sed 's/$/()(64bit)/' | paste -sd, | sed 's/,/, /g'
 }
 
+# The packages carry the class list, not the app-image's AppCDS archive: their maintainer scripts dump it in place.
+if [ -f "$app/$NAME.jsa" ]; then mv "$app/$NAME.jsa" "$work/$NAME.jsa"; fi
 for t in $TYPES; do
   case $t in
     deb)
@@ -114,4 +180,5 @@ for t in $TYPES; do
       ;;
   esac
 done
+if [ -f "$work/$NAME.jsa" ]; then mv "$work/$NAME.jsa" "$app/$NAME.jsa"; fi
 ls -l "$out"

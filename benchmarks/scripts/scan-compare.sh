@@ -5,12 +5,17 @@
 #   lspci            lspci -A linux-sysfs -O sysfs.path=DIR/sys/bus/pci -D -nn -vv -O hwdb.disable=1
 #   floor            benchmarks/scripts/floor.c: exactly the opens/reads/readlinks/directory reads the inspector
 #                    does (recorded with strace), nothing else
+#   inspector-lab    java -jar ... list --json --host lab:DIR/scenario.yaml: the same host as a lab host (scenario
+#                    parsed, lab kernel, tree generated in memory, scanned), against inspector's snapshot on disk
+#   NAME             for each NAME=LAUNCHER in LAUNCHERS: LAUNCHER list --json --host sysfs:DIR (an installed app's
+#                    bin/vfio-inspector, or an app-image's, with its class archive)
 #   loop             the classic IOMMU-groups shell loop (lspci per device); above LOOP_FULL_MAX functions it runs
 #                    on the first LOOP_SAMPLE devices and BENCHMARKS.md extrapolates per device
 # Then writes OUT/report.md (medians, spread, ratios) and OUT/scan.dat (for plot.gp).
 #
 # Usage (repository root, after `mvn -B -DskipTests package`):
 #   benchmarks/scripts/scan-compare.sh [OUT]          env: SIZES="100 1000 10000" RUNS=10 WORK=/tmp/vfio-bench
+#   LAUNCHERS="installed=/opt/vfio-inspector/bin/vfio-inspector" adds launchers to the same hyperfine runs
 #   (APP_JAR=other.jar measures another build of the inspector, e.g. the one before a change)
 # Needs: java, hyperfine, lspci (pciutils), strace, gcc.
 set -euo pipefail
@@ -67,11 +72,20 @@ for n in $sizes; do
       if (index(p, d) == 1) print "L " p }' "$work/strace-$n.txt" > "$work/files-$n.txt"
   echo "size $n: the inspector performs $(wc -l < "$work/files-$n.txt") successful opens/readlinks under the tree" >&2
 
+  extra=()
+  for l in ${LAUNCHERS:-}; do
+    [ -x "${l#*=}" ] || { echo "scan-compare: launcher ${l#*=} (LAUNCHERS) is not executable" >&2; exit 2; }
+    extra+=(-n "${l%%=*}" "${l#*=} list --json --host sysfs:$dir")
+  done
+  echo "size $n: load $(cut -d' ' -f1-3 /proc/loadavg) before the run" >> "$out/machine.txt"
   hyperfine -N --warmup 1 --runs "$runs" --export-json "$out/scan-$n.json" \
     -n inspector "$java -jar $app list --json --host sysfs:$dir" \
     -n inspector-tuned "$java -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=$jsa -Xshare:auto -jar $app list --json --host sysfs:$dir" \
     -n lspci "lspci -A linux-sysfs -O sysfs.path=$dir/sys/bus/pci -D -nn -vv -O hwdb.disable=1" \
-    -n floor "$work/floor $work/files-$n.txt"
+    -n floor "$work/floor $work/files-$n.txt" \
+    -n inspector-lab "$java -jar $app list --json --host lab:$dir/scenario.yaml" \
+    "${extra[@]}"
+  echo "size $n: load $(cut -d' ' -f1-3 /proc/loadavg) after the run" >> "$out/machine.txt"
 
   if [ "$n" -le "$loop_full_max" ]; then
     hyperfine -N --warmup 1 --runs "$runs" --export-json "$out/loop-$n.json" \

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Desktop integration of an installed VFIO Inspector: "install" links the files under the installation's lib/share/
 # (the menu entry, the AppStream metainfo, the hicolor icons, the sample udev rule) into /usr/share and the launcher
-# into /usr/bin; "remove" takes away exactly those links. Run by the .deb's and the .rpm's maintainer scripts, so
-# the application itself stays in one folder (/opt/vfio-inspector).
+# into /usr/bin, and makes the class archive; "remove" takes away exactly those links and the archive. Run by the
+# .deb's and the .rpm's maintainer scripts, so the application itself stays in one folder (/opt/vfio-inspector).
+# "archive" alone makes the AppCDS archive of a runtime older than JDK 25 (build.sh runs it for the app-image).
 set -e
 dir=$(dirname "$(dirname "$(readlink -f "$0")")")   # the installation, e.g. /opt/vfio-inspector
 name=vfio-inspector
@@ -12,7 +13,32 @@ refresh() {
   if command -v gtk-update-icon-cache >/dev/null 2>&1; then gtk-update-icon-cache -q -t /usr/share/icons/hicolor || true; fi
 }
 
+# A runtime older than JDK 25 gets a static AppCDS archive of the classes the build's training run loaded
+# (lib/app/NAME.classlist), dumped here: JDK 17 maps it only with the jars at the paths it was dumped with. A JDK 25+
+# runtime has no class list: its AOT cache came made with the package. A failed dump leaves no archive, and the
+# launcher then starts without one (the JVM says nothing).
+archive() {
+  classlist=$dir/lib/app/$name.classlist
+  jsa=$dir/lib/app/$name.jsa
+  [ -f "$classlist" ] || return 0
+  # the launcher's class path, in its order (the archive must be dumped with the same)
+  cp=$(sed -n "s|^app.classpath=\\\$APPDIR|$dir/lib/app|p" "$dir/lib/app/$name.cfg" | paste -sd: -)
+  # and its module options (JDK 22+: --enable-native-access), which the archive must have been dumped with too
+  # shellcheck disable=SC2046
+  set -- $(sed -n 's/^java-options=\(--[a-z-]*=.*\)/\1/p' "$dir/lib/app/$name.cfg")
+  rm -f "$jsa"
+  if ! "$dir/lib/runtime/bin/java" "$@" -Xshare:dump -XX:SharedClassListFile="$classlist" -XX:SharedArchiveFile="$jsa" \
+      -cp "$cp"; then
+    rm -f "$jsa"
+    echo "$name: no class archive (the dump failed); it starts without one" >&2
+    return 1
+  fi
+}
+
 case "$1" in
+  archive)
+    archive
+    ;;
   install)
     (cd "$dir/lib/share" && find . -type f) | while read -r f; do
       f=${f#./}
@@ -21,6 +47,7 @@ case "$1" in
     done
     ln -sfn "$dir/bin/$name" "/usr/bin/$name"
     refresh
+    archive >/dev/null 2>&1 || echo "$name: the class archive could not be made; it starts without one" >&2
     ;;
   remove)
     (cd "$dir/lib/share" && find . -type f) | while read -r f; do
@@ -30,9 +57,10 @@ case "$1" in
     rmdir "/usr/share/doc/$name" 2>/dev/null || true
     if [ "$(readlink "/usr/bin/$name" || true)" = "$dir/bin/$name" ]; then rm -f "/usr/bin/$name"; fi
     refresh
+    if [ -f "$dir/lib/app/$name.classlist" ]; then rm -f "$dir/lib/app/$name.jsa"; fi
     ;;
   *)
-    echo "usage: $0 install|remove" >&2
+    echo "usage: $0 install|remove|archive" >&2
     exit 2
     ;;
 esac

@@ -11,20 +11,29 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        String training = System.getProperty(Training.PROPERTY);
+        if (training != null && args.length == 0) {
+            Training.run(training);
+            return;
+        }
         if (args.length == 0) {
-            // Loaded by name so that the CLI path never links against JavaFX.
-            try {
-                Class.forName("org.vfioinspector.app.gui.GuiLauncher")
-                        .getMethod("launch", String[].class)
-                        .invoke(null, (Object) args);
-            } catch (ReflectiveOperationException e) {
-                Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
-                        ? e.getCause() : e;
-                System.err.println("vfio-inspector: cannot start the desktop inspector: " + cause);
-                System.exit(1);
-            }
+            startGui(args);
             return;
         }
         System.exit(Cli.run(args, System.out, System.err));
+    }
+
+    static void startGui(String[] args) {
+        // Loaded by name so that the CLI path never links against JavaFX.
+        try {
+            Class.forName("org.vfioinspector.app.gui.GuiLauncher")
+                    .getMethod("launch", String[].class)
+                    .invoke(null, (Object) args);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                    ? e.getCause() : e;
+            System.err.println("vfio-inspector: cannot start the desktop inspector: " + cause);
+            System.exit(1);
+        }
     }
 }

@@ -23,6 +23,9 @@ public final class ScanReport {
                          double system, int runs) {
     }
 
+    /** The commands every run has (scan-compare.sh); any other is reported against lspci and the floor. */
+    private static final List<String> BASE = List.of("inspector", "inspector-tuned", "lspci", "floor");
+
     private ScanReport() {
     }
 
@@ -95,6 +98,30 @@ public final class ScanReport {
                     get(m, "inspector-tuned") / get(m, "lspci"), get(m, "inspector-tuned") / get(m, "floor"),
                     get(m, "loop"), m.containsKey("loop-extrapolated") ? " (extrapolated)" : "",
                     get(m, "loop") / get(m, "inspector")));
+        }
+        // every other command of the run (installed launchers, the lab host): against lspci and the floor
+        List<String> others = new ArrayList<>();
+        for (Map<String, Double> m : medians.values()) {
+            for (String name : m.keySet()) {
+                if (!BASE.contains(name) && !name.startsWith("loop") && !others.contains(name)) {
+                    others.add(name);
+                }
+            }
+        }
+        if (!others.isEmpty()) {
+            md.append("\nOther commands of the same runs, ratio of medians to lspci and to the floor:\n\n");
+            md.append("| functions | command | median s | / lspci | / floor | / inspector |\n"
+                    + "|---:|---|---:|---:|---:|---:|\n");
+            for (Map.Entry<Integer, Map<String, Double>> e : medians.entrySet()) {
+                Map<String, Double> m = e.getValue();
+                for (String name : others) {
+                    if (m.containsKey(name)) {
+                        md.append(String.format(Locale.ROOT, "| %d | %s | %.4f | %.2f | %.2f | %.2f |%n", e.getKey(),
+                                name, m.get(name), m.get(name) / get(m, "lspci"), m.get(name) / get(m, "floor"),
+                                m.get(name) / get(m, "inspector")));
+                    }
+                }
+            }
         }
         List<Integer> ns = new ArrayList<>(medians.keySet());
         if (ns.size() > 1) {

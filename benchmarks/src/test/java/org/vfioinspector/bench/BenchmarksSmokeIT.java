@@ -49,11 +49,23 @@ class BenchmarksSmokeIT {
         }
     }
 
+    /** The app-image packaging built (packaging comes before benchmarks in the reactor), or null when it is not. */
+    private static Path appImage() {
+        Path image = REPO.resolve("packaging/target/jpackage/vfio-inspector");
+        return Files.isExecutable(image.resolve("bin/vfio-inspector")) ? image : null;
+    }
+
     @Test
     void scanComparisonProducesAReport(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
+        Map<String, String> env = new HashMap<>(Map.of("SIZES", "100", "RUNS", "2", "WORK",
+                tmp.resolve("work").toString()));
+        Path image = appImage();
+        if (image != null) {
+            env.put("LAUNCHERS", "app-image=" + image.resolve("bin/vfio-inspector"));
+        }
         String log = run(List.of("bash", REPO.resolve("benchmarks/scripts/scan-compare.sh").toString(), out.toString()),
-                Map.of("SIZES", "100", "RUNS", "2", "WORK", tmp.resolve("work").toString()), 300);
+                env, 300);
         String report = Files.readString(out.resolve("report.md"));
         Matcher m = Pattern.compile("\\| 100 \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|")
                 .matcher(report);
@@ -70,6 +82,102 @@ class BenchmarksSmokeIT {
             assertTrue(Double.parseDouble(cols[i]) > 0, "column " + i + " of " + dat.get(1));
         }
         assertTrue(Files.readString(out.resolve("machine.txt")).contains("java:"));
+        assertTrue(Files.readString(out.resolve("machine.txt")).contains("size 100: load"), "the load beside the run");
+        // the same host as a lab host, and the launchers, against lspci and the floor
+        for (String other : image == null ? List.of("inspector-lab") : List.of("inspector-lab", "app-image")) {
+            Matcher o = Pattern.compile("\\| 100 \\| " + other + " \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) \\|")
+                    .matcher(report);
+            assertTrue(o.find(), other + " row in\n" + report);
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(Double.parseDouble(o.group(i)) > 0, other + " column " + i + " in\n" + report);
+            }
+        }
+    }
+
+    @Test
+    void labTreeChoicesMeasureEveryStore(@TempDir Path tmp) throws Exception {
+        List<String> lines = LabTreeChoices.run(100, tmp.resolve("work"), 1);
+        Map<String, Map<String, String>> byStore = new HashMap<>();
+        for (String line : lines) {
+            Map<String, String> kv = new HashMap<>();
+            for (String part : line.substring("lab-tree: ".length()).split(" ")) {
+                String[] p = part.split("=", 2);
+                kv.put(p[0], p[1]);
+            }
+            byStore.put(kv.get("store"), kv);
+        }
+        assertEquals(java.util.Set.of("memory", "jimfs", "disk", "snapshot"), byStore.keySet(), lines.toString());
+        for (String store : List.of("memory", "jimfs", "disk")) {
+            for (String k : List.of("parse-ms", "kernel-ms", "tree-ms", "scan-ms", "open-ms")) {
+                double v = Double.parseDouble(byStore.get(store).get(k));
+                assertTrue(v > 0 && Double.isFinite(v), store + " " + k + "=" + v);
+            }
+            assertTrue(Double.isFinite(Double.parseDouble(byStore.get(store).get("tree-mb"))), store + " tree-mb");
+        }
+        assertTrue(Double.parseDouble(byStore.get("snapshot").get("scan-ms")) > 0);
+    }
+
+    @Test
+    void minimalWindowReportsItsFirstFrameAndMemory(@TempDir Path tmp) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dglass.platform=Monocle", "-Dmonocle.platform=Headless",
+                "-Dprism.order=sw", "-Dheadless.geometry=1600x1200-32", "-Dbench.settleMs=200"));
+        if (Runtime.version().feature() >= 22) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add("org.vfioinspector.bench.gui.MinimalWindow$Main");
+        String log = run(cmd, Map.of(), 120);
+        Matcher frame = Pattern.compile("minimal-window: first-frame-ms=([0-9]+)").matcher(log);
+        assertTrue(frame.find() && Long.parseLong(frame.group(1)) > 0, log);
+        Matcher rss = Pattern.compile("minimal-window: rss-after-gc-mb=([0-9.]+)").matcher(log);
+        assertTrue(rss.find() && Double.parseDouble(rss.group(1)) > 0, log);
+    }
+
+    /**
+     * gui-bench.sh end to end where a display can be had (Xvfb; CI installs it): first frames interleaved with the
+     * minimal window, GuiBench on the launcher's runtime when the app-image is built.
+     */
+    @Test
+    void guiBenchScriptRunsUnderXvfb(@TempDir Path tmp) throws Exception {
+        Path xvfbPath = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "Xvfb"))) {
+                xvfbPath = Path.of(dir, "Xvfb");
+                break;
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(xvfbPath != null, "no Xvfb (sudo .ci/install-packages)");
+        Process xvfb = new ProcessBuilder(xvfbPath.toString(), "-displayfd", "1", "-screen", "0", "1600x1000x24",
+                "-nolisten", "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String display;
+            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(xvfb.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                display = ":" + r.readLine().trim();
+            }
+            Path host = tmp.resolve("host");
+            Files.createDirectories(host);
+            Files.writeString(host.resolve("scenario.yaml"), SyntheticHost.scenarioYaml(100));
+            Map<String, String> env = new HashMap<>(Map.of("DISPLAY", display, "REFRESHES", "1", "EVENTS", "10",
+                    "JAVA_OPTS", "-Dprism.order=sw"));
+            Path image = appImage();
+            if (image != null) {
+                env.put("IMAGE", image.toString());
+            }
+            String log = run(List.of("bash", REPO.resolve("benchmarks/scripts/gui-bench.sh").toString(),
+                    host.resolve("scenario.yaml").toString(), "1", tmp.resolve("out").toString()), env, 300);
+            for (String key : List.of("first-frame-ms median: ", "minimal-window first-frame-ms median: ",
+                    "first-frame ratio app / minimal window (medians): ")) {
+                Matcher m = Pattern.compile(Pattern.quote(key) + "([0-9.]+)").matcher(log);
+                assertTrue(m.find() && Double.parseDouble(m.group(1)) > 0, key + " in\n" + log);
+            }
+            assertTrue(log.contains("minimal-window rss-after-gc-mb (runs): "), log);
+            Matcher g = Pattern.compile("gui-bench: groups=100 .*revocation-p99-ms=([0-9.]+)").matcher(log);
+            assertTrue(g.find() && Double.parseDouble(g.group(1)) > 0, log);
+        } finally {
+            xvfb.destroy();
+            xvfb.waitFor(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -101,6 +209,12 @@ class BenchmarksSmokeIT {
                 "revocation-p99-ms")) {
             double v = Double.parseDouble(kv.get(k));
             assertTrue(v > 0 && Double.isFinite(v), k + "=" + kv.get(k) + " in " + kv);
+        }
+        // the GC beside the revocation latencies (counts may be 0 on a short run)
+        for (String k : List.of("revocation-events-with-gc", "revocation-p99-without-gc-ms", "gc-during-events",
+                "gc-ms-during-events")) {
+            double v = Double.parseDouble(kv.get(k));
+            assertTrue(v >= 0 && Double.isFinite(v), k + "=" + kv.get(k) + " in " + kv);
         }
     }
 

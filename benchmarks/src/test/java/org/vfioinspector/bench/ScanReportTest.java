@@ -40,6 +40,16 @@ class ScanReportTest {
     }
 
     @Test
+    void otherCommandsAreReportedAgainstLspciAndTheFloor(@TempDir Path out) throws Exception {
+        write(out, "scan-100.json", result("inspector", 0.5), result("inspector-tuned", 0.4), result("lspci", 0.05),
+                result("floor", 0.01), result("installed", 0.1), result("inspector-lab", 0.25));
+        write(out, "loop-100.json", result("loop", 2.0));
+        String md = ScanReport.report(out, List.of(100));
+        assertTrue(md.contains("| 100 | installed | 0.1000 | 2.00 | 10.00 | 0.20 |"), md);
+        assertTrue(md.contains("| 100 | inspector-lab | 0.2500 | 5.00 | 25.00 | 0.50 |"), md);
+    }
+
+    @Test
     void badExportNamesTheFileAndField(@TempDir Path out) throws Exception {
         Files.writeString(out.resolve("scan-5.json"), "{\"results\": [{\"command\": \"lspci\", \"median\": \"x\"}]}");
         IOException e = assertThrows(IOException.class, () -> ScanReport.read(out.resolve("scan-5.json")));

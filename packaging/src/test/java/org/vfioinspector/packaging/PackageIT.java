@@ -64,6 +64,59 @@ class PackageIT {
             List<String> javafxJars = jars.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("javafx")).toList();
             assertEquals(List.of(), javafxJars, "JavaFX must come from the runtime, not from jars on the class path");
         }
+        // the class archive of the CLI and the GUI: an AOT cache on JDK 25+, an AppCDS archive before; the JVM's
+        // warnings go to stderr (a stale archive must not write into list --json)
+        Archive archive = Archive.of(runtime);
+        assertTrue(cfg.lines().anyMatch(l -> l.equals("java-options=" + archive.option())),
+                archive.option() + " not in the launcher's cfg:\n" + cfg);
+        assertTrue(cfg.lines().anyMatch(l -> l.equals("java-options=-Xlog:all=warning:stderr")), cfg);
+        assertTrue(Files.isRegularFile(image.resolve("lib/app").resolve(archive.file())), archive.file() + " missing");
+        if (archive == Archive.APPCDS) {
+            String classes = Files.readString(image.resolve("lib/app/" + NAME + ".classlist"));
+            for (String trained : List.of("org/vfioinspector/app/cli/ListJson", "org/vfioinspector/app/gui/MainWindow",
+                    "javafx/scene/control/TreeView")) {
+                assertTrue(classes.lines().anyMatch(trained::equals), trained + " not in the trained class list");
+            }
+        }
+        // the app-image's launcher maps it: strict mode fails the start when it cannot
+        Result strict = run(Duration.ofMinutes(2), Map.of("JAVA_TOOL_OPTIONS", archive.strict()),
+                image.resolve("bin/" + NAME).toString(), "list", "--json", "--host", "lab:qemu-q35");
+        assertEquals(0, strict.exit, archive.strict() + ":\n" + strict.output);
+    }
+
+    /** The runtime's class archive: which file, the launcher's option, and the flag that makes a failed map fatal. */
+    private enum Archive {
+        AOT(NAME + ".aot", "-XX:AOTCache=$APPDIR/" + NAME + ".aot", "-XX:AOTMode=on"),
+        APPCDS(NAME + ".jsa", "-XX:SharedArchiveFile=$APPDIR/" + NAME + ".jsa", "-Xshare:on");
+
+        private final String file;
+        private final String option;
+        private final String strict;
+
+        Archive(String file, String option, String strict) {
+            this.file = file;
+            this.option = option;
+            this.strict = strict;
+        }
+
+        String file() {
+            return file;
+        }
+
+        String option() {
+            return option;
+        }
+
+        String strict() {
+            return strict;
+        }
+
+        /** AOT on a JDK 25+ runtime (its release file), AppCDS before. */
+        static Archive of(Path runtime) throws IOException {
+            Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(runtime.resolve("release")));
+            assertTrue(m.find(), "no JAVA_VERSION in the runtime's release file");
+            return Integer.parseInt(m.group(1)) >= 25 ? AOT : APPCDS;
+        }
     }
 
     @Test
@@ -87,6 +140,12 @@ class PackageIT {
         for (String path : expected) {
             assertTrue(listed.contains(path), path + " not in the .rpm");
         }
+        // the class archive: the AOT cache (JDK 25+) made at build time, or the class list that %post dumps from
+        Archive archive = Archive.of(DIR.resolve(NAME).resolve("lib/runtime"));
+        String carried = "/opt/vfio-inspector/lib/app/" + (archive == Archive.AOT ? archive.file() : NAME + ".classlist");
+        assertTrue(listed.contains(carried), carried + " not in the .rpm");
+        assertFalse(listed.contains("/opt/vfio-inspector/lib/app/" + NAME + ".jsa"),
+                "the build's AppCDS archive is for the app-image's own place, not /opt");
 
         Result requires = tool("rpm", "-qp", "--requires", rpm.toString());
         for (String soname : List.of("libgtk-3.so.0", "libgdk-3.so.0", "libGL.so.1", "libX11.so.6", "libXtst.so.6",
@@ -150,10 +209,14 @@ class PackageIT {
         Result desktopValid = tool("desktop-file-validate", desktop.toString());
         assertEquals(0, desktopValid.exit, desktopValid.output);
 
-        // the command on PATH is the CLI
-        Result list = run(Duration.ofMinutes(2), Map.of(), NAME, "list", "--host", "lab:qemu-q35");
+        // the command on PATH is the CLI, started from the class archive (the AppCDS one dumped by postinst here)
+        Archive archive = Archive.of(Path.of("/opt", NAME, "lib/runtime"));
+        Result list = run(Duration.ofMinutes(2), Map.of("JAVA_TOOL_OPTIONS", archive.strict()), NAME, "list",
+                "--host", "lab:qemu-q35");
         assertEquals(0, list.exit, list.output);
-        assertTrue(list.output.startsWith("LAB host"), list.output);
+        assertTrue(list.output.startsWith("Picked up JAVA_TOOL_OPTIONS") || list.output.startsWith("LAB host"),
+                list.output);
+        assertTrue(list.output.contains("LAB host"), list.output);
         assertTrue(list.output.contains("0000:00:"), list.output);
 
         String entry = Files.readString(desktop);

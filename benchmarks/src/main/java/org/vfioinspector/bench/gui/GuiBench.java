@@ -129,6 +129,9 @@ public final class GuiBench extends Application {
             // from here the FX thread applies the host; a gap from now on is FX-thread work (or GC), not the
             // background load competing for the cores
             maxGapApply.set(0);
+            // wall-clock marks for a profile of the same run (JFR samples carry wall-clock times)
+            System.err.println("gui-bench: refresh " + (r + 1) + " loaded-at-ms=" + System.currentTimeMillis()
+                    + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             groups = host.inventory().groups().size();
             int expected = groups;
             // wait until the tree shows every group (the FX thread has applied the host)
@@ -139,24 +142,32 @@ public final class GuiBench extends Application {
                 }
             }
             loads.add((System.nanoTime() - t0) / 1e6);
+            System.err.println("gui-bench: refresh " + (r + 1) + " shown-at-ms=" + System.currentTimeMillis());
             Thread.sleep(1000);
             stalls.add(onFx(() -> maxGap.get()) / 1e6);
             applyStalls.add(onFx(() -> maxGapApply.get()) / 1e6);
         }
         long rss = rssKb();
         System.gc();
-        Thread.sleep(500);
-        long rssAfterGc = rssKb();
+        long rssAfterGc = settledRssKb();
 
-        List<Double> latencies = revocations(events);
+        long gcCount0 = gcCount();
+        long gcTime0 = gcTimeMs();
+        List<Double> withGc = new ArrayList<>();
+        List<Double> latencies = revocations(events, withGc);
+        List<Double> withoutGc = new ArrayList<>(latencies);
+        withGc.forEach(withoutGc::remove);
         String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s "
                         + "apply-stall-ms=%s rss-mb=%.1f "
                         + "rss-after-gc-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
-                        + "revocation-p99-ms=%.2f revocation-max-ms=%.2f",
+                        + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
+                        + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
+                        + "gc-ms-during-events=%d",
                 groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
-                percentile(latencies, 100));
+                percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
+                withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0);
         System.out.println("gui-bench: " + line);
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -164,8 +175,30 @@ public final class GuiBench extends Application {
         }
     }
 
-    /** REVOKE/RESTORE events for tracked dma-bufs of 8 devices; the latency of each to its row's repaint. */
-    private List<Double> revocations(int events) throws Exception {
+    /** Collections so far, every collector (java.management only: the installed runtime has no jdk.management). */
+    private static long gcCount() {
+        long n = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    private static long gcTimeMs() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
+    }
+
+    /**
+     * REVOKE/RESTORE events for tracked dma-bufs of 8 devices; the latency of each to its row's repaint. The
+     * latencies of events during which a collection ran (its count moved) are also added to {@code withGc}.
+     */
+    private List<Double> revocations(int events, List<Double> withGc) throws Exception {
         RevocationModel model = window.revocations();
         List<Tracked> tracked = onFx(() -> {
             List<Tracked> ts = new ArrayList<>();
@@ -186,13 +219,18 @@ public final class GuiBench extends Application {
             boolean revoke = t.state().getValue() != TrackState.REVOKED;
             CountDownLatch latch = new CountDownLatch(1);
             shown = latch;
+            long gcBefore = gcCount();
             long emitted = System.nanoTime();
             model.accept(new KernelEvent(emitted, revoke ? KernelEvent.Kind.REVOKE : KernelEvent.Kind.RESTORE,
                     "vfio_pci_dma_buf_move", t.device(), t.inode(), "bench"));
             if (!latch.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("event " + e + " never reached the revocation view");
             }
-            latencies.add((shownAt - emitted) / 1e6);
+            double ms = (shownAt - emitted) / 1e6;
+            latencies.add(ms);
+            if (gcCount() != gcBefore) {
+                withGc.add(ms);
+            }
             // off the frame rhythm, like real events
             Thread.sleep(5 + random.nextInt(20));
         }
@@ -214,6 +252,29 @@ public final class GuiBench extends Application {
             }
         });
         return f.get(5, TimeUnit.MINUTES);
+    }
+
+    /**
+     * VmRSS once it stops falling after a full GC: G1 (JDK 17+) gives the shrunk heap back concurrently, so a
+     * reading right after System.gc() still counts regions it is about to uncommit. Up to 10 s, in 250 ms steps,
+     * until a second passes without a drop of more than 1 MB.
+     */
+    static long settledRssKb() throws IOException, InterruptedException {
+        long last = rssKb();
+        long stableSince = System.nanoTime();
+        long deadline = stableSince + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            long now = rssKb();
+            if (last - now > 1024) {
+                stableSince = System.nanoTime();
+            }
+            last = now;
+            if (System.nanoTime() - stableSince >= TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+        }
+        return last;
     }
 
     static long rssKb() throws IOException {

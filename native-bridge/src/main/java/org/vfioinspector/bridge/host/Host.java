@@ -2,11 +2,7 @@ package org.vfioinspector.bridge.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -21,7 +17,7 @@ import org.vfioinspector.bridge.sysfs.HostPaths;
 /**
  * A host the inspector looks at: its filesystem roots (read by the sysfs scanner) and, where there is one, the
  * kernel that answers VFIO calls. This machine has the real kernel; a sysfs snapshot has none; a lab host has the
- * lab kernel and a sysfs tree generated from its scenario into a private temporary directory, deleted on close.
+ * lab kernel and a sysfs tree generated from its scenario in memory (LabHostTree.inMemory), dropped on close.
  */
 public final class Host implements AutoCloseable {
     /** What sort of host. */
@@ -42,39 +38,36 @@ public final class Host implements AutoCloseable {
 
     private final Kind kind;
     private final String name;
-    private final HostPaths paths;
+    private HostPaths paths;
     private final Supplier<Kernel> kernelFactory;
     private final LabKernel labKernel;
-    private final Path tempRoot;
     private Kernel kernel;
 
-    private Host(Kind kind, String name, HostPaths paths, Supplier<Kernel> kernelFactory, LabKernel labKernel,
-                 Path tempRoot) {
+    private Host(Kind kind, String name, HostPaths paths, Supplier<Kernel> kernelFactory, LabKernel labKernel) {
         this.kind = kind;
         this.name = name;
         this.paths = paths;
         this.kernelFactory = kernelFactory;
         this.labKernel = labKernel;
-        this.tempRoot = tempRoot;
         this.kernel = labKernel;
     }
 
     /** This machine; {@code kernelFactory} creates the real kernel the first time one is needed. */
     public static Host local(Supplier<Kernel> kernelFactory) {
-        return new Host(Kind.LOCAL, "local", HostPaths.live(), Objects.requireNonNull(kernelFactory), null, null);
+        return new Host(Kind.LOCAL, "local", HostPaths.live(), Objects.requireNonNull(kernelFactory), null);
     }
 
     /** A sysfs snapshot laid out like a root filesystem (DIR/sys): read-only, no kernel behind it. */
     public static Host snapshot(Path dir) {
-        return new Host(Kind.SNAPSHOT, "sysfs:" + dir, HostPaths.under(dir), null, null, null);
+        return new Host(Kind.SNAPSHOT, "sysfs:" + dir, HostPaths.under(dir), null, null);
     }
 
     /**
-     * A lab host: the scenario (built-in name or YAML file) loaded into a fresh lab kernel, its sysfs tree written to
-     * a temporary directory.
+     * A lab host: the scenario (built-in name or YAML file) loaded into a fresh lab kernel, its sysfs tree generated
+     * in memory.
      *
      * @throws ScenarioException naming file, line and column when the scenario is bad
-     * @throws IOException       when the temporary tree cannot be written
+     * @throws IOException       when the tree cannot be generated
      */
     public static Host lab(String scenarioNameOrFile) throws ScenarioException, IOException {
         return lab(ScenarioLoader.load(scenarioNameOrFile));
@@ -82,14 +75,9 @@ public final class Host implements AutoCloseable {
 
     public static Host lab(LabScenario scenario) throws IOException {
         LabKernel k = new LabKernel(scenario);
-        Path root = Files.createTempDirectory("vfio-inspector-lab-");
-        try {
-            HostPaths hp = LabHostTree.write(k, root);
-            return new Host(Kind.LAB, "lab:" + scenario.name(), hp, null, k, root);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(root);
-            throw e;
-        }
+        // in memory: a data-centre scenario's ~400,000 files cost no disk and no minute of writing
+        HostPaths hp = LabHostTree.inMemory(k);
+        return new Host(Kind.LAB, "lab:" + scenario.name(), hp, null, k);
     }
 
     public Kind kind() {
@@ -101,8 +89,35 @@ public final class Host implements AutoCloseable {
         return name;
     }
 
-    public HostPaths paths() {
+    /** The host's roots; a lab host's tree is generated again here if {@link #releaseTree} dropped it. */
+    public synchronized HostPaths paths() {
+        if (kind == Kind.LAB && !paths.sys().getFileSystem().isOpen()) {
+            try {
+                paths = LabHostTree.inMemory(labKernel);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot generate the lab host's tree again", e);
+            }
+        }
         return paths;
+    }
+
+    /**
+     * Drops a lab host's generated sysfs tree (a 10,000-function host's is 23 MB) once it has been scanned: the GUI
+     * keeps the host for its kernel, not its tree. {@link #paths} makes it again from the scenario if asked. Nothing
+     * for other hosts.
+     */
+    public synchronized void releaseTree() {
+        if (kind == Kind.LAB) {
+            closeTree();
+        }
+    }
+
+    private void closeTree() {
+        try {
+            paths.sys().getFileSystem().close(); // the in-memory tree
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the lab host's tree", e);
+        }
     }
 
     public boolean isLab() {
@@ -128,36 +143,13 @@ public final class Host implements AutoCloseable {
             kernel.close();
             kernel = null;
         }
-        if (tempRoot != null) {
-            deleteTree(tempRoot);
+        if (kind == Kind.LAB) {
+            closeTree();
         }
     }
 
     @Override
     public String toString() {
         return name;
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the lab host's temporary tree " + root, e);
-        }
     }
 }

@@ -3,10 +3,12 @@ package org.vfioinspector.bridge.input;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -44,7 +46,7 @@ public final class InputFiles {
         }
         byte[] buf = new byte[Math.min(max + 1, 4096)];
         int len = 0;
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
+        try (InputStream in = open(file)) {
             int n;
             // A plain stream costs open, read, close (Files.readAllBytes adds a size query and a second read,
             // which a big host pays a hundred thousand times). A short read is the end of a regular or sysfs file.
@@ -64,6 +66,15 @@ public final class InputFiles {
             throw new IOException(file + ": cannot be opened", e);
         }
         return len == buf.length ? buf : Arrays.copyOf(buf, len);
+    }
+
+    /**
+     * A plain stream on the default file system; any other (the lab's in-memory sysfs) through its provider, which
+     * answers a missing file with NoSuchFileException itself.
+     */
+    private static InputStream open(Path file) throws IOException {
+        return file.getFileSystem() == FileSystems.getDefault() ? new FileInputStream(file.toFile())
+                : Files.newInputStream(file);
     }
 
     /**

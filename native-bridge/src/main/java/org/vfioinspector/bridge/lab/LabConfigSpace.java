@@ -1,7 +1,12 @@
 package org.vfioinspector.bridge.lab;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
@@ -47,15 +52,43 @@ public final class LabConfigSpace {
 
     /** Header type bit 7: as the scenario says, else set when another (non-VF) function of the slot exists. */
     static boolean multifunction(LabScenario s, LabScenario.Device d) {
-        if (d.caps().multifunction() != null) {
-            return d.caps().multifunction();
+        return multifunctionOf(List.of(d), s).test(d);
+    }
+
+    /**
+     * {@link #multifunction} for every device of {@code s} at once: the slots are counted once (a scan of the whole
+     * scenario per device was quadratic, 10,000 functions generating their config spaces).
+     */
+    public static Predicate<LabScenario.Device> multifunction(LabScenario s) {
+        return multifunctionOf(s.devices(), s);
+    }
+
+    private static Predicate<LabScenario.Device> multifunctionOf(List<LabScenario.Device> asked, LabScenario s) {
+        Map<Long, Integer> functions = new HashMap<>();
+        Set<Long> slotsAsked = new HashSet<>();
+        for (LabScenario.Device d : asked) {
+            slotsAsked.add(slot(d.bdf()));
         }
-        PciAddress a = d.bdf();
-        return d.physfn() == null && s.devices().stream().anyMatch(o -> o != d && o.physfn() == null
-                && o.bdf().domain() == a.domain() && o.bdf().bus() == a.bus() && o.bdf().device() == a.device());
+        for (LabScenario.Device o : s.devices()) {
+            long slot = slot(o.bdf());
+            if (o.physfn() == null && slotsAsked.contains(slot)) {
+                functions.merge(slot, 1, Integer::sum);
+            }
+        }
+        return d -> d.caps().multifunction() != null ? d.caps().multifunction()
+                : d.physfn() == null && functions.getOrDefault(slot(d.bdf()), 0) > 1;
+    }
+
+    private static long slot(PciAddress a) {
+        return ((long) a.domain() << 16) | (a.bus() << 8) | a.device();
     }
 
     public static byte[] build(LabScenario s, LabScenario.Device d) {
+        return build(s, d, multifunction(s, d));
+    }
+
+    /** The config space of {@code d}, its multifunction bit already known ({@link #multifunction(LabScenario)}). */
+    public static byte[] build(LabScenario s, LabScenario.Device d, boolean multifunction) {
         byte[] c = new byte[d.configSize()];
         LabScenario.Caps caps = d.caps();
         VfioBytes.put16(c, 0, d.vendor());
@@ -66,7 +99,7 @@ public final class LabConfigSpace {
         c[9] = (byte) d.pciClass();
         c[10] = (byte) (d.pciClass() >> 8);
         c[11] = (byte) (d.pciClass() >> 16);
-        c[14] = (byte) ((d.bridge() != null ? 1 : 0) | (multifunction(s, d) ? 0x80 : 0));
+        c[14] = (byte) ((d.bridge() != null ? 1 : 0) | (multifunction ? 0x80 : 0));
         for (LabScenario.Bar b : d.bars()) {
             if (d.bridge() != null && b.index() >= 2) {
                 continue;

@@ -11,16 +11,31 @@ import org.vfioinspector.bridge.input.Names;
 import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.sysfs.memory.MemoryFileSystem;
 
 /**
  * Writes a scenario as a real-format sysfs tree (and a dev/ tree with the lab kernel's nodes as plain files) under a
- * root directory, so the sysfs scanner lists a lab host exactly like a real one. Formats follow the fixture
+ * root directory, so the sysfs scanner lists a lab host exactly like a real one: in memory for the lab's hosts
+ * ({@link #inMemory}), on disk for the benchmarks and tests that compare with lspci ({@link #write}). Formats follow the fixture
  * qemu-q35-intel-linux7.2.13: resource lines "0x%016llx 0x%016llx 0x%016llx", IDs "0x%04x", class "0x%06x",
  * relative symlinks (bus/pci/devices/BDF → ../../../devices/..., driver, iommu_group, group devices/).
  * A file {@code lab} at the root names the scenario and profile.
  */
 public final class LabHostTree {
     private LabHostTree() {
+    }
+
+    /**
+     * {@code kernel}'s scenario as a tree in memory, read-only once written (the lab's own hosts: nothing on disk, a
+     * 10,000-function host in well under a second). Its root is {@code /lab/NAME}; closing the returned tree's
+     * file system ({@code paths().sys().getFileSystem()}) drops it.
+     */
+    public static HostPaths inMemory(LabKernel kernel) throws IOException {
+        String name = kernel.scenario().name();
+        MemoryFileSystem fs = MemoryFileSystem.create("lab:" + name);
+        HostPaths hp = write(kernel, fs.getPath("/lab", Names.isName(name) ? name : "scenario"));
+        fs.freeze();
+        return hp;
     }
 
     /** Materialises {@code kernel}'s scenario under {@code root} (ROOT/sys, ROOT/dev, ROOT/proc); returns the paths. */
@@ -34,24 +49,26 @@ public final class LabHostTree {
         write(hp.proc().resolve("sys/kernel/osrelease"), s.release() + "\n");
         write(hp.proc().resolve("sys/kernel/arch"), s.arch() + "\n");
         Map<PciAddress, String> paths = s.devicePaths();
+        java.util.function.Predicate<LabScenario.Device> multifunction = LabConfigSpace.multifunction(s);
         for (LabScenario.Device d : s.devices()) {
             String rel = paths.get(d.bdf());
             Path dir = sys.resolve("devices").resolve(rel);
             Files.createDirectories(dir);
-            write(dir.resolve("vendor"), String.format("0x%04x\n", d.vendor()));
-            write(dir.resolve("device"), String.format("0x%04x\n", d.device()));
-            write(dir.resolve("subsystem_vendor"), String.format("0x%04x\n", d.subsystemVendor()));
-            write(dir.resolve("subsystem_device"), String.format("0x%04x\n", d.subsystemDevice()));
-            write(dir.resolve("class"), String.format("0x%06x\n", d.pciClass()));
-            write(dir.resolve("revision"), String.format("0x%02x\n", d.revision()));
+            write(dir.resolve("vendor"), hex(d.vendor(), 4) + "\n");
+            write(dir.resolve("device"), hex(d.device(), 4) + "\n");
+            write(dir.resolve("subsystem_vendor"), hex(d.subsystemVendor(), 4) + "\n");
+            write(dir.resolve("subsystem_device"), hex(d.subsystemDevice(), 4) + "\n");
+            write(dir.resolve("class"), hex(d.pciClass(), 6) + "\n");
+            write(dir.resolve("revision"), hex(d.revision(), 2) + "\n");
             write(dir.resolve("numa_node"), d.numaNode() + "\n");
             write(dir.resolve("driver_override"), "(null)\n");
             // Attributes every PCI device has that the inspector does not read but lspci does (irq is required).
             write(dir.resolve("irq"), (d.physfn() != null ? 0 : 16 + (d.bdf().device() % 8)) + "\n");
             write(dir.resolve("enable"), (d.driver() != null ? 1 : 0) + "\n");
-            write(dir.resolve("modalias"), String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n", d.vendor(),
-                    d.device(), d.subsystemVendor(), d.subsystemDevice(), d.pciClass() >> 16,
-                    (d.pciClass() >> 8) & 0xff, d.pciClass() & 0xff));
+            write(dir.resolve("modalias"), "pci:v" + upper(d.vendor(), 8) + "d" + upper(d.device(), 8) + "sv"
+                    + upper(d.subsystemVendor(), 8) + "sd" + upper(d.subsystemDevice(), 8) + "bc"
+                    + upper(d.pciClass() >> 16, 2) + "sc" + upper((d.pciClass() >> 8) & 0xff, 2) + "i"
+                    + upper(d.pciClass() & 0xff, 2) + "\n");
             write(dir.resolve("local_cpulist"), "0-63\n");
             if (!d.resetMethods().isEmpty()) {
                 write(dir.resolve("reset_method"), String.join(" ", d.resetMethods()) + "\n");
@@ -72,14 +89,15 @@ public final class LabHostTree {
                     end = d.rom().address() + d.rom().size() - 1;
                     flags = 0x46200;
                 }
-                res.append(String.format("0x%016x 0x%016x 0x%016x\n", start, end, flags));
+                res.append(hex(start, 16)).append(' ').append(hex(end, 16)).append(' ').append(hex(flags, 16)).append('\n');
                 if (i < 6 && d.bar(i).isPresent()) {
                     write(dir.resolve("resource" + i), "");
                 }
             }
             write(dir.resolve("resource"), res.toString());
             // the host's config space as the scenario describes it: the lab kernel starts from the same bytes
-            Files.write(dir.resolve("config"), LabConfigSpace.build(s, d));
+            MemoryFileSystem.writeGenerated(dir.resolve("config"), () -> LabConfigSpace.build(s, d,
+                    multifunction.test(d)));
             String up = "../".repeat(rel.split("/").length + 1);
             link(sys.resolve("bus/pci/devices").resolve(d.bdf().toString()), "../../../devices/" + rel);
             link(dir.resolve("subsystem"), up + "bus/pci");
@@ -133,6 +151,28 @@ public final class LabHostTree {
         return hp;
     }
 
+    /**
+     * {@code String.format("0x%0Nx", v)}: by hand, since Formatter parses its pattern on every call and a
+     * 10,000-function host formats 200,000 numbers.
+     */
+    static String hex(long v, int digits) {
+        String h = Long.toHexString(v);
+        StringBuilder b = new StringBuilder(2 + Math.max(digits, h.length())).append("0x");
+        for (int i = h.length(); i < digits; i++) {
+            b.append('0');
+        }
+        return b.append(h).toString();
+    }
+
+    static String hex(int v, int digits) {
+        return hex(Integer.toUnsignedLong(v), digits);
+    }
+
+    /** {@code String.format("%0NX", v)}. */
+    private static String upper(int v, int digits) {
+        return hex(v, digits).substring(2).toUpperCase(java.util.Locale.ROOT);
+    }
+
     private static void write(Path p, String text) throws IOException {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text, StandardCharsets.UTF_8);
@@ -141,7 +181,7 @@ public final class LabHostTree {
     private static void link(Path at, String target) throws IOException {
         Files.createDirectories(at.getParent());
         if (!Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(at, Path.of(target));
+            Files.createSymbolicLink(at, at.getFileSystem().getPath(target));
         }
     }
 }

@@ -1,8 +1,6 @@
 package org.vfioinspector.bridge.model;
 
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A PCI function address, domain:bus:device.function ("BDF"), as sysfs names devices: {@code 0000:00:03.0}.
@@ -10,7 +8,6 @@ import java.util.regex.Pattern;
  * can be 32-bit wide on some hosts), 2 of bus, 2 of device (0x00–0x1f) and one function digit (0–7).
  */
 public record PciAddress(int domain, int bus, int device, int function) implements Comparable<PciAddress> {
-    private static final Pattern BDF = Pattern.compile("([0-9a-fA-F]{4,8}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-7])");
 
     public PciAddress {
         if (domain < 0 || bus < 0 || bus > 0xff || device < 0 || device > 0x1f || function < 0 || function > 7) {
@@ -25,17 +22,32 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
      */
     public static PciAddress parse(String text) {
         Objects.requireNonNull(text, "text");
-        Matcher m = BDF.matcher(text.trim());
-        if (!m.matches()) {
+        // By hand, as BDF (a big host parses tens of thousands): DDDD[DDDD]:BB:DD.F after trimming
+        String t = text.trim();
+        int colon = t.indexOf(':');
+        int n = t.length();
+        if (colon < 4 || colon > 8 || n != colon + 8 || t.charAt(colon + 3) != ':' || t.charAt(colon + 6) != '.'
+                || !hex(t, 0, colon) || !hex(t, colon + 1, colon + 3) || !hex(t, colon + 4, colon + 6)
+                || t.charAt(n - 1) < '0' || t.charAt(n - 1) > '7') {
             throw new IllegalArgumentException("'" + text + "' is not a PCI address; expected DDDD:BB:DD.F, e.g. 0000:01:00.0");
         }
-        int dev = Integer.parseInt(m.group(3), 16);
+        int dev = Integer.parseInt(t, colon + 4, colon + 6, 16);
         if (dev > 0x1f) {
-            throw new IllegalArgumentException("'" + text + "' is not a PCI address: device number " + m.group(3)
-                    + " is above 1f");
+            throw new IllegalArgumentException("'" + text + "' is not a PCI address: device number "
+                    + t.substring(colon + 4, colon + 6) + " is above 1f");
         }
-        return new PciAddress((int) Long.parseLong(m.group(1), 16), Integer.parseInt(m.group(2), 16), dev,
-                Integer.parseInt(m.group(4)));
+        return new PciAddress((int) Long.parseLong(t, 0, colon, 16), Integer.parseInt(t, colon + 1, colon + 3, 16), dev,
+                t.charAt(n - 1) - '0');
+    }
+
+    private static boolean hex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when {@code text} is a well-formed PCI address. */
@@ -48,9 +60,22 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         }
     }
 
+    /** {@code DDDD:BB:DD.F} in lower-case hex, as sysfs names it (by hand: String.format parses its pattern on
+     * every call, and a big host formats hundreds of thousands of addresses). */
     @Override
     public String toString() {
-        return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);
+        String d = Integer.toHexString(domain);
+        StringBuilder b = new StringBuilder(Math.max(4, d.length()) + 8);
+        for (int i = d.length(); i < 4; i++) {
+            b.append('0');
+        }
+        b.append(d).append(':');
+        hex2(b, bus).append(':');
+        return hex2(b, device).append('.').append((char) ('0' + function)).toString();
+    }
+
+    private static StringBuilder hex2(StringBuilder b, int v) {
+        return b.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
     }
 
     @Override

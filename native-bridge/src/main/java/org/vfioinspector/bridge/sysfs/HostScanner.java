@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,32 @@ public final class HostScanner {
         // The kernel facts are optional: what cannot be read is a failure of subject "kernel", not the end.
         KernelInfo kernel = new KernelInfoReader(paths).read(failures);
 
+        // The groups' listing first: a device whose iommu_group link names a listed group needs no stat to know the
+        // link does not dangle.
+        List<String> groupEntries;
+        IOException groupsUnreadable = null;
+        try {
+            groupEntries = SysfsFiles.list(paths.sys("kernel/iommu_groups"));
+        } catch (IOException e) {
+            groupEntries = null;
+            groupsUnreadable = e;
+        }
+        Set<Integer> listedGroups = null;
+        if (groupEntries != null) {
+            listedGroups = new HashSet<>();
+            for (String g : groupEntries) {
+                try {
+                    listedGroups.add(SysfsValues.groupNumber("kernel/iommu_groups/" + g, g));
+                } catch (SysfsFormatException e) {
+                    // reported by scanGroup
+                }
+            }
+        }
+
         List<PciDevice> devices = new ArrayList<>();
-        PciDeviceReader reader = new PciDeviceReader(paths, ids);
+        // dev/vfio/devices lists every VFIO cdev; a snapshot without dev/ cannot say, so its devices are asked
+        boolean cdevs = !kernel.vfioDeviceNodes().isEmpty() || !Files.isDirectory(paths.dev());
+        PciDeviceReader reader = new PciDeviceReader(paths, ids, listedGroups, cdevs);
         // Devices are independent: read them in parallel (a big host has thousands; each is a dozen small files).
         // Results keep the listing's order, so failures are reported as a sequential scan would.
         List<Object> read = names.parallelStream().map(name -> {
@@ -88,20 +113,19 @@ public final class HostScanner {
                 failures.add((ReadFailure) r);
             }
         }
-        List<IommuGroup> groups = scanGroups(devices, failures);
+        List<IommuGroup> groups = scanGroups(devices, groupEntries, groupsUnreadable, failures);
         return new HostInventory(kernel, groups, devices, failures);
     }
 
-    private List<IommuGroup> scanGroups(List<PciDevice> devices, List<ReadFailure> failures) {
+    private List<IommuGroup> scanGroups(List<PciDevice> devices, List<String> listing, IOException unreadable,
+                                        List<ReadFailure> failures) {
         Map<PciAddress, PciDevice> byAddress = new HashMap<>();
         devices.forEach(d -> byAddress.put(d.address(), d));
-        List<String> entries;
+        List<String> entries = listing;
         boolean listed = true;
-        try {
-            entries = SysfsFiles.list(paths.sys("kernel/iommu_groups"));
-        } catch (IOException e) {
+        if (unreadable != null) {
             // Optional for the listing: the groups are rebuilt from the devices' iommu_group links, none viable.
-            failures.add(new ReadFailure("iommu groups", "kernel/iommu_groups", Optional.empty(), describe(e)
+            failures.add(new ReadFailure("iommu groups", "kernel/iommu_groups", Optional.empty(), describe(unreadable)
                     + ": the groups below come from the devices' iommu_group links and none is called viable"));
             entries = List.of();
             listed = false;
@@ -266,7 +290,7 @@ public final class HostScanner {
 
     private String fileOf(IOException e, String name) {
         if (e instanceof java.nio.file.FileSystemException fse && fse.getFile() != null) {
-            Path f = Path.of(fse.getFile());
+            Path f = paths.sys().getFileSystem().getPath(fse.getFile());
             return f.isAbsolute() && f.startsWith(paths.sys()) ? paths.sys().relativize(f).toString() : fse.getFile();
         }
         return PciDeviceReader.PCI_DEVICES + "/" + name;

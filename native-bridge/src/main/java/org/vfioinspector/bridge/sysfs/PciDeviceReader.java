@@ -25,8 +25,8 @@ import org.vfioinspector.bridge.pciids.PciIds;
 
 /**
  * Reads one PCI device from {@code bus/pci/devices/BDF} under a {@link HostPaths} sysfs root. Files that may be
- * missing ({@code driver}, {@code reset_method}, {@code sriov_*}, ...) become absent values; {@code vendor},
- * {@code device} and {@code class} are required.
+ * missing ({@code driver}, {@code reset_method}, {@code sriov_*}, ...) become absent values; {@code class} is
+ * required, and {@code vendor} and {@code device} where the {@code config} header cannot give the IDs.
  */
 public final class PciDeviceReader {
     private static final Pattern VIRTFN = Pattern.compile("virtfn([0-9]+)");
@@ -36,10 +36,24 @@ public final class PciDeviceReader {
 
     private final HostPaths paths;
     private final PciIds ids;
+    /** The IOMMU groups kernel/iommu_groups lists, or null when not known: a link to one of them cannot dangle. */
+    private final Set<Integer> groups;
+    /** Whether a device may have vfio-dev/vfioN: the host has VFIO cdevs in dev/vfio/devices, or no dev/ to say. */
+    private final boolean cdevs;
 
     public PciDeviceReader(HostPaths paths, PciIds ids) {
+        this(paths, ids, null, true);
+    }
+
+    /**
+     * @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat)
+     * @param cdevs  false when the host's dev/vfio/devices shows no VFIO cdev: no device has vfio-dev then
+     */
+    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups, boolean cdevs) {
         this.paths = paths;
         this.ids = ids;
+        this.groups = groups;
+        this.cdevs = cdevs;
     }
 
     /** {@code bus/pci/devices} relative to the sysfs root. */
@@ -65,19 +79,53 @@ public final class PciDeviceReader {
                     + "writes it, DDDD:BB:DD.F in lower-case hex with nothing around it");
         }
         Path dir = paths.sys(dirLabel);
-        // One directory read tells which optional attributes exist, so absent ones cost no failed open.
-        Set<String> entries = SysfsFiles.names(dir);
-        Attrs at = new Attrs(dir, name, entries);
+        // A known set of opens, no directory listing: the attributes every PCI device has are opened directly, and
+        // the rarer ones only where the facts read so far say they exist (or cannot say).
+        Attrs at = new Attrs(dir, name);
 
-        int vendor = SysfsValues.id16(label(name, "vendor"), at.required("vendor"));
-        int device = SysfsValues.id16(label(name, "device"), at.required("device"));
+        // config first: its header carries vendor, device, revision and (type 0) subsystem IDs, one read for five
+        // files. Unprivileged readers still get 64 or 256 bytes, the header included.
+        byte[] header = null;
+        Optional<ConfigSpace> config;
+        try {
+            Optional<byte[]> bytes = SysfsFiles.readBytes(dir.resolve("config"), ConfigSpace.EXTENDED);
+            config = bytes.map(b -> ConfigSpaceParser.parse(label(name, "config"), b));
+            header = bytes.orElse(null);
+        } catch (IOException e) {
+            // it is 0644, but a locked-down kernel may refuse it: a config space of 0 readable bytes, with why
+            config = Optional.of(new ConfigSpace(0, -1, -1, -1, false, List.of(), List.of(new ConfigSpace.Problem(
+                    label(name, "config"), 0, "cannot be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")"))));
+        }
+        int vendor;
+        int device;
+        Optional<Integer> subVendor;
+        Optional<Integer> subDevice;
+        Optional<Integer> revision;
+        if (idsInHeader(header)) {
+            vendor = le16(header, 0x00);
+            device = le16(header, 0x02);
+            revision = Optional.of(header[0x08] & 0xff);
+            if ((header[0x0e] & 0x7f) == 0) {
+                subVendor = Optional.of(le16(header, 0x2c));
+                subDevice = Optional.of(le16(header, 0x2e));
+            } else {
+                // a bridge's subsystem IDs are in its SSVID capability, which the kernel reads: take its files
+                subVendor = at.optional("subsystem_vendor").map(t -> SysfsValues.id16(label(name,
+                        "subsystem_vendor"), t));
+                subDevice = at.optional("subsystem_device").map(t -> SysfsValues.id16(label(name,
+                        "subsystem_device"), t));
+            }
+        } else {
+            // no header (absent, unreadable, truncated), or an SR-IOV VF's, whose IDs read as ffff: the kernel's files
+            vendor = SysfsValues.id16(label(name, "vendor"), at.required("vendor"));
+            device = SysfsValues.id16(label(name, "device"), at.required("device"));
+            subVendor = at.optional("subsystem_vendor").map(t -> SysfsValues.id16(label(name, "subsystem_vendor"), t));
+            subDevice = at.optional("subsystem_device").map(t -> SysfsValues.id16(label(name, "subsystem_device"), t));
+            revision = at.optional("revision").map(t -> SysfsValues.revision(label(name, "revision"), t));
+        }
+        // the class as the kernel keeps it (a quirk may have changed it; lspci shows this one too)
         int classCode = SysfsValues.classCode(label(name, "class"), at.required("class"));
-        Optional<Integer> subVendor = at.optional("subsystem_vendor")
-                .map(t -> SysfsValues.id16(label(name, "subsystem_vendor"), t));
-        Optional<Integer> subDevice = at.optional("subsystem_device")
-                .map(t -> SysfsValues.id16(label(name, "subsystem_device"), t));
-        Optional<Integer> revision = at.optional("revision")
-                .map(t -> SysfsValues.revision(label(name, "revision"), t));
         Optional<Integer> numa = at.optional("numa_node")
                 .map(t -> SysfsValues.numaNode(label(name, "numa_node"), t));
         Optional<List<String>> reset = at.optional("reset_method")
@@ -90,7 +138,8 @@ public final class PciDeviceReader {
         Optional<String> driver = at.linkName("driver");
         Optional<Integer> group = at.linkName("iommu_group")
                 .map(t -> SysfsValues.groupNumber(label(name, "iommu_group"), t));
-        if (group.isPresent()) {
+        if (group.isPresent() && (groups == null || !groups.contains(group.get()))) {
+            // not in the scanner's listing of kernel/iommu_groups (or there is none): ask the link itself
             try {
                 Files.readAttributes(dir.resolve("iommu_group"), BasicFileAttributes.class);
             } catch (NoSuchFileException dangling) {
@@ -102,42 +151,39 @@ public final class PciDeviceReader {
                 // kernel/iommu_groups cannot be searched: the scanner reports it and trusts the link's number
             }
         }
-        Optional<String> vfioDev = !entries.contains("vfio-dev") ? Optional.empty()
+        // vfio-dev/vfioN: only a VFIO driver (vfio-pci or a variant, e.g. mlx5_vfio_pci) registers a cdev, and only
+        // on a kernel with VFIO cdevs (each has its node in dev/vfio/devices)
+        Optional<String> vfioDev = !cdevs || driver.isEmpty() || !driver.get().contains("vfio") ? Optional.empty()
                 : SysfsFiles.list(dir.resolve("vfio-dev")).stream()
                 .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
 
+        // An SR-IOV VF has physfn; a PF has sriov_totalvfs and virtfnN. The extended config space (root) tells
+        // whether there is an SR-IOV capability; without it (a non-root reader) the files are asked.
+        Optional<PciAddress> physfn = at.linkName("physfn").map(t -> bdf(label(name, "physfn"), t));
         Optional<Sriov> sriov = Optional.empty();
-        Optional<String> total = at.optional("sriov_totalvfs");
+        boolean noSriovCap = config.isPresent() && config.get().readable() >= ConfigSpace.EXTENDED
+                && config.get().problems().isEmpty() && config.get().find("SR-IOV").isEmpty();
+        Optional<String> total = physfn.isPresent() || noSriovCap ? Optional.empty() : at.optional("sriov_totalvfs");
         if (total.isPresent()) {
             int totalVfs = SysfsValues.count(label(name, "sriov_totalvfs"), total.get());
             int numVfs = at.optional("sriov_numvfs")
                     .map(t -> SysfsValues.count(label(name, "sriov_numvfs"), t)).orElse(0);
-            sriov = Optional.of(new Sriov(totalVfs, numVfs, virtfns(dir, name, entries)));
+            sriov = Optional.of(new Sriov(totalVfs, numVfs, virtfns(dir, name, SysfsFiles.names(dir))));
         }
-        Optional<PciAddress> physfn = at.linkName("physfn")
-                .map(t -> bdf(label(name, "physfn"), t));
-
-        Optional<ConfigSpace> config = entries.contains("config") ? Optional.of(config(dir, name)) : Optional.empty();
 
         PciNames names = ids.names(vendor, device, subVendor, subDevice, classCode);
         return new PciDevice(address, vendor, device, subVendor, subDevice, revision, classCode, names, driver,
                 override, group, numa, reset, vfioDev, upstream(dir, address), sriov, physfn, regions, config);
     }
 
-    /**
-     * The {@code config} file, decoded. Reading it never fails the device: a file that cannot be read (it is 0644
-     * but a locked-down kernel may refuse) becomes a config space of 0 readable bytes with the reason.
-     */
-    private static ConfigSpace config(Path dir, String name) {
-        String file = label(name, "config");
-        byte[] bytes;
-        try {
-            bytes = SysfsFiles.readBytes(dir.resolve("config"), ConfigSpace.EXTENDED).orElse(new byte[0]);
-        } catch (IOException e) {
-            return new ConfigSpace(0, -1, -1, -1, false, List.of(), List.of(new ConfigSpace.Problem(file, 0,
-                    "cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")")));
-        }
-        return ConfigSpaceParser.parse(file, bytes);
+    /** Whether the config header can stand for the ID files: 64 bytes read, and not an SR-IOV VF's ffff. */
+    private static boolean idsInHeader(byte[] header) {
+        return header != null && header.length >= ConfigSpace.HEADER && le16(header, 0x00) != 0xffff
+                && le16(header, 0x02) != 0xffff;
+    }
+
+    private static int le16(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
     }
 
     private List<PciAddress> virtfns(Path dir, String name, Set<String> entries) throws IOException {
@@ -214,10 +260,10 @@ public final class PciDeviceReader {
         return PCI_DEVICES + "/" + name + "/" + file;
     }
 
-    /** A device directory's attributes, read only when its listing has them. */
-    private record Attrs(Path dir, String name, Set<String> entries) {
+    /** A device directory's attributes: absent is empty, opened without asking the directory first. */
+    private record Attrs(Path dir, String name) {
         Optional<String> optional(String file) throws IOException {
-            return entries.contains(file) ? SysfsFiles.read(dir.resolve(file)) : Optional.empty();
+            return SysfsFiles.read(dir.resolve(file));
         }
 
         String required(String file) throws IOException {
@@ -226,7 +272,7 @@ public final class PciDeviceReader {
         }
 
         Optional<String> linkName(String file) throws IOException {
-            return entries.contains(file) ? SysfsFiles.linkTargetName(dir.resolve(file)) : Optional.empty();
+            return SysfsFiles.linkTargetName(dir.resolve(file));
         }
     }
 }

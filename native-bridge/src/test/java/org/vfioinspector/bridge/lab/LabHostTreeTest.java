@@ -8,7 +8,10 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vfioinspector.bridge.lab.scenario.ScenarioLoader;
+import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostPaths;
+import org.vfioinspector.bridge.sysfs.HostScanner;
 
 class LabHostTreeTest {
     @Test
@@ -31,5 +34,53 @@ class LabHostTreeTest {
         assertTrue(Files.exists(hp.dev("vfio/vfio")));
         assertTrue(Files.exists(hp.dev("vfio/3")));
         assertTrue(Files.readString(root.resolve("lab")).contains("profile: linux-7.2"));
+    }
+
+    /**
+     * The lab's hosts live in memory; the benchmarks and lspci read the same writer's tree on disk. Both must be the
+     * same tree: every entry's kind, bytes and link text, and where every path leads with links followed.
+     */
+    @Test
+    void theTreeInMemoryIsTheTreeOnDisk(@TempDir Path tmp) throws Exception {
+        for (String name : ScenarioLoader.BUILT_IN) {
+            LabKernel kernel = LabKernel.of(name);
+            Path diskRoot = tmp.resolve(name);
+            HostPaths disk = LabHostTree.write(kernel, diskRoot);
+            HostPaths memory = LabHostTree.inMemory(kernel);
+            Path memoryRoot = memory.sys().getParent();
+            assertEquals("/lab/" + name, memoryRoot.toString());
+            java.util.Map<String, String> onDisk = entries(diskRoot);
+            java.util.Map<String, String> inMemory = entries(memoryRoot);
+            onDisk.remove("lab");
+            inMemory.remove("lab");
+            assertEquals(onDisk, inMemory, name);
+            assertEquals(new HostScanner(disk, PciIds.empty()).scan(), new HostScanner(memory, PciIds.empty()).scan(),
+                    name + ": the scanner reads the same host from both");
+            memory.sys().getFileSystem().close();
+        }
+    }
+
+    /** Every entry under {@code root}: kind and content ("file <bytes>", "link <target>", "dir"), and its real path. */
+    private static java.util.Map<String, String> entries(Path root) throws java.io.IOException {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        Path realRoot = root.toRealPath();
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                String rel = root.relativize(p).toString();
+                String what;
+                if (Files.isSymbolicLink(p)) {
+                    what = "link " + Files.readSymbolicLink(p);
+                } else if (Files.isDirectory(p)) {
+                    what = "dir";
+                } else {
+                    what = "file " + java.util.HexFormat.of().formatHex(Files.readAllBytes(p));
+                }
+                if (Files.exists(p)) {
+                    what += " -> " + realRoot.relativize(p.toRealPath());
+                }
+                out.put(rel, what);
+            }
+        }
+        return out;
     }
 }

@@ -96,6 +96,84 @@ class HostScannerTreeTest {
         assertTrue(group.viability().viable());
     }
 
+    /** A config header: vendor, device, revision, class, header type and (type 0) subsystem IDs; the rest zero. */
+    private static byte[] header(int length, int vendor, int device, int revision, int headerType, int subVendor,
+                                 int subDevice) {
+        byte[] b = new byte[length];
+        java.nio.ByteBuffer le = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        le.putShort(0, (short) vendor).putShort(2, (short) device);
+        if (length > 0x2f) {
+            b[8] = (byte) revision;
+            b[0x0e] = (byte) headerType;
+            le.putShort(0x2c, (short) subVendor).putShort(0x2e, (short) subDevice);
+        }
+        return b;
+    }
+
+    @Test
+    void theIdsComeFromTheConfigHeaderNotFiveFiles() throws Exception {
+        FakeSysfs.Device dev = fs.device("0000:00:03.0").remove("vendor").remove("device").remove("revision")
+                .remove("subsystem_vendor").remove("subsystem_device");
+        Files.write(dev.dir.resolve("config"), header(64, 0x1af4, 0x1041, 0x01, 0, 0x1af4, 0x1100));
+        // an endpoint's full config space without an SR-IOV capability: its sriov files are not read (this one
+        // would fail the device)
+        FakeSysfs.Device full = fs.device("0000:00:04.0").file("sriov_totalvfs", "many\n");
+        Files.write(full.dir.resolve("config"), header(4096, 0x8086, 0x10d3, 0, 0, 0x8086, 0));
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        PciDevice d = h.device(a("0000:00:03.0")).orElseThrow();
+        assertEquals(0x1af4, d.vendorId());
+        assertEquals(0x1041, d.deviceId());
+        assertEquals(Optional.of(0x01), d.revision());
+        assertEquals(Optional.of(0x1af4), d.subsystemVendor());
+        assertEquals(Optional.of(0x1100), d.subsystemDevice());
+        assertEquals(0x020000, d.classCode(), "the class is the kernel's file (a quirk may change it)");
+        assertEquals(64, d.config().orElseThrow().readable());
+        assertEquals(Optional.empty(), h.device(a("0000:00:04.0")).orElseThrow().sriov());
+    }
+
+    @Test
+    void vfioDevIsAskedWhereTheHostHasVfioCdevsOrCannotSay() throws Exception {
+        fs.device("0000:00:03.0").driver("vfio-pci").vfioDev("vfio0");
+        fs.device("0000:00:04.0").driver("e1000").vfioDev("vfio1"); // not a VFIO driver: never asked
+        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
+                "no dev/ tree (a snapshot): asked");
+        assertEquals(Optional.empty(), scan().device(a("0000:00:04.0")).orElseThrow().vfioDevice());
+        fs.rootDir("dev/vfio");
+        assertEquals(Optional.empty(), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
+                "dev/vfio without devices/: this kernel has no VFIO cdevs");
+        fs.rootFile("dev/vfio/devices/vfio0", "");
+        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice());
+    }
+
+    @Test
+    void theFilesStandInWhereTheHeaderCannot() throws Exception {
+        // an SR-IOV VF's header reads ffff for vendor and device: the kernel's files have the IDs
+        FakeSysfs.Device vf = fs.device("0000:00:05.0").ids("0x15b3", "0x101e").file("revision", "0x02\n");
+        Files.write(vf.dir.resolve("config"), header(256, 0xffff, 0xffff, 0, 0, 0x15b3, 0x0040));
+        // a header cut short: the files
+        FakeSysfs.Device cut = fs.device("0000:00:06.0").ids("0x8086", "0x1234");
+        Files.write(cut.dir.resolve("config"), header(32, 0x1111, 0x2222, 0, 0, 0, 0));
+        // a bridge's subsystem IDs are in its SSVID capability, not at 0x2c: its files
+        FakeSysfs.Device bridge = fs.device("0000:00:07.0").classCode("0x060400").file("subsystem_vendor",
+                "0x1b36\n").file("subsystem_device", "0x0000\n");
+        Files.write(bridge.dir.resolve("config"), header(256, 0x1b36, 0x000c, 0, 1, 0xdead, 0xbeef));
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        PciDevice d = h.device(a("0000:00:05.0")).orElseThrow();
+        assertEquals(0x15b3, d.vendorId());
+        assertEquals(0x101e, d.deviceId());
+        assertEquals(Optional.of(0x02), d.revision());
+        PciDevice c = h.device(a("0000:00:06.0")).orElseThrow();
+        assertEquals(0x8086, c.vendorId());
+        assertEquals(0x1234, c.deviceId());
+        PciDevice b = h.device(a("0000:00:07.0")).orElseThrow();
+        assertEquals(0x1b36, b.vendorId());
+        assertEquals(0x000c, b.deviceId());
+        assertEquals(Optional.of(0x1b36), b.subsystemVendor());
+        assertEquals(Optional.of(0x0000), b.subsystemDevice());
+    }
+
     @Test
     void missingOptionalFilesAreAbsentNotErrors() throws Exception {
         fs.device("0000:00:1f.0").remove("subsystem_vendor").remove("subsystem_device").remove("revision")

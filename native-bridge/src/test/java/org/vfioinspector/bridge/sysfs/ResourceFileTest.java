@@ -109,4 +109,19 @@ class ResourceFileTest {
         assertEquals("0x10 0x20", e.text());
         assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
+
+    @Test
+    void fieldsAreSplitAsTheWhitespacePatternSplitsThem() {
+        java.util.Random r = new java.util.Random(3);
+        String alphabet = "0x1f \t\u000b\f\r\u2003a";
+        for (int n = 0; n < 100_000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = r.nextInt(12); k > 0; k--) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String line = b.toString().strip();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(line.split("\\s+"), ResourceFile.fields(line),
+                    "'" + line + "'");
+        }
+    }
 }

@@ -53,6 +53,7 @@ public final class HostLoader {
                 HostInventory inv = new HostScanner(h.paths(), ids.get()).scan();
                 LabScenario sc = h.scenario().orElseThrow();
                 HostVerdicts v = HostVerdicts.of(h.paths(), false, Optional.of(sc), Optional.empty(), inv, sc.release());
+                h.releaseTree(); // scanned: the window keeps the lab kernel, not the generated sysfs tree
                 return new LoadedHost(choice, sc.name(), sc.release(), inv, Diagnosis.of(inv, Set.of(), false),
                         h.kernel().map(labKernels), "", Optional.of(sc.profile()), "the scenario's profile", Optional.of(h),
                         Optional.of(v), HostTopology.of(inv, h.paths()));

@@ -516,6 +516,21 @@ public final class ScenarioLoader {
                 }
             }
             for (List<Span> spans : List.of(mem, io)) {
+                // In address order an overlap is one span starting at or before the end of one before it: n log n
+                // for a host of thousands of BARs. Only when there is one, the pairwise search below names the first
+                // pair in the scenario's own order.
+                List<Span> sorted = new ArrayList<>(spans);
+                sorted.sort((x, y) -> Long.compareUnsigned(x.start(), y.start()));
+                // (a span that wraps past 2^64 is not an interval: the pairwise search judges it)
+                boolean overlap = sorted.stream().anyMatch(x -> Long.compareUnsigned(x.end(), x.start()) < 0);
+                long maxEnd = sorted.isEmpty() ? 0 : sorted.get(0).end();
+                for (int k = 1; k < sorted.size() && !overlap; k++) {
+                    overlap = Long.compareUnsigned(sorted.get(k).start(), maxEnd) <= 0;
+                    maxEnd = Long.compareUnsigned(sorted.get(k).end(), maxEnd) > 0 ? sorted.get(k).end() : maxEnd;
+                }
+                if (!overlap) {
+                    continue;
+                }
                 for (int a = 0; a < spans.size(); a++) {
                     for (int b = 0; b < a; b++) {
                         Span x = spans.get(a);
