@@ -86,9 +86,7 @@ public final class HostScanner {
         }
 
         List<PciDevice> devices = new ArrayList<>();
-        // dev/vfio/devices lists every VFIO cdev; a snapshot without dev/ cannot say, so its devices are asked
-        boolean cdevs = !kernel.vfioDeviceNodes().isEmpty() || !Files.isDirectory(paths.dev());
-        PciDeviceReader reader = new PciDeviceReader(paths, ids, listedGroups, cdevs);
+        PciDeviceReader reader = new PciDeviceReader(paths, ids, listedGroups);
         // Devices are independent: read them in parallel (a big host has thousands; each is a dozen small files).
         // Results keep the listing's order, so failures are reported as a sequential scan would.
         List<Object> read = names.parallelStream().map(name -> {

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vfioinspector.bridge.config.ConfigSpace;
@@ -38,22 +39,27 @@ public final class PciDeviceReader {
     private final PciIds ids;
     /** The IOMMU groups kernel/iommu_groups lists, or null when not known: a link to one of them cannot dangle. */
     private final Set<Integer> groups;
-    /** Whether a device may have vfio-dev/vfioN: the host has VFIO cdevs in dev/vfio/devices, or no dev/ to say. */
-    private final boolean cdevs;
+    /**
+     * What this host's VFIO devices showed of vfio-dev/vfioN so far. A kernel registers the cdev for every VFIO device
+     * (CONFIG_VFIO_DEVICE_CDEV) or for none, so once a VFIO device is seen without one and none with one, the others
+     * are not asked (on a 10,000-function host without cdevs each ask was a failed open and an exception). The
+     * nodes in dev/vfio/devices cannot decide it: Debian's 7.2.13 kernel listed vfio-dev/vfio0 in sysfs with no
+     * node in the harness's guest.
+     */
+    private final AtomicInteger cdevs = new AtomicInteger(CDEVS_UNKNOWN);
+    private static final int CDEVS_UNKNOWN = 0;
+    private static final int CDEVS_SEEN = 1;
+    private static final int CDEVS_NONE = 2;
 
     public PciDeviceReader(HostPaths paths, PciIds ids) {
-        this(paths, ids, null, true);
+        this(paths, ids, null);
     }
 
-    /**
-     * @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat)
-     * @param cdevs  false when the host's dev/vfio/devices shows no VFIO cdev: no device has vfio-dev then
-     */
-    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups, boolean cdevs) {
+    /** @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat) */
+    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups) {
         this.paths = paths;
         this.ids = ids;
         this.groups = groups;
-        this.cdevs = cdevs;
     }
 
     /** {@code bus/pci/devices} relative to the sysfs root. */
@@ -152,10 +158,17 @@ public final class PciDeviceReader {
             }
         }
         // vfio-dev/vfioN: only a VFIO driver (vfio-pci or a variant, e.g. mlx5_vfio_pci) registers a cdev, and only
-        // on a kernel with VFIO cdevs (each has its node in dev/vfio/devices)
-        Optional<String> vfioDev = !cdevs || driver.isEmpty() || !driver.get().contains("vfio") ? Optional.empty()
-                : SysfsFiles.list(dir.resolve("vfio-dev")).stream()
-                .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
+        // on a kernel with VFIO cdevs
+        Optional<String> vfioDev = Optional.empty();
+        if (driver.isPresent() && driver.get().contains("vfio") && cdevs.get() != CDEVS_NONE) {
+            vfioDev = SysfsFiles.list(dir.resolve("vfio-dev")).stream()
+                    .filter(n -> VFIO_CDEV.matcher(n).matches()).findFirst();
+            if (vfioDev.isPresent()) {
+                cdevs.set(CDEVS_SEEN);
+            } else {
+                cdevs.compareAndSet(CDEVS_UNKNOWN, CDEVS_NONE);
+            }
+        }
 
         // An SR-IOV VF has physfn; a PF has sriov_totalvfs and virtfnN. The extended config space (root) tells
         // whether there is an SR-IOV capability; without it (a non-root reader) the files are asked.

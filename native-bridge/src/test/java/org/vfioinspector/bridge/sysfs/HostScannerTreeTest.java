@@ -133,17 +133,31 @@ class HostScannerTreeTest {
     }
 
     @Test
-    void vfioDevIsAskedWhereTheHostHasVfioCdevsOrCannotSay() throws Exception {
+    void vfioDevIsReadWhereSysfsListsItWhateverDevShows() throws Exception {
         fs.device("0000:00:03.0").driver("vfio-pci").vfioDev("vfio0");
         fs.device("0000:00:04.0").driver("e1000").vfioDev("vfio1"); // not a VFIO driver: never asked
         assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
-                "no dev/ tree (a snapshot): asked");
+                "no dev/ tree (a snapshot)");
         assertEquals(Optional.empty(), scan().device(a("0000:00:04.0")).orElseThrow().vfioDevice());
+        // Debian's 7.2.13 kernel in the harness: sysfs lists vfio-dev/vfio0, dev/vfio has no devices/
         fs.rootDir("dev/vfio");
-        assertEquals(Optional.empty(), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
-                "dev/vfio without devices/: this kernel has no VFIO cdevs");
-        fs.rootFile("dev/vfio/devices/vfio0", "");
-        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice());
+        assertEquals(Optional.of("vfio0"), scan().device(a("0000:00:03.0")).orElseThrow().vfioDevice(),
+                "dev/vfio without devices/ says nothing about sysfs's vfio-dev");
+    }
+
+    @Test
+    void aKernelWithoutCdevsStopsBeingAskedOnceAVfioDeviceShowsNone() throws Exception {
+        // one cdev or none per kernel: after the first VFIO device without vfio-dev the others are not asked,
+        // unless one with it was seen (then every device is asked)
+        fs.device("0000:00:03.0").driver("vfio-pci");
+        fs.device("0000:00:04.0").driver("vfio-pci").vfioDev("vfio0");
+        PciDeviceReader reader = new PciDeviceReader(fs.paths(), PciIds.empty());
+        assertEquals(Optional.of("vfio0"), reader.read("0000:00:04.0").vfioDevice(), "seen first: asked");
+        assertEquals(Optional.empty(), reader.read("0000:00:03.0").vfioDevice());
+        assertEquals(Optional.of("vfio0"), reader.read("0000:00:04.0").vfioDevice(), "a cdev seen: still asked");
+        PciDeviceReader none = new PciDeviceReader(fs.paths(), PciIds.empty());
+        assertEquals(Optional.empty(), none.read("0000:00:03.0").vfioDevice());
+        assertEquals(Optional.empty(), none.read("0000:00:04.0").vfioDevice(), "none seen first: not asked");
     }
 
     @Test
