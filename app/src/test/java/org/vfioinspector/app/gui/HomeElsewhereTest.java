@@ -3,6 +3,7 @@ package org.vfioinspector.app.gui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +89,15 @@ class HomeElsewhereTest {
         pb.environment().remove("XDG_STATE_HOME");
         pb.environment().remove("XDG_CONFIG_HOME");
         Process app = pb.start();
-        assertTrue(app.waitFor(120, TimeUnit.SECONDS), "the app did not stop");
+        if (!app.waitFor(120, TimeUnit.SECONDS)) {
+            // say why: what it printed and where its threads are (a thread that keeps the JVM up, a stuck FX thread)
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(app.pid()), "Thread.print").redirectErrorStream(true).start();
+            String threads = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            app.destroyForcibly();
+            fail("the app did not stop in 120 s; it printed:\n"
+                    + Files.readString(tmp.resolve("child.log"), StandardCharsets.UTF_8) + "\nits threads:\n" + threads);
+        }
         String log = Files.readString(tmp.resolve("child.log"), StandardCharsets.UTF_8);
         assertEquals(0, app.exitValue(), log);
 
