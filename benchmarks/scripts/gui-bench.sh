@@ -32,9 +32,17 @@ if [ -n "${IMAGE:-}" ]; then
   appdir=$IMAGE/lib/app
   # the launcher's JVM options and class path, as it passes them
   mapfile -t launcher_opts < <(sed -n 's/^java-options=//p' "$cfg" | sed "s|\$APPDIR|$appdir|g")
-  cp=$(sed -n 's/^app.classpath=//p' "$cfg" | sed "s|\$APPDIR|$appdir|g" | paste -sd: -)
+  # The class path as links in one directory: a JDK 25 AOT cache finds the jars relative to the common directory of
+  # the class path, which benchmarks' jar elsewhere would move to / (the cache refused, the run without it)
+  cpdir=$(mktemp -d)
+  cp=
+  while read -r jar; do
+    ln -s "$appdir/$jar" "$cpdir/$jar"
+    cp=${cp:+$cp:}$cpdir/$jar
+  done < <(sed -n 's/^app.classpath=\$APPDIR\///p' "$cfg")
+  ln -s "$bench_plain" "$cpdir/$(basename "$bench_plain")"
   app_cmd=("$IMAGE/bin/vfio-inspector")
-  bench_cmd=("$java" "${launcher_opts[@]}" "${jopts[@]}" -cp "$cp:$bench_plain")
+  bench_cmd=("$java" "${launcher_opts[@]}" "${jopts[@]}" -cp "$cp:$cpdir/$(basename "$bench_plain")")
   minimal_cmd=("$java" "${jopts[@]}" -cp "$bench_plain")
   runtime="$IMAGE ($("$java" -version 2>&1 | head -n 1))"
 else
@@ -47,7 +55,7 @@ fi
 if [ "${GC_LOG:-0}" = 1 ]; then bench_cmd+=("-Xlog:gc*,safepoint:file=$out/gc-bench.log:uptime,level,tags"); fi
 
 prefs=$(mktemp -d)
-trap 'rm -rf "$prefs"' EXIT
+trap 'rm -rf "$prefs" ${cpdir:+"$cpdir"}' EXIT
 export XDG_CONFIG_HOME=$prefs/config XDG_STATE_HOME=$prefs/state
 
 # Runs a command until it prints PATTERN N (the value captured), then ends it. $1: pattern, $2: log, rest: command

@@ -1,6 +1,7 @@
 package org.vfioinspector.bridge.lab;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.vfioinspector.bridge.rules.KernelProfile;
  */
 final class LabState {
     private static final long VADDR_BASE = 0x7f0000000000L;
+    private static final String CDEV_PREFIX = "vfio";
 
     final Object lock;
     final LabScenario scenario;
@@ -50,27 +52,28 @@ final class LabState {
         for (LabScenario.Device d : scenario.devices()) {
             devices.put(d.bdf(), new LabDevice(this, d, derived.facts(d)));
         }
+        // at boot no name is taken yet, so the lowest free one is the next (searching the table per device made
+        // a 10,000-function host's kernel cubic: it never finished)
+        int next = 0;
         for (LabDevice d : devices.values()) {
             if (d.vfio()) {
-                assignCdev(d);
+                d.cdev = CDEV_PREFIX + next++;
             }
         }
     }
 
     /**
      * vfio_device_add gives a device bound to vfio-pci its vfio-dev name: the lowest free vfioN (ida_alloc), in the
-     * order the devices were bound (the scenario's order at boot).
+     * order the devices were bound (the scenario's order at boot, then each bind).
      */
     void assignCdev(LabDevice d) {
-        int n = 0;
-        while (true) {
-            String name = "vfio" + n;
-            if (devices.values().stream().noneMatch(o -> name.equals(o.cdev))) {
-                d.cdev = name;
-                return;
+        BitSet taken = new BitSet();
+        for (LabDevice o : devices.values()) {
+            if (o.cdev != null && o != d) {
+                taken.set(Integer.parseInt(o.cdev.substring(CDEV_PREFIX.length())));
             }
-            n++;
         }
+        d.cdev = CDEV_PREFIX + taken.nextClearBit(0);
     }
 
     /** The device whose vfio-dev name is {@code cdev}, if it is bound to vfio-pci. */

@@ -93,6 +93,25 @@ class LabCdevTest {
     }
 
     @Test
+    void aRebindTakesTheLowestFreeName() throws Exception {
+        Map<PciAddress, String> boot = k.vfioDevices();
+        List<PciAddress> order = new ArrayList<>(boot.keySet());
+        PciAddress second = order.get(1);
+        PciAddress fourth = order.get(3);
+        assertEquals("vfio1", boot.get(second), boot.toString());
+        assertEquals("vfio3", boot.get(fourth), boot.toString());
+        k.writeAttribute("bus/pci/drivers/vfio-pci/unbind", fourth.toString());
+        k.writeAttribute("bus/pci/drivers/vfio-pci/unbind", second.toString());
+        assertFalse(k.vfioDevices().containsKey(fourth));
+        // ida_alloc: the fourth device, bound first, gets vfio1 (the lowest free), the second then vfio3
+        k.writeAttribute("bus/pci/drivers/vfio-pci/bind", fourth.toString());
+        k.writeAttribute("bus/pci/drivers/vfio-pci/bind", second.toString());
+        assertEquals("vfio1", k.vfioDevices().get(fourth));
+        assertEquals("vfio3", k.vfioDevices().get(second));
+        assertEquals(boot.values().stream().sorted().toList(), k.vfioDevices().values().stream().sorted().toList());
+    }
+
+    @Test
     void aCdevFileAnswersNothingButBindUntilItIsBound() throws Exception {
         int d = k.open(cdev(EDU), Kernel.O_RDWR);
         assertEquals("EINVAL", errno(() -> k.ioctl(d, Vfio.VFIO_DEVICE_GET_INFO, VfioDeviceInfo.request(24))));
