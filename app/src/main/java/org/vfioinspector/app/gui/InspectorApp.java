@@ -3,6 +3,7 @@ package org.vfioinspector.app.gui;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.vfioinspector.app.gui.common.AppPrefs;
@@ -37,6 +38,10 @@ public final class InspectorApp extends Application {
                     + " " + a.operation() + " " + a.result()));
         }
         window = new MainWindow(ctx, stage);
+        // Closing the main window ends the app even while another of its windows is up (a popup, a dialog): with
+        // implicit exit alone a window left showing kept the process alive with no way back to it (seen once in
+        // HomeElsewhereTest's child, 56 minutes after its main window was closed)
+        stage.setOnHidden(e -> Platform.exit());
         window.show();
         if (Boolean.getBoolean(TRACE_STARTUP_PROPERTY)) {
             traceFirstFrame(stage.getScene());
