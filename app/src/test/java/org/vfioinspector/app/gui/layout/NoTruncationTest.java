@@ -80,6 +80,23 @@ class NoTruncationTest extends MainWindowFlow {
         check(robot, "exercises sheet", cut);
         robot.interact(() -> window.groups().select(org.vfioinspector.bridge.model.PciAddress.parse("0000:00:05.0")));
         check(robot, "exercises sheet, ivshmem", cut);
+        // what the try-it groups and the revocation view show once used: an answer with its error details, the
+        // objects' state badges, the timeline's lanes (nvme BAR0 attached to testdev: map EINVAL; then a reset)
+        robot.interact(() -> window.groups().select(org.vfioinspector.bridge.model.PciAddress.parse("0000:00:07.0")));
+        robot.interact(() -> window.setRevocationFolded(false));
+        pressAndWait(robot, "#tryMmap");
+        pressAndWait(robot, "#exportDmabuf");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> importers = robot.lookup("#importerChoice")
+                .queryAs(javafx.scene.control.ComboBox.class);
+        robot.interact(() -> importers.setValue("testdev"));
+        pressAndWait(robot, "#attachImporter");
+        check(robot, "exercises sheet, nvme attached", cut);
+        pressAndWait(robot, "#resetDevice");
+        check(robot, "exercises sheet, nvme reset", cut);
+        robot.clickOn("#toggleExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        check(robot, "nvme reset", cut);
         List<String> found = new ArrayList<>();
         cut.forEach((what, where) -> found.add(what + "\n    " + where.size() + "x, first at " + where.get(0)));
         assertTrue(found.isEmpty(), found.size() + " cut:\n" + String.join("\n", found));
