@@ -7,6 +7,7 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.stage.Window;
 
 /**
@@ -54,6 +55,8 @@ public final class ErrorPresenter {
         for (ErrorDetails.Row row : d.rows()) {
             Label k = new Label(row.label());
             k.getStyleClass().add("detail-key");
+            // the key whole: a long value (a rule's text) squeezed the keys to "…" in the try-it result
+            k.setMinWidth(Region.USE_PREF_SIZE);
             Label v = new Label(row.value());
             v.setWrapText(true);
             GridPane.setHgrow(v, Priority.ALWAYS);

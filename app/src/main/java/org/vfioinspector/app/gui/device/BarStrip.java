@@ -128,6 +128,10 @@ public final class BarStrip extends Region {
         mark.translateXProperty().bind(javafx.beans.binding.Bindings.min(seg.widthProperty().multiply(start),
                 seg.widthProperty().subtract(8)));
         StackPane.setAlignment(mark, Pos.BOTTOM_LEFT);
+        // the word only where it fits whole (the block's tooltip names the table): a 8 px mark showed an empty cut
+        mark.widthProperty().addListener((o, a, w) -> t.setVisible(w.doubleValue() - mark.snappedLeftInset()
+                - mark.snappedRightInset() >= t.prefWidth(-1) - 0.5));
+        t.setVisible(false);
         return mark;
     }
 

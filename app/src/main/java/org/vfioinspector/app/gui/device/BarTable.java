@@ -20,12 +20,14 @@ public final class BarTable extends TableView<BarRow> {
         getStyleClass().add("bar-table");
         setPlaceholder(new Label("This device implements no BARs."));
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        getColumns().add(text("BAR", 60, r -> r.region().name(), "Region index: BAR0–BAR5, ROM = region 6"));
-        getColumns().add(text("Kind", 66, r -> r.region().kind().label(), "mem32, mem64, io or rom"));
-        getColumns().add(text("Pref", 48, r -> r.region().prefetchable() ? "yes" : "", "Prefetchable memory"));
-        getColumns().add(text("Address", 120, r -> String.format("0x%x", r.region().start()),
+        // widths for the longest value of each column (BAR5, mem64, a 52-bit address, 512M): a narrow device view
+        // scrolls the table sideways, it does not cut a value (and the cell's tooltip says it whole)
+        getColumns().add(text("BAR", 60, 52, r -> r.region().name(), "Region index: BAR0–BAR5, ROM = region 6"));
+        getColumns().add(text("Kind", 66, 60, r -> r.region().kind().label(), "mem32, mem64, io or rom"));
+        getColumns().add(text("Pref", 48, 46, r -> r.region().prefetchable() ? "yes" : "", "Prefetchable memory"));
+        getColumns().add(text("Address", 140, 130, r -> String.format("0x%x", r.region().start()),
                 "Bus address as sysfs prints it"));
-        getColumns().add(text("Size", 70, r -> Sizes.human(r.region().size()), "Length of the region"));
+        getColumns().add(text("Size", 70, 60, r -> Sizes.human(r.region().size()), "Length of the region"));
         getColumns().add(badge("mmap", r -> r.predicted().mmap(), r -> r.triedProperty().get().mmap()
                 .map(m -> m + r.triedProperty().get().mmapValue().map(v -> " " + v).orElse("")).orElse(null),
                 "May userspace mmap this BAR through VFIO? (VFIO_REGION_INFO_FLAG_MMAP)"));
@@ -46,13 +48,23 @@ public final class BarTable extends TableView<BarRow> {
         }
     }
 
-    private static TableColumn<BarRow, String> text(String name, double w, Function<BarRow, String> f, String tip) {
+    private static TableColumn<BarRow, String> text(String name, double w, double min, Function<BarRow, String> f,
+                                                    String tip) {
         TableColumn<BarRow, String> c = new TableColumn<>();
         Label head = new Label(name);
         head.setTooltip(new Tooltip(tip));
         c.setGraphic(head);
         c.setPrefWidth(w);
+        c.setMinWidth(min);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
+        c.setCellFactory(x -> new TableCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item);
+                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
+            }
+        });
         c.getStyleClass().add("mono-col");
         return c;
     }
@@ -64,6 +76,7 @@ public final class BarTable extends TableView<BarRow> {
         head.setTooltip(new Tooltip(tip));
         c.setGraphic(head);
         c.setPrefWidth(140);
+        c.setMinWidth(100); // "unknown", or a verdict and what was tried: the badges are never cut
         c.setSortable(false);
         c.setCellValueFactory(x -> new ReadOnlyObjectWrapper<>(x.getValue()));
         c.setCellFactory(x -> new VerdictCell(name, predicted, tried));

@@ -43,6 +43,7 @@ public final class DeviceView extends ScrollPane {
     private final TryItPanel tryIt = new TryItPanel();
     private final ComboBox<PciAddress> p2pImporter = new ComboBox<>();
     private PciDevice shown;
+    private GridPane identity;
     private boolean refilling;
     private HostInventory shownIn;
     private HostTopology topology;
@@ -68,9 +69,11 @@ public final class DeviceView extends ScrollPane {
     public DeviceView() {
         getStyleClass().add("device-view");
         setFitToWidth(true);
+        widthProperty().addListener((o, a, w) -> identityPairs(w.doubleValue()));
         content.setPadding(new Insets(14));
         setContent(content);
         scale.getStyleClass().add("muted");
+        scale.setWrapText(true);
         scale.textProperty().bind(strip.scaleProperty());
         strip.setOnSelect(r -> table.getSelectionModel().select(r));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> showBar(b));
@@ -182,7 +185,11 @@ public final class DeviceView extends ScrollPane {
     private static VBox disagreeBox(String id, List<String> lines) {
         Label t = new Label("predicted before anything is tried");
         t.getStyleClass().add("section-title");
-        HBox title = new HBox(8, disagreeBadge(lines.size()), t);
+        // wraps beside the badge: on one line the two held a narrow device view at 600 px (it scrolled sideways)
+        t.setWrapText(true);
+        Badge badge = disagreeBadge(lines.size());
+        badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        HBox title = new HBox(8, badge, t);
         title.setAlignment(Pos.CENTER_LEFT);
         VBox box = new VBox(4, title);
         for (String line : lines) {
@@ -207,19 +214,20 @@ public final class DeviceView extends ScrollPane {
         Label drv = new Label(d.driver().orElse("no driver"));
         drv.getStyleClass().addAll("chip", d.driver().filter("vfio-pci"::equals).isPresent() ? "chip-vfio"
                 : "chip-other");
-        HBox head = new HBox(10, icon, title, bdf, drv);
+        bdf.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        drv.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        // the address and the driver under the name: beside a long name they were cut to "00..." at 1024 px
+        HBox where = new HBox(10, bdf, drv);
+        where.setAlignment(Pos.CENTER_LEFT);
+        VBox named = new VBox(2, title, where);
+        HBox.setHgrow(named, Priority.ALWAYS);
+        HBox head = new HBox(10, icon, named);
         head.setAlignment(Pos.CENTER_LEFT);
 
         GridPane id = grid();
-        ColumnConstraints k2 = new ColumnConstraints();
-        k2.setMinWidth(110);
-        ColumnConstraints v2 = new ColumnConstraints();
-        v2.setHgrow(Priority.ALWAYS);
-        // 2 x 30 %: the key columns' 2 x 110 px fit in the rest down to ~600 px (36 % made the grid 807 px wide at
-        // least, and the device pane scroll sideways at 1024 px)
-        v2.setPercentWidth(30);
-        id.getColumnConstraints().get(1).setPercentWidth(30);
-        id.getColumnConstraints().addAll(k2, v2);
+        // two key/value pairs per line (four columns) where the view is wide enough: identityPairs
+        id.getColumnConstraints().addAll(new ColumnConstraints(), new ColumnConstraints());
+        id.setId("identity");
         int r = 0;
         row(id, r++, "IDs", DeviceText.ids(d) + d.subsystemVendor().map(sv -> String.format("  subsystem %04x:%04x",
                 sv, d.subsystemDevice().orElse(0))).orElse("") + d.revision().map(x -> String.format("  rev %02x", x))
@@ -248,6 +256,8 @@ public final class DeviceView extends ScrollPane {
             row(id, r++, "Physical function", d.physfn().get().toString());
         }
         row(id, r, "VFIO cdev", d.vfioDevice().map(v -> "vfio/devices/" + v).orElse("none"));
+        identity = id;
+        identityPairs(getWidth());
 
         shownIn = inv;
         shown = d;
@@ -272,6 +282,7 @@ public final class DeviceView extends ScrollPane {
         layout.getStyleClass().add("section-title");
         Label barsTitle = new Label("BARs — predicted by: " + verdicts.describe());
         barsTitle.getStyleClass().add("section-title");
+        barsTitle.setWrapText(true);
         // the try-it groups get the whole width: they reflow into as many columns as fit
         content.getChildren().setAll(head, id, layout, strip, scale, barsTitle, table, details, tryIt);
         List<String> disagree = verdicts.disagreements(d);
@@ -354,6 +365,7 @@ public final class DeviceView extends ScrollPane {
     private static VBox configCard(ConfigSpace c) {
         Label t = new Label("Config space — " + c.part());
         t.getStyleClass().add("section-title");
+        t.setWrapText(true);
         VBox box = new VBox(4, t);
         box.getStyleClass().add("card");
         box.setPadding(new Insets(10));
@@ -422,6 +434,49 @@ public final class DeviceView extends ScrollPane {
         head.setAlignment(Pos.CENTER_LEFT);
         return new VBox(2, head, why);
     }
+
+    /**
+     * The identity grid with two key/value pairs per line where the view is wide enough for them (the grid's four
+     * columns need ~600 px), else one: beside the exercises sheet at 1024 px the view is ~470 px wide and two pairs
+     * per line made it scroll sideways.
+     */
+    private void identityPairs(double width) {
+        GridPane g = identity;
+        if (g == null || width <= 0) {
+            return;
+        }
+        boolean two = width >= IDENTITY_TWO_PAIRS;
+        if (Boolean.valueOf(two).equals(g.getUserData())) {
+            return;
+        }
+        g.setUserData(two);
+        ColumnConstraints k = new ColumnConstraints();
+        k.setMinWidth(110);
+        ColumnConstraints v = new ColumnConstraints();
+        v.setHgrow(Priority.ALWAYS);
+        if (two) {
+            // 2 x 30 %: the key columns' 2 x 110 px fit in the rest down to ~600 px (36 % made the grid 807 px wide
+            // at least)
+            ColumnConstraints k2 = new ColumnConstraints();
+            k2.setMinWidth(110);
+            ColumnConstraints v2 = new ColumnConstraints();
+            v2.setHgrow(Priority.ALWAYS);
+            v.setPercentWidth(30);
+            v2.setPercentWidth(30);
+            g.getColumnConstraints().setAll(k, v, k2, v2);
+        } else {
+            g.getColumnConstraints().setAll(k, v);
+        }
+        var nodes = List.copyOf(g.getChildren());
+        for (int i = 0; i + 1 < nodes.size(); i += 2) {
+            int r = i / 2;
+            GridPane.setConstraints(nodes.get(i), two ? (r % 2) * 2 : 0, two ? r / 2 : r);
+            GridPane.setConstraints(nodes.get(i + 1), two ? (r % 2) * 2 + 1 : 1, two ? r / 2 : r);
+        }
+    }
+
+    /** The device view's width from which the identity grid holds two pairs per line. */
+    static final double IDENTITY_TWO_PAIRS = 640;
 
     private static GridPane grid() {
         GridPane g = new GridPane();

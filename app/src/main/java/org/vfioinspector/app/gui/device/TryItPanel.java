@@ -77,7 +77,8 @@ public final class TryItPanel extends VBox {
     private final Label resultText = new Label();
     private final VBox result = new VBox(4);
     private final Label waitingText = new Label();
-    private final Button abandon = new Button("Abandon");
+    /** Alt+A: shown only while a call hangs, when the try-it buttons that share A are off. */
+    private final Button abandon = new Button("_Abandon");
     private final VBox waiting = new VBox(4);
     private Runnable onAbandon = () -> { };
     private BarRow row;
@@ -93,18 +94,31 @@ public final class TryItPanel extends VBox {
 
     /** What the user asked for. */
     public enum Action {
-        MMAP("Try mmap"), EXPORT("Export dma-buf"), ATTACH("Attach importer"), MAP_ATTACHMENT("Map again"),
-        DETACH("Detach"), RESET("Reset"), MEMORY_OFF("Memory off"), MEMORY_ON("Memory on"), CLOSE("Close device"),
-        MAP_TYPE1("Map into type1"), UNBIND("Unbind from vfio-pci"), DMA_READ("DMA read");
+        MMAP("Try mm_ap"), EXPORT("E_xport dma-buf"), ATTACH("Attac_h importer"), MAP_ATTACHMENT("Map aga_in"),
+        DETACH("Detac_h"), RESET("Rese_t"), MEMORY_OFF("Memor_y off"), MEMORY_ON("Memor_y on"),
+        CLOSE("_Close device"), MAP_TYPE1("Map into type_1"), UNBIND("Un_bind from vfio-pci"), DMA_READ("DM_A read");
 
-        private final String label;
+        /**
+         * The button's text with its mnemonic. The window holds Alt+ O E R G V D M/L S P N F U K, which leaves
+         * A B C H I J T W X Y and the digits for the try-it and revocation views, fewer than their actions: the most
+         * used get a letter of their own (they fire at once), and three share one with their neighbour, where JavaFX
+         * moves the focus between the two on each press and Space fires: Detach with Attach (H), Memory on with
+         * Memory off (Y), DMA read with Try mmap (A; the DMA witness group shows only on a host with a DMA engine).
+         */
+        private final String mnemonicText;
 
-        Action(String label) {
-            this.label = label;
+        Action(String mnemonicText) {
+            this.mnemonicText = mnemonicText;
         }
 
+        /** "Try mmap", "Export dma-buf", ... (the button's text without its mnemonic). */
         public String label() {
-            return label;
+            return mnemonicText.replace("_", "");
+        }
+
+        /** "Try mm_ap": the button's text, the letter after the underscore its Alt key. */
+        public String mnemonicText() {
+            return mnemonicText;
         }
 
         /** The action's name in the session's activity record: "mmap", "export", "memory-off", ... */
@@ -158,6 +172,7 @@ public final class TryItPanel extends VBox {
         setSpacing(8);
         setPadding(new Insets(10));
         title.getStyleClass().add("section-title");
+        title.setWrapText(true);
 
         button(Action.MMAP, "tryMmap", MaterialDesignE.EYE_OUTLINE,
                 "mmap(MAP_SHARED) the BAR through VFIO and read its first dword; the mapping stays open");
@@ -297,7 +312,8 @@ public final class TryItPanel extends VBox {
     private void button(Action a, String id, Ikon ikon, String tip) {
         FontIcon i = new FontIcon(ikon);
         i.getStyleClass().add("icon");
-        Button b = new Button(a.label(), i);
+        Button b = new Button(a.mnemonicText(), i);
+        b.setMnemonicParsing(true);
         b.setId(id);
         b.setMinWidth(Region.USE_PREF_SIZE);
         b.setMaxWidth(Double.MAX_VALUE);

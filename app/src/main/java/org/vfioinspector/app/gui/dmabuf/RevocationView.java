@@ -71,12 +71,13 @@ public final class RevocationView extends VBox {
         title.setMinWidth(Region.USE_PREF_SIZE);
         tracing.getStyleClass().add("muted");
         tracing.setWrapText(true);
-        Button json = new Button("Save JSON…", icon());
+        // Alt+J and Alt+W: the window and the try-it groups hold the other letters (TryItPanel.Action.mnemonicText)
+        Button json = new Button("Save _JSON…", icon());
         json.setId("saveJson");
         json.setMinWidth(Region.USE_PREF_SIZE);
         json.setTooltip(new Tooltip("Save the objects and the event timeline as JSON"));
         json.setOnAction(e -> onSave.accept(Format.JSON, model));
-        Button html = new Button("Save report…", icon());
+        Button html = new Button("Save as _web page…", icon());
         html.setId("saveHtml");
         html.setMinWidth(Region.USE_PREF_SIZE);
         html.setTooltip(new Tooltip("Save a readable HTML report of the objects and the timeline"));
@@ -92,8 +93,8 @@ public final class RevocationView extends VBox {
 
         objects.setId("trackedTable");
         objects.setItems(model.tracked());
-        objects.setPlaceholder(new Label("Nothing open. Map a BAR, export a dma-buf or attach an importer in the "
-                + "try-it panel; it appears here with its live state."));
+        objects.setPlaceholder(wrapped("Nothing open: a BAR mapped, a dma-buf exported or an importer attached in "
+                + "the try-it groups shows here with its live state."));
         objects.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         objects.getColumns().add(col("Kind", 80, 64, t -> t.kind().label()));
         objects.getColumns().add(col("Device", 110, 96, t -> t.device().toString()));
@@ -101,21 +102,22 @@ public final class RevocationView extends VBox {
         objects.getColumns().add(col("Inode", 70, 54, t -> t.inode() < 0 ? "" : Long.toString(t.inode())));
         objects.getColumns().add(col("What", 220, 110, Tracked::description));
         TableColumn<Tracked, Tracked> state = new TableColumn<>("State");
-        state.setPrefWidth(150);
-        state.setMinWidth(120);
+        // as wide as the widest badge ("attached, not mapped"): a badge is never cut (the table scrolls instead)
+        state.setPrefWidth(170);
+        state.setMinWidth(170);
         state.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         state.setCellFactory(c -> new StateCell());
         objects.getColumns().add(state);
         TableColumn<Tracked, Tracked> witness = new TableColumn<>("DMA witness");
-        witness.setPrefWidth(170);
-        witness.setMinWidth(110);
+        witness.setPrefWidth(200);
+        witness.setMinWidth(200); // "reached 0000:00:03.0 BAR2"
         witness.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         witness.setCellFactory(c -> new WitnessCell());
         objects.getColumns().add(witness);
 
         events.setId("timelineTable");
         events.setItems(model.timeline());
-        events.setPlaceholder(new Label("No kernel events yet."));
+        events.setPlaceholder(wrapped("No kernel events yet."));
         events.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         events.getColumns().add(ecol("Time", 100, 92, t -> TIME.format(t.received())));
         events.getColumns().add(ecol("Event", 90, 70,
@@ -190,9 +192,19 @@ public final class RevocationView extends VBox {
         }
     }
 
-    /** "live events from tracefs" or why there are none. */
+    /** A table's placeholder: it wraps in a narrow table, and says it whole on hover where the table is low. */
+    private static Label wrapped(String text) {
+        Label l = new Label(text);
+        l.setWrapText(true);
+        l.setTooltip(new Tooltip(text));
+        l.setPadding(new Insets(0, 8, 0, 8));
+        return l;
+    }
+
+    /** "live events from tracefs" or why there are none (whole in the tooltip when the heading cuts it). */
     public void setTracing(String text, boolean available) {
         tracing.setText(text);
+        tracing.setTooltip(text == null || text.isEmpty() ? null : new Tooltip(text));
         tracing.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("off"), !available);
     }
 

@@ -94,7 +94,7 @@ class KeyboardTest extends MainWindowFlow {
         robot.interact(() -> {
             for (Node n : window.groups().getScene().getRoot().lookupAll(".button, .toggle-button, .menu-button")) {
                 if (n instanceof Labeled l && l.isVisible() && l.getText() != null && !l.getText().isBlank()
-                        && !insideDevicePanels(n) && !(l.isMnemonicParsing() && l.getText().contains("_"))) {
+                        && !(l.isMnemonicParsing() && l.getText().contains("_"))) {
                     without.add(name(n) + " \"" + l.getText() + "\"");
                 }
             }
@@ -125,14 +125,64 @@ class KeyboardTest extends MainWindowFlow {
         assertTrue(robot.lookup("#labPane").tryQuery().isEmpty(), "Ctrl+E closes the exercises");
     }
 
-    /** The device and revocation views are being redesigned apart (issue 17 items 2 and 3): their mnemonics too. */
-    private boolean insideDevicePanels(Node n) {
+    /**
+     * The try-it groups and the revocation view on a device with every group shown (nvme on qemu-q35, whose edu gives
+     * the DMA witness): each button's letter is its own or shared only as TryItPanel.Action documents it (never with
+     * the window's), and a letter of its own fires the button: Alt+X exports, Alt+T resets.
+     */
+    @Test
+    void theTryItAndRevocationButtonsAnswerToTheirOwnLetters(FxRobot robot) throws Exception {
+        openLab("qemu-q35");
+        robot.interact(() -> window.groups().select(PciAddress.parse("0000:00:07.0")));
+        robot.interact(() -> window.setRevocationFolded(false));
+        robot.clickOn("#toggleExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.Map<String, List<String>> byLetter = new java.util.TreeMap<>();
+        robot.interact(() -> {
+            for (Node n : window.groups().getScene().getRoot().lookupAll("*")) {
+                if (n instanceof Labeled l && l.isMnemonicParsing() && l.getText() != null && treeVisible(n)) {
+                    String t = l.getText();
+                    int u = t.indexOf('_');
+                    if (u >= 0 && u + 1 < t.length() && t.charAt(u + 1) != '_') {
+                        byLetter.computeIfAbsent(String.valueOf(Character.toUpperCase(t.charAt(u + 1))),
+                                k -> new ArrayList<>()).add(Truncation.withoutMnemonic(t));
+                    }
+                }
+            }
+        });
+        // shared on purpose (TryItPanel.Action.mnemonicText): neighbours, Alt moves between them
+        Set<Set<String>> shared = Set.of(Set.of("Try mmap", "DMA read"), Set.of("Memory off", "Memory on"),
+                Set.of("Attach importer", "Detach"));
+        for (String action : List.of("Try mmap", "Export dma-buf", "Attach importer", "Map again", "Detach", "Reset",
+                "Memory off", "Memory on", "Close device", "Map into type1", "Unbind from vfio-pci", "DMA read",
+                "Save JSON…", "Save as web page…")) {
+            var letter = byLetter.entrySet().stream().filter(e -> e.getValue().contains(action)).findFirst();
+            assertTrue(letter.isPresent(), action + " has no mnemonic: " + byLetter);
+            Set<String> with = new java.util.HashSet<>(letter.get().getValue());
+            assertTrue(with.size() == 1 || shared.contains(with), "Alt+" + letter.get().getKey() + " is "
+                    + letter.get().getValue());
+        }
+        int events = window.revocations().timeline().size();
+        robot.interact(() -> window.groups().filterField().requestFocus());
+        robot.push(KeyCode.ALT, KeyCode.X);
+        waitUntilIdle(robot);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.revocations().tracked().stream()
+                .anyMatch(t -> t.kind() == org.vfioinspector.bridge.revocation.RevocationTracker.Kind.DMABUF));
+        robot.push(KeyCode.ALT, KeyCode.T);
+        waitUntilIdle(robot);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.revocations().timeline().size() > events);
+        assertTrue(text(robot, "#tryResultBadge").toLowerCase(java.util.Locale.ROOT).contains("reset")
+                || text(robot, "#tryResultText").toLowerCase(java.util.Locale.ROOT).contains("reset"),
+                text(robot, "#tryResultBadge") + " " + text(robot, "#tryResultText"));
+    }
+
+    private static boolean treeVisible(Node n) {
         for (Node p = n; p != null; p = p.getParent()) {
-            if (p == window.device() || p instanceof org.vfioinspector.app.gui.dmabuf.RevocationView) {
-                return true;
+            if (!p.isVisible()) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     /** Every visible, enabled, focus-traversable control (lists and tables count once, not their cells). */
