@@ -178,6 +178,13 @@ class WitnessFlowTest extends MainWindowFlow {
         List<Circle> markers = robot.lookup(".marker").queryAllAs(Circle.class).stream()
                 .filter(c -> c.getUserData() == revoke).toList();
         assertFalse(markers.isEmpty());
+        String said = org.vfioinspector.app.gui.dmabuf.RevocationTimeline.tipOf(markers.get(0));
+        assertTrue(said != null && said.contains("(revoke)") && said.contains("now answers: "), said);
+        // the pointer on the marker: the timeline's one tooltip says what that marker holds
+        robot.interact(() -> markers.get(0).fireEvent(new javafx.scene.input.MouseEvent(
+                javafx.scene.input.MouseEvent.MOUSE_ENTERED, 0, 0, 0, 0, javafx.scene.input.MouseButton.NONE, 0,
+                false, false, false, false, false, false, false, false, false, false, null)));
+        assertEquals(said, timeline(robot).hoverTip().getText());
         // selecting the revoke highlights the objects it touched, and the event's row in the table
         robot.interact(() -> timeline(robot).selectedMomentProperty().set(revoke));
         WaitForAsyncUtils.waitForFxEvents();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ListChangeListener;
@@ -83,8 +84,9 @@ public final class RevocationTimeline extends VBox {
         VBox.setVgrow(vertical, Priority.ALWAYS);
         getChildren().addAll(vertical);
 
-        model.moments().addListener((ListChangeListener<Moment>) c -> rebuild());
-        model.tracked().addListener((ListChangeListener<Tracked>) c -> rebuild());
+        // one kernel event changes the moments and several objects in one go: one redraw for them all, after them
+        model.moments().addListener((ListChangeListener<Moment>) c -> rebuildSoon());
+        model.tracked().addListener((ListChangeListener<Tracked>) c -> rebuildSoon());
         showNoChange.selectedProperty().addListener((o, a, b) -> rebuild());
         selectedMoment.addListener((o, a, b) -> rebuild());
         selectedObject.addListener((o, a, b) -> rebuild());
@@ -144,6 +146,51 @@ public final class RevocationTimeline extends VBox {
             }
         });
         return keys;
+    }
+
+    private boolean rebuildQueued;
+
+    private void rebuildSoon() {
+        if (!rebuildQueued) {
+            rebuildQueued = true;
+            Platform.runLater(() -> {
+                rebuildQueued = false;
+                rebuild();
+            });
+        }
+    }
+
+    /**
+     * Every band and marker shares one tooltip whose text is set as the pointer enters the shape: a tooltip per
+     * shape, made again on each redraw, was thousands of popup controls per kernel event in a long session.
+     */
+    private void hover(Node n, String text, Duration delay) {
+        n.getProperties().put(TIP_KEY, text);
+        n.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_ENTERED, e -> {
+            shapeTip.setText(text);
+            shapeTip.setShowDelay(delay);
+        });
+        Tooltip.install(n, shapeTip);
+    }
+
+    /** What hovering the band or marker shows (the kernel function and errno of an event's marker). */
+    public static String tipOf(Node n) {
+        return (String) n.getProperties().get(TIP_KEY);
+    }
+
+    /** The tooltip every band and marker shares. */
+    public Tooltip hoverTip() {
+        return shapeTip;
+    }
+
+    private static final String TIP_KEY = "vfioinspector.timelineTip";
+    private final Tooltip shapeTip = sharedTip();
+
+    private static Tooltip sharedTip() {
+        Tooltip t = new Tooltip();
+        t.setWrapText(true);
+        t.setMaxWidth(460);
+        return t;
     }
 
     private void rebuild() {
@@ -345,12 +392,8 @@ public final class RevocationTimeline extends VBox {
         String cls = bandClass(t, state);
         r.getStyleClass().addAll("band", cls);
         r.setUserData(t);
-        Tooltip tip = new Tooltip(t.title() + ": " + state.label(t.kind()) + (cls.equals("band-unmapped")
-                ? "\n" + t.note().getValue() : ""));
-        tip.setShowDelay(Duration.millis(250));
-        tip.setWrapText(true);
-        tip.setMaxWidth(460);
-        Tooltip.install(r, tip);
+        hover(r, t.title() + ": " + state.label(t.kind()) + (cls.equals("band-unmapped")
+                ? "\n" + t.note().getValue() : ""), Duration.millis(250));
         r.setOnMouseClicked(e -> selectedObject.set(t));
         if (selectedObject.get() != null && selectedObject.get() != t) {
             r.getStyleClass().add("dimmed");
@@ -380,11 +423,7 @@ public final class RevocationTimeline extends VBox {
             c.getStyleClass().add("dimmed");
         }
         c.setUserData(m);
-        Tooltip t = new Tooltip(tip);
-        t.setShowDelay(Duration.millis(150));
-        t.setWrapText(true);
-        t.setMaxWidth(460);
-        Tooltip.install(c, t);
+        hover(c, tip, Duration.millis(150));
         c.setOnMouseClicked(e -> selectedMoment.set(selectedMoment.get() == m ? null : m));
         lanes.getChildren().add(c);
         return c;
