@@ -44,7 +44,7 @@ class RuleQuizTest extends MainWindowFlow {
                 pop[0] = RuleQuiz.popOver(q, (rule, decides) -> named.add(rule));
                 pop[0].show(window.groups().filterField());
             });
-            WaitForAsyncUtils.waitForFxEvents();
+            ownerFocused(pop[0]);
             assertTrue(pop[0].isShowing());
             robot.push(keys);
             WaitForAsyncUtils.waitForFxEvents();
@@ -58,7 +58,7 @@ class RuleQuizTest extends MainWindowFlow {
             pop[0] = RuleQuiz.popOver(q, (rule, decides) -> named.add(decides));
             pop[0].show(window.groups().filterField());
         });
-        WaitForAsyncUtils.waitForFxEvents();
+        ownerFocused(pop[0]);
         robot.push(KeyCode.SPACE);
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#rule-choice-0").queryAs(javafx.scene.control.RadioButton.class).isSelected(),
@@ -68,5 +68,21 @@ class RuleQuizTest extends MainWindowFlow {
         assertEquals(1, named.size(), "named by keyboard");
         robot.interact(() -> pop[0].hide());
         assertTrue(robot.lookup("#ruleQuizName").tryQuery().map(n -> n instanceof Button).orElse(true));
+    }
+
+    /**
+     * Keys go to the focused window, and a popup gets them through its owner: wait until the owner has the focus (in
+     * the full suite a window of an earlier test could still hold it, and Esc went nowhere once in CI).
+     */
+    private static void ownerFocused(PopOver pop) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.application.Platform.runLater(() -> {
+            if (pop.getOwnerWindow() instanceof javafx.stage.Stage owner && !owner.isFocused()) {
+                owner.requestFocus();
+            }
+        });
+        WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS,
+                () -> pop.isShowing() && pop.getOwnerWindow() != null && pop.getOwnerWindow().isFocused());
+        WaitForAsyncUtils.waitForFxEvents();
     }
 }
