@@ -48,10 +48,7 @@ public final class ConformanceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (host.kind() == HostSpec.Kind.SYSFS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host
-                    + ": a sysfs snapshot has no kernel behind it; use local or lab:NAME");
-        }
+        host.requireKernel(spec.commandLine(), "");
         try (Host h = host.open(JnaKernel::live)) {
             List<PciDevice> devices = new HostScanner(h.paths(), PciIds.loadDefault()).scan().devices();
             Kernel kernel = h.kernel().orElseThrow();
@@ -75,12 +72,8 @@ public final class ConformanceCommand implements Callable<Integer> {
             out.flush();
             return results.stream().anyMatch(c -> c.status() == ConformanceCase.Status.FAIL)
                     ? Cli.EXIT_HOST_UNREADABLE : Cli.EXIT_OK;
-        } catch (ScenarioException e) {
-            err.println("vfio-inspector conformance: " + e.getMessage());
-            return Cli.EXIT_USAGE;
-        } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector conformance: cannot read host " + host + ": " + e.getMessage());
-            return Cli.EXIT_HOST_UNREADABLE;
+        } catch (ScenarioException | HostUnreadableException | IOException e) {
+            return host.failed(err, "conformance", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.vfioinspector.app.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -121,6 +122,31 @@ public record HostSpec(Kind kind, Optional<Path> dir, Optional<String> scenario)
             default:
                 return Host.local(localKernel);
         }
+    }
+
+    /**
+     * For the commands that act on a kernel: a sysfs snapshot has none, a usage error that names --host.
+     *
+     * @param toDo what the command would do with it (" to probe"), or ""
+     */
+    public void requireKernel(CommandLine cl, String toDo) {
+        if (kind == Kind.SYSFS) {
+            throw new CommandLine.ParameterException(cl, "--host " + this + ": a sysfs snapshot has no kernel behind it"
+                    + toDo + "; use local or lab:NAME");
+        }
+    }
+
+    /**
+     * What a command prints and answers when this host cannot be opened or read: a bad scenario is a usage error, a
+     * host that cannot be read has its own exit code.
+     */
+    public int failed(PrintWriter err, String command, Exception e) {
+        if (e instanceof ScenarioException) {
+            err.println("vfio-inspector " + command + ": " + e.getMessage());
+            return Cli.EXIT_USAGE;
+        }
+        err.println("vfio-inspector " + command + ": cannot read host " + this + ": " + e.getMessage());
+        return Cli.EXIT_HOST_UNREADABLE;
     }
 
     @Override

@@ -56,10 +56,7 @@ public final class P2pImportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (host.kind() == HostSpec.Kind.SYSFS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host
-                    + ": a sysfs snapshot has no kernel behind it; use local or lab:NAME");
-        }
+        host.requireKernel(spec.commandLine(), "");
         try (Host h = host.open(JnaKernel::live)) {
             Kernel kernel = h.kernel().orElseThrow();
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
@@ -88,12 +85,8 @@ public final class P2pImportCommand implements Callable<Integer> {
             }
             out.flush();
             return Cli.EXIT_OK;
-        } catch (ScenarioException e) {
-            err.println("vfio-inspector p2p-import: " + e.getMessage());
-            return Cli.EXIT_USAGE;
-        } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector p2p-import: cannot read host " + host + ": " + e.getMessage());
-            return Cli.EXIT_HOST_UNREADABLE;
+        } catch (ScenarioException | HostUnreadableException | IOException e) {
+            return host.failed(err, "p2p-import", e);
         }
     }
 }

@@ -78,10 +78,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--device: " + e.getMessage());
             }
         }
-        if (host.kind() == HostSpec.Kind.SYSFS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host
-                    + ": a sysfs snapshot has no kernel behind it to probe; use local or lab:NAME");
-        }
+        host.requireKernel(spec.commandLine(), " to probe");
         try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             List<DeviceTarget> targets = new ArrayList<>();
@@ -113,12 +110,8 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             out.flush();
             return Cli.EXIT_OK;
-        } catch (ScenarioException e) {
-            err.println("vfio-inspector probe: " + e.getMessage());
-            return Cli.EXIT_USAGE;
-        } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector probe: cannot read host " + host + ": " + e.getMessage());
-            return Cli.EXIT_HOST_UNREADABLE;
+        } catch (ScenarioException | HostUnreadableException | IOException e) {
+            return host.failed(err, "probe", e);
         }
     }
 

@@ -84,10 +84,7 @@ public final class WitnessCommand implements Callable<Integer> {
         if (bar < 0 || bar > 5) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--bar " + bar + ": expected 0..5");
         }
-        if (host.kind() == HostSpec.Kind.SYSFS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--host " + host
-                    + ": a sysfs snapshot has no kernel behind it; use local or lab:NAME");
-        }
+        host.requireKernel(spec.commandLine(), "");
         PciAddress engineBdf = parse("--engine", engine);
         PciAddress peerBdf = parse("--peer", peer);
         if (engineBdf.equals(peerBdf)) {
@@ -115,12 +112,8 @@ public final class WitnessCommand implements Callable<Integer> {
             }
             out.flush();
             return reports.stream().anyMatch(r -> r.error() != null) ? EXIT_STOPPED : Cli.EXIT_OK;
-        } catch (ScenarioException e) {
-            err.println("vfio-inspector witness: " + e.getMessage());
-            return Cli.EXIT_USAGE;
-        } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector witness: cannot read host " + host + ": " + e.getMessage());
-            return Cli.EXIT_HOST_UNREADABLE;
+        } catch (ScenarioException | HostUnreadableException | IOException e) {
+            return host.failed(err, "witness", e);
         }
     }
 

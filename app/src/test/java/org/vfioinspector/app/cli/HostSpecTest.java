@@ -40,4 +40,25 @@ class HostSpecTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HostSpec.parse("sysfs:" + tmp)).getMessage()
                 .contains("no sys/"));
     }
+
+    @Test
+    void aCommandThatNeedsAKernelRefusesASnapshotAndSaysWhyAHostFailed(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("sys"));
+        picocli.CommandLine cl = new picocli.CommandLine(new Cli());
+        HostSpec snapshot = HostSpec.parse("sysfs:" + tmp);
+        picocli.CommandLine.ParameterException e = assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> snapshot.requireKernel(cl, " to probe"));
+        assertEquals("--host sysfs:" + tmp + ": a sysfs snapshot has no kernel behind it to probe; use local or "
+                + "lab:NAME", e.getMessage());
+        HostSpec.parse("local").requireKernel(cl, ""); // a kernel: nothing to say
+
+        java.io.StringWriter text = new java.io.StringWriter();
+        java.io.PrintWriter err = new java.io.PrintWriter(text, true);
+        assertEquals(Cli.EXIT_USAGE, snapshot.failed(err, "probe", new org.vfioinspector.bridge.lab.scenario
+                .ScenarioException("x.yaml", 3, 1, "bad", null)));
+        assertTrue(text.toString().startsWith("vfio-inspector probe: "), text.toString());
+        text.getBuffer().setLength(0);
+        assertEquals(Cli.EXIT_HOST_UNREADABLE, snapshot.failed(err, "witness", new java.io.IOException("gone")));
+        assertEquals("vfio-inspector witness: cannot read host sysfs:" + tmp + ": gone", text.toString().strip());
+    }
 }
