@@ -2,14 +2,13 @@ package org.vfioinspector.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.vfioinspector.bench.gui.GuiBench.onFx;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.concurrent.Task;
 import javafx.scene.Scene;
@@ -100,17 +99,5 @@ class BigLabHostFlowTest {
         StringBuilder b = new StringBuilder(String.valueOf(last.getValue()));
         last.getChildren().forEach(c -> b.append(' ').append(c.getValue()));
         return b.toString();
-    }
-
-    private static <T> T onFx(Supplier<T> s) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(s.get());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(5, TimeUnit.MINUTES);
     }
 }

@@ -242,7 +242,8 @@ public final class GuiBench extends Application {
         return tree == null || tree.getRoot() == null ? -1 : tree.getRoot().getChildren().size();
     }
 
-    private static <T> T onFx(Supplier<T> s) throws Exception {
+    /** Runs {@code s} on the FX thread and waits for its value (up to 5 minutes: a 10,000-row tree is slow cold). */
+    public static <T> T onFx(Supplier<T> s) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
