@@ -138,14 +138,16 @@ public record HostSpec(Kind kind, Optional<Path> dir, Optional<String> scenario)
 
     /**
      * What a command prints and answers when this host cannot be opened or read: a bad scenario is a usage error, a
-     * host that cannot be read has its own exit code.
+     * host that cannot be read has its own exit code. The messages quote a scenario's text and paths: escaped, so a
+     * crafted scenario or file name sends no control character to the terminal.
      */
     public int failed(PrintWriter err, String command, Exception e) {
         if (e instanceof ScenarioException) {
-            err.println("vfio-inspector " + command + ": " + e.getMessage());
+            err.println("vfio-inspector " + command + ": " + TextEscape.escape(e.getMessage()));
             return Cli.EXIT_USAGE;
         }
-        err.println("vfio-inspector " + command + ": cannot read host " + this + ": " + e.getMessage());
+        err.println("vfio-inspector " + command + ": cannot read host " + TextEscape.escape(toString()) + ": "
+                + TextEscape.escape(e instanceof IOException io ? IoMessages.describe(io) : e.getMessage()));
         return Cli.EXIT_HOST_UNREADABLE;
     }
 

@@ -7,8 +7,6 @@ import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.host.HostVerdicts;
 import org.vfioinspector.bridge.kernel.jna.JnaKernel;
 import org.vfioinspector.bridge.lab.scenario.ScenarioException;
-import org.vfioinspector.bridge.input.IoMessages;
-import org.vfioinspector.bridge.input.TextEscape;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.pciids.PciIds;
 import org.vfioinspector.bridge.sysfs.HostScanner;
@@ -60,14 +58,8 @@ public final class ListCommand implements Callable<Integer> {
                     : brief ? ListBrief.render(inventory, verdicts) : ListText.render(h, inventory, verdicts, explain));
             out.flush();
             return Cli.EXIT_OK;
-        } catch (ScenarioException e) {
-            // the message quotes the file's text: escaped, so a crafted scenario sends no escape to the terminal
-            err.println("vfio-inspector list: " + TextEscape.escape(e.getMessage()));
-            return Cli.EXIT_USAGE;
-        } catch (HostUnreadableException | IOException e) {
-            err.println("vfio-inspector list: cannot read host " + host + ": "
-                    + TextEscape.escape(e instanceof IOException io ? IoMessages.describe(io) : e.getMessage()));
-            return Cli.EXIT_HOST_UNREADABLE;
+        } catch (ScenarioException | HostUnreadableException | IOException e) {
+            return host.failed(err, "list", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.vfioinspector.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,5 +61,16 @@ class HostSpecTest {
         text.getBuffer().setLength(0);
         assertEquals(Cli.EXIT_HOST_UNREADABLE, snapshot.failed(err, "witness", new java.io.IOException("gone")));
         assertEquals("vfio-inspector witness: cannot read host sysfs:" + tmp + ": gone", text.toString().strip());
+
+        // a crafted scenario's text or a file name reaches the terminal escaped, for every command alike
+        text.getBuffer().setLength(0);
+        snapshot.failed(err, "list", new org.vfioinspector.bridge.lab.scenario.ScenarioException("x.yaml", 3, 1,
+                "bad \u001b]0;owned\u0007 name", null));
+        assertFalse(text.toString().contains("\u001b"), text.toString());
+        assertTrue(text.toString().contains("\\x1b]0;owned\\x07"), text.toString());
+        text.getBuffer().setLength(0);
+        snapshot.failed(err, "probe", new java.nio.file.NoSuchFileException("/sys/bus/pci/devices/\u001b[2J"));
+        assertFalse(text.toString().contains("\u001b"), text.toString());
+        assertTrue(text.toString().contains("\\x1b[2J"), text.toString());
     }
 }
