@@ -204,6 +204,8 @@ public final class MainWindow {
                 + "mappings, dma-bufs and attachments open now, and the kernel's events (Ctrl+R folds and unfolds)",
                 revocationView);
         bottom.setId("revocationArea");
+        // folded, the picture is not drawn: a kernel event then costs the summary line, not a column of lanes
+        revocationView.timeline().drawnProperty().bind(bottom.foldedProperty().not());
         bottom.toggle().setId("toggleRevocation");
         revocations.tracked().addListener((javafx.collections.ListChangeListener<
                 org.vfioinspector.app.gui.dmabuf.Tracked>) c -> {

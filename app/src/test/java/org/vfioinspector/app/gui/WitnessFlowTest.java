@@ -99,6 +99,7 @@ class WitnessFlowTest extends MainWindowFlow {
         List<WitnessRead> reads = window.revocations().reads();
         assertEquals(List.of("reached 0000:00:03.0 BAR2", "IOMMU fault", "use-after-free"),
                 reads.stream().map(WitnessRead::verdict).toList());
+        unfoldRevocation(robot);
         long readMarkers = robot.lookup(".witness-read").queryAll().size();
         assertEquals(3, readMarkers, "one marker per read on the witness lanes");
         assertEquals(1, robot.lookup(".marker-read-uaf").queryAll().stream().filter(n -> n.getStyleClass()
@@ -161,6 +162,7 @@ class WitnessFlowTest extends MainWindowFlow {
                 && m.event().event().kind() == KernelEvent.Kind.REVOKE).findFirst().orElseThrow();
         Moment restore = moments.stream().filter(m -> m.event() != null
                 && m.event().event().kind() == KernelEvent.Kind.RESTORE).findFirst().orElseThrow();
+        unfoldRevocation(robot);
         double xRevoke = timeline(robot).x(revoke);
         double xRestore = timeline(robot).x(restore);
         assertTrue(xRevoke >= 0 && xRestore > xRevoke, xRevoke + " < " + xRestore);
@@ -210,6 +212,7 @@ class WitnessFlowTest extends MainWindowFlow {
         Tracked m = tracked(RevocationTracker.Kind.MAPPING);
         assertEquals(TrackState.REVOKED, m.state().getValue());
         assertEquals("faulting", m.stateLabel());
+        unfoldRevocation(robot);
         assertTrue(robot.lookup(".band-faulting").queryAll().stream().anyMatch(n -> n.getUserData() == m));
         pressAndWait(robot, "#memoryOn");
         WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
@@ -253,6 +256,12 @@ class WitnessFlowTest extends MainWindowFlow {
         robot.interact(() -> window.groups().select(bdf));
         WaitForAsyncUtils.waitForFxEvents();
         robot.interact(() -> window.device().barTable().getSelectionModel().select(barRow));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** The revocation area starts folded, and a folded timeline draws nothing: unfolded, as a user would. */
+    private void unfoldRevocation(FxRobot robot) {
+        robot.interact(() -> window.setRevocationFolded(false));
         WaitForAsyncUtils.waitForFxEvents();
     }
 

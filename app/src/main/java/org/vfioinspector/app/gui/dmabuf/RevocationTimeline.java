@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -66,6 +69,7 @@ public final class RevocationTimeline extends VBox {
         setId("revocationTimeline");
         setSpacing(4);
         showNoChange.setId("showNoChange");
+        showNoChange.setTooltip(foldTip);
         names.setId("timelineLaneNames");
         names.getStyleClass().add("lane-names");
         names.setMinWidth(Region.USE_PREF_SIZE);
@@ -86,12 +90,31 @@ public final class RevocationTimeline extends VBox {
 
         // one kernel event changes the moments and several objects in one go: one redraw for them all, after them
         model.moments().addListener((ListChangeListener<Moment>) c -> rebuildSoon());
-        model.tracked().addListener((ListChangeListener<Tracked>) c -> rebuildSoon());
+        model.tracked().addListener((ListChangeListener<Tracked>) c -> {
+            while (c.next()) {
+                // a note (an attachment's map refused) recolours its bands without a moment of its own
+                c.getAddedSubList().forEach(t -> t.note().addListener(o -> rebuildSoon()));
+            }
+            rebuildSoon();
+        });
+        drawn.addListener((o, a, now) -> {
+            if (now) {
+                refresh();
+            }
+        });
         showNoChange.selectedProperty().addListener((o, a, b) -> rebuild());
         selectedMoment.addListener((o, a, b) -> rebuild());
         selectedObject.addListener((o, a, b) -> rebuild());
         selectedLane.addListener((o, a, b) -> rebuild());
         rebuild();
+    }
+
+    /**
+     * Whether the picture is kept up to date (true unless its area is folded away): while false the model's moments
+     * are only counted, and the picture catches up when it is shown again.
+     */
+    public BooleanProperty drawnProperty() {
+        return drawn;
     }
 
     /** The moment selected (a marker or column clicked, or the event chosen in the table). */
@@ -106,6 +129,16 @@ public final class RevocationTimeline extends VBox {
 
     public CheckBox showNoChange() {
         return showNoChange;
+    }
+
+    /** The picture's shapes (tests: a scroll pane's content is no child until it has a skin). */
+    Pane lanesPane() {
+        return lanes;
+    }
+
+    /** The lanes' names, the fold switch first. */
+    VBox namesColumn() {
+        return names;
     }
 
     /** The moments drawn, in order (the folded ones left out). */
@@ -155,8 +188,18 @@ public final class RevocationTimeline extends VBox {
             rebuildQueued = true;
             Platform.runLater(() -> {
                 rebuildQueued = false;
-                rebuild();
+                refresh();
             });
+        }
+    }
+
+    /**
+     * Brings the picture up to the model: the new moments' columns appended when nothing else changed (the usual
+     * kernel event: its cost is one column, not the session so far), else drawn again whole.
+     */
+    private void refresh() {
+        if (drawn.get() && !append()) {
+            rebuild();
         }
     }
 
@@ -193,20 +236,43 @@ public final class RevocationTimeline extends VBox {
         return t;
     }
 
+    /** One lane as drawn: where it is, its name, and the band of the state it is in now (an object's lane). */
+    private static final class Lane {
+        final double y;
+        final Label name;
+        Rectangle band;
+        int bandFrom;
+        TrackState state;
+        Rectangle rail;
+
+        Lane(double y, Label name) {
+            this.y = y;
+            this.name = name;
+        }
+    }
+
+    // what the last draw left, so that the next moments can be appended to it
+    private final BooleanProperty drawn = new SimpleBooleanProperty(this, "drawn", true);
+    private final List<Object> drawnKeys = new ArrayList<>();
+    private final List<Lane> drawnLanes = new ArrayList<>();
+    private final Map<Tracked, String> drawnNotes = new java.util.IdentityHashMap<>();
+    private int drawnMoments;
+    private Moment lastDrawn;
+    private int drawnColumns;
+    private boolean drawnWithNoChange;
+    private String lastSecond = "";
+    private double lastTick = -1000;
+
     private void rebuild() {
+        if (!drawn.get()) {
+            drawnColumns = 0; // a selection or the fold changed while hidden: drawn whole when shown again
+            return;
+        }
         List<Moment> shown = shownMoments();
-        long hidden = model.moments().size() - shown.size();
-        String folded = hidden == 0 ? "none" : hidden + (hidden == 1 ? " event" : " events") + " "
-                + (showNoChange.isSelected() ? "shown" : "folded away");
-        showNoChange.setTooltip(new Tooltip("Kernel events that moved none of the objects the app holds (a restore "
-                + "after the buffers were cleaned up, a zap of a device with no mapping): " + folded));
+        updateHead(shown.size());
         List<Object> keys = laneKeys();
         names.getChildren().clear();
         lanes.getChildren().clear();
-        // the names column's head: the fold switch (with how many it folds), or what to do when nothing is there
-        showNoChange.setText(hidden == 0 && !showNoChange.isSelected() ? "no-change events: none"
-                : "show " + hidden + " no-change event" + (hidden == 1 ? "" : "s"));
-        showNoChange.setDisable(hidden == 0 && !showNoChange.isSelected());
         Node head;
         if (shown.isEmpty()) {
             Label empty = new Label("Nothing yet: map a BAR, export a dma-buf, attach an importer.");
@@ -223,7 +289,6 @@ public final class RevocationTimeline extends VBox {
         headRow.setMaxHeight(LANE);
         headRow.setPadding(new Insets(0, 8, 0, 4));
         names.getChildren().add(headRow);
-        double width = Math.max(1, shown.size()) * COLUMN + COLUMN;
         Moment sel = selectedMoment.get();
         // column of the selected moment
         int selIndex = sel == null ? -1 : shown.indexOf(sel);
@@ -233,84 +298,92 @@ public final class RevocationTimeline extends VBox {
             col.setMouseTransparent(true);
             lanes.getChildren().add(col);
         }
-        // time ticks: the first moment of each second
-        String lastSecond = "";
-        double lastTick = -1000;
-        for (int i = 0; i < shown.size(); i++) {
-            Moment m = shown.get(i);
-            String sec = TIME.format(m.at()).substring(0, 8);
-            if (!sec.equals(lastSecond) && i * COLUMN - lastTick >= 64) {
-                lastTick = i * COLUMN;
-                Label t = new Label(sec);
-                t.getStyleClass().add("lane-tick");
-                t.setLayoutX(i * COLUMN + 2);
-                t.setLayoutY(4);
-                t.setMouseTransparent(true);
-                lanes.getChildren().add(t);
-                lastSecond = sec;
-            }
-        }
+        drawnLanes.clear();
         for (int lane = 0; lane < keys.size(); lane++) {
-            Object key = keys.get(lane);
-            double y = (lane + 1) * LANE;
-            if (key instanceof Tracked t) {
-                drawObjectLane(t, y, shown, width);
-            } else {
-                drawWitnessLane((String) key, y, shown);
-            }
+            drawnLanes.add(newLane(keys.get(lane), (lane + 1) * LANE));
         }
-        lanes.setPrefSize(width, (keys.size() + 1) * LANE);
-        lanes.setMinSize(width, (keys.size() + 1) * LANE);
-        if (!shown.isEmpty() && sel == null) {
-            scroll.setHvalue(1.0); // follow the latest moment
+        lastSecond = "";
+        lastTick = -1000;
+        for (int i = 0; i < shown.size(); i++) {
+            column(keys, shown.get(i), i);
         }
+        drawnKeys.clear();
+        drawnKeys.addAll(keys);
+        drawnColumns = shown.size();
+        drawnWithNoChange = showNoChange.isSelected();
+        finish(keys);
     }
 
-    private void drawObjectLane(Tracked t, double y, List<Moment> shown, double width) {
-        boolean highlighted = t == selectedObject.get()
-                || (selectedMoment.get() != null && selectedMoment.get().touches(t));
-        Label name = laneName(shortName(t), t.title() + "\n" + t.device() + "\nnow: " + t.stateLabel()
-                + (t.note().getValue() == null ? "" : "\n" + t.note().getValue()), highlighted);
-        name.setOnMouseClicked(e -> {
-            selectedLane.set(null);
-            selectedObject.set(selectedObject.get() == t ? null : t);
-        });
-        names.getChildren().add(name);
-        // the state over the moments: from its creation to each change, up to now
-        int start = -1;
-        TrackState state = null;
-        for (int i = 0; i < shown.size(); i++) {
-            Moment m = shown.get(i);
-            for (Moment.Change c : m.changes()) {
-                if (c.object() != t || !c.moved()) {
-                    continue;
-                }
-                if (state != null) {
-                    band(t, state, start, i, y);
-                }
-                state = c.to();
-                start = i;
+    /**
+     * Appends the moments that came since the last draw, when that is all that changed: the same lanes in the same
+     * order, the same fold, no object's note changed (it decides a band's colour), the drawn moments still the
+     * model's first ones (a new host clears them). False when the picture must be drawn whole.
+     */
+    private boolean append() {
+        List<Moment> all = model.moments();
+        if (drawnColumns == 0 || all.size() < drawnMoments || all.get(drawnMoments - 1) != lastDrawn
+                || showNoChange.isSelected() != drawnWithNoChange) {
+            return false;
+        }
+        List<Object> keys = laneKeys();
+        if (keys.size() != drawnKeys.size()) {
+            return false;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            Object now = keys.get(i);
+            if (now != drawnKeys.get(i) && !(now instanceof String lane && lane.equals(drawnKeys.get(i)))) {
+                return false;
             }
         }
-        if (state == null) {
-            // created in a folded moment cannot happen (creations are never folded); nothing to draw
-            return;
-        }
-        band(t, state, start, shown.size(), y);
-        for (int i = 0; i < shown.size(); i++) {
-            Moment m = shown.get(i);
-            for (Moment.Change c : m.changes()) {
-                if (c.object() == t) {
-                    marker(m, i, y, "marker-" + markerClass(m), tip(m, t, c));
-                }
-            }
-            if (m.read() != null && m.read().concerns().contains(t)) {
-                marker(m, i, y, "marker-read-" + readClass(m.read()), witnessTip(m.read()));
+        for (Map.Entry<Tracked, String> n : drawnNotes.entrySet()) {
+            if (!Objects.equals(n.getKey().note().getValue(), n.getValue())) {
+                return false;
             }
         }
+        int columns = drawnColumns;
+        for (Moment m : all.subList(drawnMoments, all.size())) {
+            if (drawnWithNoChange || !m.noChange()) {
+                column(keys, m, columns++);
+            }
+        }
+        drawnColumns = columns;
+        updateHead(columns);
+        for (int i = 0; i < keys.size(); i++) {
+            if (keys.get(i) instanceof Tracked t) {
+                drawnLanes.get(i).name.getTooltip().setText(objectTip(t));
+            }
+        }
+        finish(keys);
+        return true;
     }
 
-    private void drawWitnessLane(String lane, double y, List<Moment> shown) {
+    /** The fold switch's words: how many no-change events it folds. */
+    private void updateHead(int shownCount) {
+        long hidden = model.moments().size() - (long) shownCount;
+        String folded = hidden == 0 ? "none" : hidden + (hidden == 1 ? " event" : " events") + " "
+                + (showNoChange.isSelected() ? "shown" : "folded away");
+        foldTip.setText("Kernel events that moved none of the objects the app holds (a restore "
+                + "after the buffers were cleaned up, a zap of a device with no mapping): " + folded);
+        showNoChange.setText(hidden == 0 && !showNoChange.isSelected() ? "no-change events: none"
+                : "show " + hidden + " no-change event" + (hidden == 1 ? "" : "s"));
+        showNoChange.setDisable(hidden == 0 && !showNoChange.isSelected());
+    }
+
+    private final Tooltip foldTip = new Tooltip();
+
+    private Lane newLane(Object key, double y) {
+        if (key instanceof Tracked t) {
+            boolean highlighted = t == selectedObject.get()
+                    || (selectedMoment.get() != null && selectedMoment.get().touches(t));
+            Label name = laneName(shortName(t), objectTip(t), highlighted);
+            name.setOnMouseClicked(e -> {
+                selectedLane.set(null);
+                selectedObject.set(selectedObject.get() == t ? null : t);
+            });
+            names.getChildren().add(name);
+            return new Lane(y, name);
+        }
+        String lane = (String) key;
         boolean highlighted = lane.equals(selectedLane.get()) || (selectedMoment.get() != null
                 && selectedMoment.get().read() != null && selectedMoment.get().read().lane().equals(lane));
         Label name = laneName(lane.replace("DMA 0000:", "DMA "), "The DMA witness: " + lane
@@ -321,15 +394,86 @@ public final class RevocationTimeline extends VBox {
             selectedLane.set(lane.equals(selectedLane.get()) ? null : lane);
         });
         names.getChildren().add(name);
-        Rectangle rail = new Rectangle(0, y + LANE / 2 - 1, Math.max(1, shown.size()) * COLUMN, 2);
-        rail.getStyleClass().add("witness-rail");
-        rail.setMouseTransparent(true);
-        lanes.getChildren().add(rail);
-        for (int i = 0; i < shown.size(); i++) {
-            WitnessRead r = shown.get(i).read();
-            if (r != null && r.lane().equals(lane)) {
-                Node n = marker(shown.get(i), i, y, "marker-read-" + readClass(r), witnessTip(r));
+        Lane l = new Lane(y, name);
+        l.rail = new Rectangle(0, y + LANE / 2 - 1, COLUMN, 2);
+        l.rail.getStyleClass().add("witness-rail");
+        l.rail.setMouseTransparent(true);
+        lanes.getChildren().add(l.rail);
+        return l;
+    }
+
+    private static String objectTip(Tracked t) {
+        return t.title() + "\n" + t.device() + "\nnow: " + t.stateLabel()
+                + (t.note().getValue() == null ? "" : "\n" + t.note().getValue());
+    }
+
+    /**
+     * Moment {@code m} as column {@code i}: its time tick (the first moment of each second), on each object's lane a
+     * new band where it moved the object and a marker where it touched it, on a witness lane its read.
+     */
+    private void column(List<Object> keys, Moment m, int i) {
+        String sec = TIME.format(m.at()).substring(0, 8);
+        if (!sec.equals(lastSecond) && i * COLUMN - lastTick >= 64) {
+            lastTick = i * COLUMN;
+            Label t = new Label(sec);
+            t.getStyleClass().add("lane-tick");
+            t.setLayoutX(i * COLUMN + 2);
+            t.setLayoutY(4);
+            t.setMouseTransparent(true);
+            lanes.getChildren().add(t);
+            lastSecond = sec;
+        }
+        for (int k = 0; k < keys.size(); k++) {
+            Lane lane = drawnLanes.get(k);
+            if (keys.get(k) instanceof Tracked t) {
+                for (Moment.Change c : m.changes()) {
+                    if (c.object() == t && c.moved()) {
+                        if (lane.band != null) {
+                            end(lane.band, lane.bandFrom, i);
+                        }
+                        lane.band = band(t, c.to(), i, lane.y);
+                        lane.bandFrom = i;
+                        lane.state = c.to();
+                    }
+                }
+                for (Moment.Change c : m.changes()) {
+                    if (c.object() == t) {
+                        marker(m, i, lane.y, "marker-" + markerClass(m), tip(m, t, c));
+                    }
+                }
+                if (m.read() != null && m.read().concerns().contains(t)) {
+                    marker(m, i, lane.y, "marker-read-" + readClass(m.read()), witnessTip(m.read()));
+                }
+            } else if (m.read() != null && m.read().lane().equals(keys.get(k))) {
+                Node n = marker(m, i, lane.y, "marker-read-" + readClass(m.read()), witnessTip(m.read()));
                 n.getStyleClass().add("witness-read");
+            }
+        }
+    }
+
+    /** Each lane's current band and rail reach the last column; the picture's size; what was drawn, remembered. */
+    private void finish(List<Object> keys) {
+        for (Lane lane : drawnLanes) {
+            if (lane.band != null) {
+                end(lane.band, lane.bandFrom, drawnColumns);
+            }
+            if (lane.rail != null) {
+                lane.rail.setWidth(Math.max(1, drawnColumns) * COLUMN);
+            }
+        }
+        double width = Math.max(1, drawnColumns) * COLUMN + COLUMN;
+        lanes.setPrefSize(width, (keys.size() + 1) * LANE);
+        lanes.setMinSize(width, (keys.size() + 1) * LANE);
+        if (drawnColumns > 0 && selectedMoment.get() == null) {
+            scroll.setHvalue(1.0); // follow the latest moment
+        }
+        List<Moment> all = model.moments();
+        drawnMoments = all.size();
+        lastDrawn = all.isEmpty() ? null : all.get(all.size() - 1);
+        drawnNotes.clear();
+        for (Object k : keys) {
+            if (k instanceof Tracked t) {
+                drawnNotes.put(t, t.note().getValue());
             }
         }
     }
@@ -381,12 +525,11 @@ public final class RevocationTimeline extends VBox {
         return s.startsWith("0000:") ? s.substring(5) : s;
     }
 
-    private void band(Tracked t, TrackState state, int from, int to, double y) {
-        double x0 = from * COLUMN + COLUMN / 2;
-        double x1 = to * COLUMN + COLUMN / 2;
+    /** A band of {@code state} from column {@code from}; {@link #end} sets where it stops. */
+    private Rectangle band(Tracked t, TrackState state, int from, double y) {
         boolean dead = state == TrackState.DEAD;
         double h = dead ? 3 : BAND;
-        Rectangle r = new Rectangle(x0, y + (LANE - h) / 2, Math.max(2, x1 - x0), h);
+        Rectangle r = new Rectangle(from * COLUMN + COLUMN / 2, y + (LANE - h) / 2, 2, h);
         r.setArcWidth(dead ? 0 : 6);
         r.setArcHeight(dead ? 0 : 6);
         String cls = bandClass(t, state);
@@ -399,6 +542,12 @@ public final class RevocationTimeline extends VBox {
             r.getStyleClass().add("dimmed");
         }
         lanes.getChildren().add(r);
+        return r;
+    }
+
+    /** A band that starts at column {@code from} stops at the centre of column {@code to}. */
+    private static void end(Rectangle band, int from, int to) {
+        band.setWidth(Math.max(2, (to - from) * COLUMN));
     }
 
     /** The band's style class: by state; a mapping revoked is faulting; an attachment not mapped is unmapped. */
