@@ -43,7 +43,8 @@ import org.vfioinspector.bridge.revocation.RevocationTracker;
  *   <li>resident memory (VmRSS) with the host loaded, before and after a full GC.</li>
  * </ul>
  * Results go to stdout as one line of {@code key=value} pairs (and to {@code -Dbench.out=FILE}).
- * Properties: {@code bench.scenario} (required), {@code bench.refreshes} (3), {@code bench.events} (200).
+ * Properties: {@code bench.scenario} (required), {@code bench.refreshes} (3), {@code bench.events} (200),
+ * {@code bench.unfolded} (false: the revocation area folded, as the window starts).
  */
 public final class GuiBench extends Application {
     private static final long NO_CHANGE = Long.MIN_VALUE;
@@ -162,12 +163,13 @@ public final class GuiBench extends Application {
                         + "rss-after-gc-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
-                        + "gc-ms-during-events=%d",
+                        + "gc-ms-during-events=%d revocation-area=%s",
                 groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
-                withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0);
+                withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0,
+                Boolean.getBoolean("bench.unfolded") ? "unfolded" : "folded");
         System.out.println("gui-bench: " + line);
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -200,6 +202,12 @@ public final class GuiBench extends Application {
      */
     private List<Double> revocations(int events, List<Double> withGc) throws Exception {
         RevocationModel model = window.revocations();
+        // bench.unfolded=true: the revocation area open, so each event also appends the timeline picture's column
+        boolean unfolded = Boolean.getBoolean("bench.unfolded");
+        onFx(() -> {
+            window.setRevocationFolded(!unfolded);
+            return null;
+        });
         List<Tracked> tracked = onFx(() -> {
             List<Tracked> ts = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
