@@ -11,6 +11,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.common.TipCell;
 import org.vfioinspector.bridge.model.Sizes;
 
 /** The BAR table: index, kind, prefetchable, address, size, and the mmap / dma-buf / P2P badges. */
@@ -57,14 +58,7 @@ public final class BarTable extends TableView<BarRow> {
         c.setPrefWidth(w);
         c.setMinWidth(min);
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
-        c.setCellFactory(x -> new TableCell<>() {
-            @Override
-            protected void updateItem(String item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : item);
-                setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
-            }
-        });
+        c.setCellFactory(x -> new TipCell<>());
         c.getStyleClass().add("mono-col");
         return c;
     }

@@ -25,6 +25,7 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.vfioinspector.app.gui.common.Badge;
+import org.vfioinspector.app.gui.common.TipCell;
 import org.vfioinspector.bridge.revocation.RevocationTracker;
 
 /**
@@ -245,16 +246,6 @@ public final class RevocationView extends VBox {
         c.setCellValueFactory(x -> new ReadOnlyStringWrapper(f.apply(x.getValue())));
         c.setCellFactory(x -> new TipCell<>());
         return c;
-    }
-
-    /** A text cell whose whole text is in its tooltip: a narrow column cuts it, the tooltip does not. */
-    private static final class TipCell<S> extends TableCell<S, String> {
-        @Override
-        protected void updateItem(String item, boolean empty) {
-            super.updateItem(item, empty);
-            setText(empty ? null : item);
-            setTooltip(empty || item == null || item.isEmpty() ? null : new Tooltip(item));
-        }
     }
 
     /** A state badge that follows the object's live state (and says when an attachment holds no mapping). */
