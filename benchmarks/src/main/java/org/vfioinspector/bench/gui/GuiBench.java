@@ -156,6 +156,7 @@ public final class GuiBench extends Application {
         long gcTime0 = gcTimeMs();
         List<Double> withGc = new ArrayList<>();
         List<Double> latencies = revocations(events, withGc);
+        List<Double> floor = pulseFloor(events);
         List<Double> withoutGc = new ArrayList<>(latencies);
         withGc.forEach(withoutGc::remove);
         String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s "
@@ -163,13 +164,15 @@ public final class GuiBench extends Application {
                         + "rss-after-gc-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
-                        + "gc-ms-during-events=%d revocation-area=%s",
+                        + "gc-ms-during-events=%d revocation-area=%s pulse-floor-median-ms=%.2f "
+                        + "pulse-floor-p99-ms=%.2f",
                 groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
                 withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0,
-                Boolean.getBoolean("bench.unfolded") ? "unfolded" : "folded");
+                Boolean.getBoolean("bench.unfolded") ? "unfolded" : "folded", percentile(floor, 50),
+                percentile(floor, 99));
         System.out.println("gui-bench: " + line);
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -240,6 +243,28 @@ public final class GuiBench extends Application {
                 withGc.add(ms);
             }
             // off the frame rhythm, like real events
+            Thread.sleep(5 + random.nextInt(20));
+        }
+        return latencies;
+    }
+
+    /**
+     * The same delivery with nothing to do: a runnable posted from this thread that only marks a change, measured to
+     * the end of the next pulse's layout like an event. The pulses come every 16.7 ms (the stall timer animates), so
+     * this is the wait for the next one: what no work on the event path can take away.
+     */
+    private List<Double> pulseFloor(int events) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        java.util.Random random = new java.util.Random(42);
+        for (int e = 0; e < events; e++) {
+            CountDownLatch latch = new CountDownLatch(1);
+            shown = latch;
+            long emitted = System.nanoTime();
+            Platform.runLater(() -> changedAt = System.nanoTime());
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no pulse followed posted runnable " + e);
+            }
+            latencies.add((shownAt - emitted) / 1e6);
             Thread.sleep(5 + random.nextInt(20));
         }
         return latencies;
