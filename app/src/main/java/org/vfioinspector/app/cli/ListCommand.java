@@ -54,8 +54,12 @@ public final class ListCommand implements Callable<Integer> {
         try (Host h = host.open(JnaKernel::live)) {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             HostVerdicts verdicts = HostVerdicts.of(h, inventory);
-            out.print(json ? ListJson.render(h, inventory, verdicts) + System.lineSeparator()
-                    : brief ? ListBrief.render(inventory, verdicts) : ListText.render(h, inventory, verdicts, explain));
+            if (json) {
+                ListJson.write(out, h, inventory, verdicts);
+                out.print(System.lineSeparator());
+            } else {
+                out.print(brief ? ListBrief.render(inventory, verdicts) : ListText.render(h, inventory, verdicts, explain));
+            }
             out.flush();
             return Cli.EXIT_OK;
         } catch (ScenarioException | HostUnreadableException | IOException e) {
