@@ -1,0 +1,19 @@
+#!/bin/bash
+# issue 18, fourth round, second pass: the picture appended and one tooltip per table cell (after) against main at
+# 0fa7464 (before), the revocation area folded and unfolded, alternating.
+export DISPLAY=:91
+S=/tmp/perf/bench/host-10000/scenario.yaml
+BEFORE=/work/wt/before/benchmarks/target/benchmarks.jar
+AFTER=/work/main/benchmarks/target/benchmarks.jar
+for rep in 1 2; do
+  for area in false true; do
+    for v in before after; do
+      P=$(mktemp -d); export XDG_CONFIG_HOME=$P/c XDG_STATE_HOME=$P/s
+      jar=$BEFORE; [ $v = after ] && jar=$AFTER
+      echo "$v unfolded=$area $(date -u +%T) $(uptime | sed 's/.*load/load/')"
+      java -Dprism.order=sw -cp $jar -Dbench.scenario=$S -Dbench.refreshes=1 -Dbench.events=500 -Dbench.unfolded=$area \
+        'org.vfioinspector.bench.gui.GuiBench$Main' 2>/dev/null | grep '^gui-bench:'
+      rm -rf $P
+    done
+  done
+done
