@@ -81,7 +81,7 @@ public final class HostPredictions {
     private final String arch;
     private final Overrides overrides;
     private final List<DerivedFacts.Resource> memory = new ArrayList<>();
-    private final Map<Long, List<PciDevice>> buses = new HashMap<>();
+    private final Map<Long, List<PciAddress>> buses = new HashMap<>();
     private final String unreadableResources;
 
     /**
@@ -92,7 +92,7 @@ public final class HostPredictions {
         this.arch = arch;
         this.overrides = overrides;
         for (PciDevice d : host.devices()) {
-            buses.computeIfAbsent(busKey(d.address()), k -> new ArrayList<>()).add(d);
+            buses.computeIfAbsent(busKey(d.address()), k -> new ArrayList<>()).add(d.address());
             for (Region r : d.regions()) {
                 if (r.kind() != RegionKind.IO && r.size() > 0) {
                     memory.add(new DerivedFacts.Resource(r.start(), r.end(), d.address() + " " + r.name()));
@@ -202,13 +202,8 @@ public final class HostPredictions {
     }
 
     private DerivedFacts.BusPosition position(PciDevice d) {
-        List<String> others = new ArrayList<>();
-        for (PciDevice o : buses.getOrDefault(busKey(d.address()), List.of())) {
-            if (!o.address().equals(d.address())) {
-                others.add(o.address().toString());
-            }
-        }
-        return new DerivedFacts.BusPosition(d.upstream().isEmpty(), d.isBridge(), others);
+        return DerivedFacts.BusPosition.of(d.upstream().isEmpty(), d.isBridge(), d.address(),
+                buses.getOrDefault(busKey(d.address()), List.of()));
     }
 
     private static long busKey(PciAddress a) {

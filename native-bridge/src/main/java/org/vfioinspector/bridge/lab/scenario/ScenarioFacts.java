@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.model.PciDevice;
 import org.vfioinspector.bridge.model.Region;
 import org.vfioinspector.bridge.model.RegionKind;
@@ -23,7 +24,7 @@ import org.vfioinspector.bridge.rules.HostPredictions;
  */
 public final class ScenarioFacts {
     private final LabScenario s;
-    private final Map<Long, List<LabScenario.Device>> buses = new HashMap<>();
+    private final Map<Long, List<PciAddress>> buses = new HashMap<>();
     private final Set<Long> bridged = new HashSet<>();
     private final Map<org.vfioinspector.bridge.model.PciAddress, LabScenario.Device> byBdf = new HashMap<>();
 
@@ -32,7 +33,8 @@ public final class ScenarioFacts {
         this.s = scenario;
         for (LabScenario.Device d : s.devices()) {
             byBdf.put(d.bdf(), d);
-            buses.computeIfAbsent(LabScenario.busKey(d.bdf().domain(), d.bdf().bus()), k -> new ArrayList<>()).add(d);
+            buses.computeIfAbsent(LabScenario.busKey(d.bdf().domain(), d.bdf().bus()), k -> new ArrayList<>())
+                    .add(d.bdf());
             if (d.bridge() != null) {
                 bridged.add(LabScenario.busKey(d.bdf().domain(), d.bridge().secondaryBus()));
             }
@@ -115,14 +117,8 @@ public final class ScenarioFacts {
             return DerivedFacts.Derived.override(d.vfioReset(), "the scenario's vfioReset");
         }
         boolean root = !bridged.contains(LabScenario.busKey(d.bdf().domain(), d.bdf().bus()));
-        List<String> others = new ArrayList<>();
-        for (LabScenario.Device o : buses.getOrDefault(LabScenario.busKey(d.bdf().domain(), d.bdf().bus()), List.of())) {
-            if (!o.bdf().equals(d.bdf())) {
-                others.add(o.bdf().toString());
-            }
-        }
-        return DerivedFacts.resetWorks(d.resetMethods(), new DerivedFacts.BusPosition(root, d.bridge() != null,
-                others));
+        return DerivedFacts.resetWorks(d.resetMethods(), DerivedFacts.BusPosition.of(root, d.bridge() != null, d.bdf(),
+                buses.getOrDefault(LabScenario.busKey(d.bdf().domain(), d.bdf().bus()), List.of())));
     }
 
     /** Devices with a memory resource in the page at {@code pageStart} (a scan: only sub-page BARs ask). */
