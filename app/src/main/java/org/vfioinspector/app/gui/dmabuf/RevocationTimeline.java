@@ -242,7 +242,6 @@ public final class RevocationTimeline extends VBox {
         final Label name;
         Rectangle band;
         int bandFrom;
-        TrackState state;
         Rectangle rail;
 
         Lane(double y, Label name) {
@@ -326,14 +325,8 @@ public final class RevocationTimeline extends VBox {
             return false;
         }
         List<Object> keys = laneKeys();
-        if (keys.size() != drawnKeys.size()) {
+        if (!keys.equals(drawnKeys)) { // a Tracked equals only itself, a witness lane its name
             return false;
-        }
-        for (int i = 0; i < keys.size(); i++) {
-            Object now = keys.get(i);
-            if (now != drawnKeys.get(i) && !(now instanceof String lane && lane.equals(drawnKeys.get(i)))) {
-                return false;
-            }
         }
         for (Map.Entry<Tracked, String> n : drawnNotes.entrySet()) {
             if (!Objects.equals(n.getKey().note().getValue(), n.getValue())) {
@@ -433,7 +426,6 @@ public final class RevocationTimeline extends VBox {
                         }
                         lane.band = band(t, c.to(), i, lane.y);
                         lane.bandFrom = i;
-                        lane.state = c.to();
                     }
                 }
                 for (Moment.Change c : m.changes()) {
