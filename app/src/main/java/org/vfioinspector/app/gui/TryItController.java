@@ -130,7 +130,8 @@ final class TryItController {
                 old.handle().ifPresent(org.vfioinspector.bridge.host.Host::close);
             }
         });
-        panel.setHostDmaEngines(dmaEngines(now));
+        List<PciAddress> engines = dmaEngines(now);
+        panel.setHostDmaEngines(engines);
         // the kernel's own importers: a lab scenario's at once (a list, no kernel call); a real kernel's (the test
         // importer module's, where it is loaded) and iommufd on vfio-io, since both look at the device root
         List<TryItPredictions.ImporterOption> own = now.isLab() ? now.kernel().map(k -> k.importers().stream()
@@ -143,7 +144,7 @@ final class TryItController {
             if (noIommufd.isEmpty()) {
                 all.add(new TryItPredictions.ImporterOption(IommufdImporter.NAME, null, true, null, true, true));
                 // into the IOAS of each device with a DMA engine that can be opened on the cdev path
-                for (PciAddress e : dmaEngines(now)) {
+                for (PciAddress e : engines) {
                     boolean cdev = now.inventory().device(e).flatMap(PciDevice::vfioDevice).isPresent();
                     if (cdev) {
                         all.add(new TryItPredictions.ImporterOption(INTO + e, e, true, e, true, true));
