@@ -59,6 +59,8 @@ public final class GuiBench extends Application {
     private volatile long changedAt = NO_CHANGE;
     private volatile CountDownLatch shown;
     private volatile long shownAt;
+    /** bench.unfolded=true: the revocation area open, so each event also appends the timeline picture's column. */
+    private final boolean unfolded = Boolean.getBoolean("bench.unfolded");
 
     @Override
     public void start(Stage stage) {
@@ -171,7 +173,7 @@ public final class GuiBench extends Application {
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
                 withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0,
-                Boolean.getBoolean("bench.unfolded") ? "unfolded" : "folded", percentile(floor, 50),
+                unfolded ? "unfolded" : "folded", percentile(floor, 50),
                 percentile(floor, 99));
         System.out.println("gui-bench: " + line);
         String out = System.getProperty("bench.out");
@@ -205,8 +207,6 @@ public final class GuiBench extends Application {
      */
     private List<Double> revocations(int events, List<Double> withGc) throws Exception {
         RevocationModel model = window.revocations();
-        // bench.unfolded=true: the revocation area open, so each event also appends the timeline picture's column
-        boolean unfolded = Boolean.getBoolean("bench.unfolded");
         onFx(() -> {
             window.setRevocationFolded(!unfolded);
             return null;
@@ -228,16 +228,10 @@ public final class GuiBench extends Application {
         for (int e = 0; e < events; e++) {
             Tracked t = tracked.get(e % tracked.size());
             boolean revoke = t.state().getValue() != TrackState.REVOKED;
-            CountDownLatch latch = new CountDownLatch(1);
-            shown = latch;
             long gcBefore = gcCount();
-            long emitted = System.nanoTime();
-            model.accept(new KernelEvent(emitted, revoke ? KernelEvent.Kind.REVOKE : KernelEvent.Kind.RESTORE,
-                    "vfio_pci_dma_buf_move", t.device(), t.inode(), "bench"));
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("event " + e + " never reached the revocation view");
-            }
-            double ms = (shownAt - emitted) / 1e6;
+            double ms = toNextPulse(emitted -> model.accept(new KernelEvent(emitted, revoke ? KernelEvent.Kind.REVOKE
+                    : KernelEvent.Kind.RESTORE, "vfio_pci_dma_buf_move", t.device(), t.inode(), "bench")),
+                    "event " + e + " never reached the revocation view");
             latencies.add(ms);
             if (gcCount() != gcBefore) {
                 withGc.add(ms);
@@ -257,17 +251,26 @@ public final class GuiBench extends Application {
         List<Double> latencies = new ArrayList<>();
         java.util.Random random = new java.util.Random(42);
         for (int e = 0; e < events; e++) {
-            CountDownLatch latch = new CountDownLatch(1);
-            shown = latch;
-            long emitted = System.nanoTime();
-            Platform.runLater(() -> changedAt = System.nanoTime());
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("no pulse followed posted runnable " + e);
-            }
-            latencies.add((shownAt - emitted) / 1e6);
+            latencies.add(toNextPulse(emitted -> Platform.runLater(() -> changedAt = System.nanoTime()),
+                    "no pulse followed posted runnable " + e));
             Thread.sleep(5 + random.nextInt(20));
         }
         return latencies;
+    }
+
+    /**
+     * Delivers one change ({@code deliver} gets the time it is sent at) and waits for the end of the layout of the
+     * first pulse after it: the milliseconds between.
+     */
+    private double toNextPulse(java.util.function.LongConsumer deliver, String never) throws InterruptedException {
+        CountDownLatch latch = new CountDownLatch(1);
+        shown = latch;
+        long emitted = System.nanoTime();
+        deliver.accept(emitted);
+        if (!latch.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(never);
+        }
+        return (shownAt - emitted) / 1e6;
     }
 
     private int treeGroups() {
