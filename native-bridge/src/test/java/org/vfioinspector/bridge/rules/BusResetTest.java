@@ -2,6 +2,7 @@ package org.vfioinspector.bridge.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +52,8 @@ class BusResetTest {
                 + "0000:05:00.2, 0000:05:00.3 and 252 more functions) → no FLAGS_RESET, VFIO_DEVICE_RESET → -EINVAL",
                 DerivedFacts.resetWorks(List.of("bus"), pos).rule());
         // one more than named: the singular
-        assertEquals(true, DerivedFacts.resetWorks(List.of("bus"), DerivedFacts.BusPosition.of(false, false, SELF,
-                bus(5))).rule().contains("0000:05:00.3 and 1 more function)"));
+        assertTrue(DerivedFacts.resetWorks(List.of("bus"), DerivedFacts.BusPosition.of(false, false, SELF, bus(5)))
+                .rule().contains("0000:05:00.3 and 1 more function)"));
         // a method before the bus decides without it
         assertEquals(Boolean.TRUE, DerivedFacts.resetWorks(List.of("flr", "bus"), pos).value());
     }
