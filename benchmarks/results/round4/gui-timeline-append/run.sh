@@ -1,19 +1,15 @@
 #!/bin/bash
-# issue 18, fourth round: event -> row with the revocation picture appended per event (after) against drawn whole per
-# event (before: main at 0fa7464), the revocation area folded (as the window starts) and unfolded, alternating.
-export DISPLAY=:91
+# issue 18, fourth round: event -> row, main at 0fa7464 (before, GuiBench's new measurements added) against this
+# round's build (after), the revocation area folded (as the window starts) and unfolded, alternating, 1 refresh and
+# 500 events per run. Three passes, each with the after build of its time:
+#   gui-bench-lines.txt    the picture appended, 2 rounds
+#   gui-bench-lines-2.txt  and one tooltip per table cell, 2 rounds
+#   gui-bench-lines-3.txt  the same, with the pulse floor measured in both builds, 3 rounds
+# (Those passes ran this loop written out per pass; their lines say "before unfolded=false" where this prints
+# "before-folded".)
 S=/tmp/perf/bench/host-10000/scenario.yaml
 BEFORE=/work/wt/before/benchmarks/target/benchmarks.jar
 AFTER=/work/main/benchmarks/target/benchmarks.jar
-for rep in 1 2; do
-  for area in false true; do
-    for v in before after; do
-      P=$(mktemp -d); export XDG_CONFIG_HOME=$P/c XDG_STATE_HOME=$P/s
-      jar=$BEFORE; [ $v = after ] && jar=$AFTER
-      echo "$v unfolded=$area $(date -u +%T) $(uptime | sed 's/.*load/load/')"
-      java -Dprism.order=sw -cp $jar -Dbench.scenario=$S -Dbench.refreshes=1 -Dbench.events=500 -Dbench.unfolded=$area \
-        'org.vfioinspector.bench.gui.GuiBench$Main' 2>/dev/null | grep '^gui-bench:'
-      rm -rf $P
-    done
-  done
-done
+DISPLAY=${DISPLAY:-:91} "$(dirname "$0")/../../../scripts/gui-compare.sh" "$S" "${ROUNDS:-3}" 1 500 \
+  "before-folded|$BEFORE|-Dbench.unfolded=false" "after-folded|$AFTER|-Dbench.unfolded=false" \
+  "before-unfolded|$BEFORE|-Dbench.unfolded=true" "after-unfolded|$AFTER|-Dbench.unfolded=true"
