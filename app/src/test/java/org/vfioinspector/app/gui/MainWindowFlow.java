@@ -1,8 +1,11 @@
 package org.vfioinspector.app.gui;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import org.junit.jupiter.api.AfterEach;
@@ -77,6 +80,18 @@ public abstract class MainWindowFlow {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
                 () -> !robot.lookup("#resetDevice").queryAs(Button.class).isDisabled());
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /**
+     * Waits up to 10 s until {@code done}, else fails naming {@code what}: for what ends on a later pulse, such as a
+     * PopOver, which stays showing through its 200 ms fade-out after hide() (one waitForFxEvents is not enough).
+     */
+    protected static void await(String what, Callable<Boolean> done) throws Exception {
+        try {
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, done);
+        } catch (TimeoutException e) {
+            fail(what + " (waited 10 s)");
+        }
     }
 
     protected static String text(FxRobot robot, String id) {

@@ -88,7 +88,7 @@ class ExerciseFlowTest extends MainWindowFlow {
         robot.interact(() -> robot.lookup("#ruleQuizName").queryAs(Button.class).fire());
         settle();
         assertPassed(robot, lab, 1);
-        assertFalse(quiz.isShowing(), "named: the choice closes");
+        await("named: the choice closes", () -> !quiz.isShowing());
         assertEquals("All 2 steps passed", text(robot, "#exerciseSummary"));
         // kept across restarts, and the report
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> new ProgressStore(state).load("sub-page-bar")
