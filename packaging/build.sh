@@ -12,6 +12,7 @@ for v in JDK TARGET INPUT JAVAFX ICONS MAIN_JAR MAIN_CLASS MODULES VERSION TYPES
   fi
 done
 JVM_OPTIONS=${JVM_OPTIONS:-}
+CLI_JVM_OPTIONS=${CLI_JVM_OPTIONS:-}
 NAME=vfio-inspector
 APP_ID=org.vfioinspector.VfioInspector
 INSTALL_DIR=/opt/$NAME
@@ -58,14 +59,19 @@ if [ -d "$JDK/jmods" ]; then modulepath=$JDK/jmods:$modulepath; fi
   --generate-cds-archive \
   --output "$TARGET/runtime"
 
-# 3. The app-image: the launcher, the runtime and the app's jars (JavaFX comes from the runtime, not from jars).
+# 3. The app-image: the launchers, the runtime and the app's jars (JavaFX comes from the runtime, not from jars).
+#    bin/vfio-inspector is the GUI (and the CLI); bin/vfio-inspector-cli the same class path and main class with the
+#    CLI's JVM options (an added launcher's java-options replace the main one's), which lib/command.sh, the
+#    vfio-inspector on PATH, starts for a command.
 java_options=()
 for o in $JVM_OPTIONS; do java_options+=(--java-options "$o"); done
+# shellcheck disable=SC2086
+printf 'java-options=%s\n' "$(echo $CLI_JVM_OPTIONS)" > "$TARGET/cli.properties"
 "$bin/jpackage" --type app-image --name "$NAME" --app-version "$VERSION" \
   --vendor "VFIO Inspector" --description "Desktop inspector for Linux VFIO" \
   --input "$INPUT" --main-jar "$MAIN_JAR" --main-class "$MAIN_CLASS" \
   --runtime-image "$TARGET/runtime" --icon "$ICONS/vfio-inspector-256.png" \
-  "${java_options[@]}" --dest "$out"
+  "${java_options[@]}" --add-launcher "$NAME-cli=$TARGET/cli.properties" --dest "$out"
 image=$out/$NAME
 
 # Desktop integration inside the image (lib/share/ mirrors /usr/share; jpackage carries only bin/ and lib/ of an
@@ -80,6 +86,7 @@ for png in "$ICONS"/vfio-inspector-*.png; do
 done
 install -D -m 644 "$LINUX_DIR/70-vfio-inspector.rules" "$share/doc/$NAME/70-vfio-inspector.rules"
 install -D -m 755 "$LINUX_DIR/desktop-integration.sh" "$image/lib/desktop-integration.sh"
+install -D -m 755 "$LINUX_DIR/command.sh" "$image/lib/command.sh"
 
 # 4. The class archive: what a user's first runs load (org.vfioinspector.app.Training, started by the launcher with
 #    -Dvfioinspector.training: list of a lab host as JSON and as text, then the GUI on it under Xvfb), so that the
@@ -89,7 +96,7 @@ install -D -m 755 "$LINUX_DIR/desktop-integration.sh" "$image/lib/desktop-integr
 #    where the packages install it (JDK 17 checks the jars' absolute paths). BENCHMARKS.md, third round, measures both.
 feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$TARGET/runtime/release")
 app=$image/lib/app
-cfg=$app/$NAME.cfg
+cfgs=("$app/$NAME.cfg" "$app/$NAME-cli.cfg")
 training_host=${TRAINING_HOST:-lab:gpu-server}
 work=$TARGET/training
 rm -rf "$work"
@@ -132,17 +139,20 @@ wait "$pid" || true
 if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; wait "$xvfb" 2>/dev/null || true; fi
 # A stale archive (a jar replaced by hand, an app-image moved on JDK 17) is refused by the JVM with a warning, which
 # unified logging prints on stdout by default, into list --json's output: the launcher sends JVM warnings to stderr.
-printf 'java-options=-Xlog:disable\njava-options=-Xlog:all=warning:stderr\n' >> "$cfg"
+# Both launchers map the one archive (same class path; the CLI's JIT options do not matter to it).
+for cfg in "${cfgs[@]}"; do
+  printf 'java-options=-Xlog:disable\njava-options=-Xlog:all=warning:stderr\n' >> "$cfg"
+done
 if [ "$feature" -ge 25 ]; then
   [ -s "$app/$NAME.aot" ] || { echo "packaging/build.sh: the training run made no AOT cache:" >&2; cat "$work/run.log" >&2; exit 1; }
-  echo "java-options=-XX:AOTCache=\$APPDIR/$NAME.aot" >> "$cfg"
+  for cfg in "${cfgs[@]}"; do echo "java-options=-XX:AOTCache=\$APPDIR/$NAME.aot" >> "$cfg"; done
 else
   grep -q '^org/vfioinspector/app/cli/ListCommand' "$work/classes.txt" \
     || { echo "packaging/build.sh: the training run listed no app classes:" >&2; cat "$work/run.log" >&2; exit 1; }
   grep -v '^#' "$work/classes.txt" > "$app/$NAME.classlist"
   "$image/lib/desktop-integration.sh" archive >"$work/dump.log" 2>&1 \
     || { echo "packaging/build.sh: the AppCDS dump failed:" >&2; cat "$work/dump.log" >&2; exit 1; }
-  echo "java-options=-XX:SharedArchiveFile=\$APPDIR/$NAME.jsa" >> "$cfg"
+  for cfg in "${cfgs[@]}"; do echo "java-options=-XX:SharedArchiveFile=\$APPDIR/$NAME.jsa" >> "$cfg"; done
 fi
 
 # The native libraries' direct dependencies outside the runtime, as RPM soname capabilities

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Desktop integration of an installed VFIO Inspector: "install" links the files under the installation's lib/share/
-# (the menu entry, the AppStream metainfo, the hicolor icons, the sample udev rule) into /usr/share and the launcher
-# into /usr/bin, and makes the class archive; "remove" takes away exactly those links and the archive. Run by the
-# .deb's and the .rpm's maintainer scripts, so the application itself stays in one folder (/opt/vfio-inspector).
+# (the menu entry, the AppStream metainfo, the hicolor icons, the sample udev rule) into /usr/share and the command
+# (lib/command.sh: the GUI's launcher without arguments, the CLI's with them) into /usr/bin, and makes the class
+# archive; "remove" takes away exactly those links and the archive. Run by the .deb's and the .rpm's maintainer
+# scripts, so the application itself stays in one folder (/opt/vfio-inspector).
 # "archive" alone makes the AppCDS archive of a runtime older than JDK 25 (build.sh runs it for the app-image).
 set -e
 dir=$(dirname "$(dirname "$(readlink -f "$0")")")   # the installation, e.g. /opt/vfio-inspector
@@ -45,7 +46,7 @@ case "$1" in
       mkdir -p "/usr/share/$(dirname "$f")"
       ln -sfn "$dir/lib/share/$f" "/usr/share/$f"
     done
-    ln -sfn "$dir/bin/$name" "/usr/bin/$name"
+    ln -sfn "$dir/lib/command.sh" "/usr/bin/$name"
     refresh
     archive >/dev/null 2>&1 || echo "$name: the class archive could not be made; it starts without one" >&2
     ;;
@@ -55,7 +56,9 @@ case "$1" in
       if [ "$(readlink "/usr/share/$f" || true)" = "$dir/lib/share/$f" ]; then rm -f "/usr/share/$f"; fi
     done
     rmdir "/usr/share/doc/$name" 2>/dev/null || true
-    if [ "$(readlink "/usr/bin/$name" || true)" = "$dir/bin/$name" ]; then rm -f "/usr/bin/$name"; fi
+    case "$(readlink "/usr/bin/$name" || true)" in
+      "$dir/lib/command.sh"|"$dir/bin/$name") rm -f "/usr/bin/$name" ;;   # this version's link, or an older one's
+    esac
     refresh
     if [ -f "$dir/lib/app/$name.classlist" ]; then rm -f "$dir/lib/app/$name.jsa"; fi
     ;;

@@ -78,10 +78,37 @@ class PackageIT {
                 assertTrue(classes.lines().anyMatch(trained::equals), trained + " not in the trained class list");
             }
         }
-        // the app-image's launcher maps it: strict mode fails the start when it cannot
-        Result strict = run(Duration.ofMinutes(2), Map.of("JAVA_TOOL_OPTIONS", archive.strict()),
-                image.resolve("bin/" + NAME).toString(), "list", "--json", "--host", "lab:qemu-q35");
-        assertEquals(0, strict.exit, archive.strict() + ":\n" + strict.output);
+        // the app-image's launchers map it: strict mode fails the start when it cannot
+        for (String launcher : List.of(NAME, NAME + "-cli")) {
+            Result strict = run(Duration.ofMinutes(2), Map.of("JAVA_TOOL_OPTIONS", archive.strict()),
+                    image.resolve("bin/" + launcher).toString(), "list", "--json", "--host", "lab:qemu-q35");
+            assertEquals(0, strict.exit, launcher + " " + archive.strict() + ":\n" + strict.output);
+            assertTrue(strict.output.contains("\"0000:00:01.0\""), launcher + ": " + strict.output);
+        }
+        // the CLI's launcher: the same archive and warnings, its own JIT options (C1 only), none of the GUI's memory ones
+        String cliCfg = Files.readString(image.resolve("lib/app/" + NAME + "-cli.cfg"));
+        String cli = System.getProperty("package.cliOptions", "");
+        assertFalse(cli.isBlank(), "package.cliOptions not passed to the test");
+        for (String line : Stream.concat(Stream.of(cli.trim().split("\\s+")),
+                Stream.of(archive.option(), "-Xlog:all=warning:stderr")).toList()) {
+            assertTrue(cliCfg.lines().anyMatch(l -> l.equals("java-options=" + line)),
+                    line + " not in the CLI launcher's cfg:\n" + cliCfg);
+        }
+        assertFalse(cliCfg.contains("HeapFreeRatio"), "the GUI's memory options in the CLI's cfg:\n" + cliCfg);
+        // lib/command.sh (the vfio-inspector on PATH) gives a command to the C1-only JVM; the GUI's launcher keeps C2
+        assertEquals(1, tieredStopAtLevel(image.resolve("lib/command.sh").toString()), "lib/command.sh --version");
+        assertEquals(4, tieredStopAtLevel(image.resolve("bin/" + NAME).toString()), "bin/" + NAME + " --version");
+    }
+
+    /** The JIT tier the JVM of {@code command --version} stops at (4: C2; 1: C1 only), from -XX:+PrintFlagsFinal. */
+    private static int tieredStopAtLevel(String command) throws Exception {
+        Result r = run(Duration.ofMinutes(1), Map.of("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal"), command,
+                "--version");
+        assertEquals(0, r.exit, command + " --version:\n" + r.output);
+        assertTrue(r.output.contains("vfio-inspector "), command + " --version printed no version:\n" + r.output);
+        Matcher m = Pattern.compile("\\bTieredStopAtLevel\\s+=\\s+(\\d+)").matcher(r.output);
+        assertTrue(m.find(), "no TieredStopAtLevel in -XX:+PrintFlagsFinal of " + command);
+        return Integer.parseInt(m.group(1));
     }
 
     /** The runtime's class archive: which file, the launcher's option, and the flag that makes a failed map fatal. */
@@ -218,11 +245,14 @@ class PackageIT {
                 list.output);
         assertTrue(list.output.contains("LAB host"), list.output);
         assertTrue(list.output.contains("0000:00:"), list.output);
+        assertEquals(1, tieredStopAtLevel(NAME), NAME + " --version: a command goes to the CLI's launcher");
 
         String entry = Files.readString(desktop);
         String exec = field(entry, "Exec");
         String wmClass = field(entry, "StartupWMClass");
         startFromMenuEntry(exec, wmClass);
+        // and the command on PATH, without arguments, opens the same window
+        startFromMenuEntry(NAME, wmClass);
     }
 
     /** Starts Exec under a fresh Xvfb with an empty HOME; the main window must appear with the entry's WM class. */
