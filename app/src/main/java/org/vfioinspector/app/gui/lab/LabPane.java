@@ -396,7 +396,7 @@ public final class LabPane extends VBox {
     private void refresh() {
         reset.setDisable(run == null);
         export.setDisable(run == null);
-        next.setText(run != null && run.done() ? "_Next exercise" : "_Skip to the next exercise");
+        next.setText(run != null && run.done() ? "_Next exercise" : "Skip to the _next exercise");
         LoadedHost h = host.current();
         if (run == null) {
             where.setText("Choose an exercise: it opens its lab scenario. Exercises also run on a real host whose "
