@@ -74,7 +74,7 @@ public final class KernelConformance {
         return List.of("open-legacy", "open-cdev", "cdev-bind-refusals", "region-info", "mmap", "dmabuf-edge-cases",
                 "iommufd-map-file",
                 "importer-memory-revoke-restore", "importer-reset", "importer-close-permanent", "bar-memory-off-on",
-                "type1-map-dma-unbind");
+                "type1-map-dma-memory-off", "type1-map-dma-unbind");
     }
 
     public List<ConformanceCase> run() {
@@ -98,6 +98,7 @@ public final class KernelConformance {
             case "importer-reset" -> this::importerReset;
             case "importer-close-permanent" -> this::importerClose;
             case "bar-memory-off-on" -> this::barMemoryOffOn;
+            case "type1-map-dma-memory-off" -> this::type1MemoryOff;
             case "type1-map-dma-unbind" -> this::type1Unbind;
             default -> throw new IllegalArgumentException("no conformance case " + name + "; known: " + names());
         };
@@ -544,29 +545,59 @@ public final class KernelConformance {
         throw new Skip("no vfio-pci device with a mappable MMIO BAR");
     }
 
-    /**
-     * Facts §7/§11: VFIO_IOMMU_MAP_DMA of another device's BAR mmap into a type1 container is accepted, and
-     * nothing stops the unbind of that device (munmap, close) afterwards; the device is bound to vfio-pci again.
-     */
-    private String type1Unbind() throws Exception {
+    /** A device alone in its IOMMU group with an MMIO BAR of a page or more, and a device of another group. */
+    private record Type1Pair(PciDevice source, Region bar, PciDevice into) {
+    }
+
+    private Type1Pair type1Pair() throws Skip {
         requireDevices();
-        PciDevice source = null;
-        PciDevice into = null;
-        Region bar = null;
         for (PciDevice a : devices) {
             Optional<Region> r = mmioBar(a, PAGE);
             Optional<PciDevice> b = devices.stream().filter(x -> !x.iommuGroup().equals(a.iommuGroup())).findFirst();
             if (r.isPresent() && b.isPresent() && devices.stream().filter(x -> x.iommuGroup().equals(a.iommuGroup()))
                     .count() == 1) {
-                source = a;
-                into = b.get();
-                bar = r.get();
-                break;
+                return new Type1Pair(a, r.get(), b.get());
             }
         }
-        if (source == null) {
-            throw new Skip("needs two vfio-pci devices in different IOMMU groups, the first alone in its group");
+        throw new Skip("needs two vfio-pci devices in different IOMMU groups, the first alone in its group");
+    }
+
+    /**
+     * VFIO_IOMMU_MAP_DMA of a BAR mmap while that device's memory decoding is off: memory-off zapped the mapping, so
+     * type1 must fault the PFN in (vaddr_get_pfns → follow_fault_pfn → fixup_user_fault), vfio-pci's fault handler
+     * answers VM_FAULT_SIGBUS and MAP_DMA fails with EFAULT; with memory on again the same map is accepted.
+     */
+    private String type1MemoryOff() throws Exception {
+        Type1Pair pair = type1Pair();
+        try (DeviceSession target = open(pair.into()); DeviceSession s = open(pair.source())) {
+            RegionInfo ri = s.regionInfo(pair.bar().index());
+            if (!ri.mmappable()) {
+                throw new Skip(pair.source().address() + " " + pair.bar().name() + " is not mappable");
+            }
+            Mapping m = s.mmap(ri, PAGE, Kernel.PROT_READ | Kernel.PROT_WRITE);
+            s.setMemoryEnabled(false);
+            try {
+                expect("MAP_DMA of the BAR mmap with memory off", "EFAULT",
+                        answer(() -> target.mapDma(m.vaddr(), 1L << 32, PAGE)));
+            } finally {
+                s.setMemoryEnabled(true);
+            }
+            expect("MAP_DMA of the BAR mmap with memory on", "ok",
+                    answer(() -> target.mapDma(m.vaddr(), 1L << 32, PAGE)));
         }
+        return "MAP_DMA of " + pair.source().address() + " " + pair.bar().name() + " into the container of "
+                + pair.into().address() + ": EFAULT while memory is off, accepted once it is on";
+    }
+
+    /**
+     * Facts §7/§11: VFIO_IOMMU_MAP_DMA of another device's BAR mmap into a type1 container is accepted, and
+     * nothing stops the unbind of that device (munmap, close) afterwards; the device is bound to vfio-pci again.
+     */
+    private String type1Unbind() throws Exception {
+        Type1Pair pair = type1Pair();
+        PciDevice source = pair.source();
+        PciDevice into = pair.into();
+        Region bar = pair.bar();
         try (DeviceSession target = open(into)) {
             DeviceSession s = open(source);
             try {
