@@ -317,7 +317,7 @@ final class TryItController {
     /** mmap the BAR (kept, so the revocation view follows it) and read its first dword. */
     private void tryMmap(Kernel kernel, PciDevice d, BarRow row, Answer answer) {
         int index = row.region().index();
-        run("Try mmap " + row.region().name(), TryItPanel.Action.MMAP, d, index, st -> {
+        run("Try mmap " + row.region().name(), answer, d, index, st -> {
             DeviceSession s = st.session(kernel, d, OpenPath.AUTO);
             RegionInfo info = s.regionInfo(index);
             Mapping m;
@@ -376,7 +376,7 @@ final class TryItController {
         String range = String.format("[0x%x, 0x%x)", offset, offset + length);
         Map<String, String> asked = Map.of("offset", Long.toString(offset), "length", Long.toString(length));
         boolean bornRevoked = held.memoryOff(d.address());
-        run("Export dma-buf " + row.region().name(), TryItPanel.Action.EXPORT, d, index, st -> {
+        run("Export dma-buf " + row.region().name(), answer, d, index, st -> {
             DeviceSession s = st.session(kernel, d, OpenPath.AUTO);
             try {
                 DmaBuf b = s.exportDmaBuf(index, List.of(new VfioDmaBuf.Range(offset, length)),
@@ -435,7 +435,7 @@ final class TryItController {
         PciAddress ioasOf = option.map(TryItPredictions.ImporterOption::ioasOf).orElse(null);
         Optional<PciDevice> engine = ioasOf == null ? Optional.empty() : h.inventory().device(ioasOf);
         Set<PciAddress> involved = ioasOf == null ? Set.of(d.address()) : Set.of(d.address(), ioasOf);
-        run("Attach " + importer, TryItPanel.Action.ATTACH, d, index, involved, st -> {
+        run("Attach " + importer, answer, d, index, involved, st -> {
             DmaBuf b = st.lastBuf.get(key(d.address(), index));
             if (b == null || b.isClosed()) {
                 throw new IllegalStateException("Export a dma-buf of " + row.region().name() + " first: the "
@@ -503,7 +503,7 @@ final class TryItController {
     private void mapAgain(PciDevice d, BarRow row, Answer answer) {
         int index = row.region().index();
         AttFx fx = held.atts.get(key(d.address(), index));
-        run("Map the attachment again", TryItPanel.Action.MAP_ATTACHMENT, d, index, st -> {
+        run("Map the attachment again", answer, d, index, st -> {
             Attachment at = st.attachments.get(key(d.address(), index));
             if (at == null) {
                 throw new IllegalStateException("Attach an importer to " + row.region().name() + "'s dma-buf first.");
@@ -541,7 +541,7 @@ final class TryItController {
     private void detach(PciDevice d, BarRow row, Answer answer) {
         int index = row.region().index();
         AttFx fx = held.atts.get(key(d.address(), index));
-        run("Detach the importer", TryItPanel.Action.DETACH, d, index, st -> {
+        run("Detach the importer", answer, d, index, st -> {
             Attachment at = st.attachments.remove(key(d.address(), index));
             if (at == null) {
                 throw new IllegalStateException("Nothing is attached to " + row.region().name() + "'s dma-buf.");
@@ -570,7 +570,7 @@ final class TryItController {
 
     private void deviceAction(Kernel kernel, PciDevice d, TryItPanel.Action a, SessionCall call, String done,
                               Answer answer) {
-        run(a.label() + " " + d.address(), a, d, -1, st -> {
+        run(a.label() + " " + d.address(), answer, d, -1, st -> {
             call.call(st.session(kernel, d, OpenPath.AUTO));
             st.record(a.operation(), d.address(), -1, "ok", done, Map.of());
             return Boolean.TRUE;
@@ -588,7 +588,7 @@ final class TryItController {
     /** Closes the device fd: mappings unmapped (dead), dma-bufs revoked for good (the kernel's cleanup event). */
     private void closeDevice(LoadedHost h, PciDevice d, Answer answer) {
         Kernel kernel = h.kernel().orElseThrow();
-        run("Close device " + d.address(), TryItPanel.Action.CLOSE, d, -1, st -> {
+        run("Close device " + d.address(), answer, d, -1, st -> {
             DeviceSession s = st.sessions.get(d.address());
             if (s == null || s.deviceClosed()) {
                 st.record("close", d.address(), -1, "not-open", "no open session for " + d.address(), Map.of());
@@ -634,7 +634,7 @@ final class TryItController {
             return;
         }
         int index = row.region().index();
-        run("Map " + row.region().name() + " into the type1 container of " + into, TryItPanel.Action.MAP_TYPE1, d,
+        run("Map " + row.region().name() + " into the type1 container of " + into, answer, d,
                 index, Set.of(d.address(), into), st -> {
             DeviceSession b = st.session(kernel, target.get(), OpenPath.LEGACY);
             DeviceSession source = st.session(kernel, d, OpenPath.AUTO);
@@ -684,7 +684,7 @@ final class TryItController {
             return;
         }
         String where = String.format("0x%x", iova);
-        run("DMA read through " + engine + " from iova " + where, TryItPanel.Action.DMA_READ, e.get(), -1, st -> {
+        run("DMA read through " + engine + " from iova " + where, answer, e.get(), -1, st -> {
             DeviceSession s = st.session(kernel, e.get(), OpenPath.AUTO);
             Domain dom = st.domain(engine, s);
             if (dom.reader == null) {
@@ -802,7 +802,7 @@ final class TryItController {
      * container (or iommufd) first.
      */
     private void unbind(LoadedHost h, Kernel kernel, PciDevice d, Answer answer) {
-        run("Unbind " + d.address(), TryItPanel.Action.UNBIND, d, -1, st -> {
+        run("Unbind " + d.address(), answer, d, -1, st -> {
             DeviceSession own = st.sessions.get(d.address());
             if (!h.isLab() && own != null && !own.deviceClosed()) {
                 st.record("unbind", d.address(), -1, "cancelled", "unbind not written: this app still has "
@@ -1143,19 +1143,20 @@ final class TryItController {
     private record After(Map<PciAddress, OpenPath> paths, Set<PciAddress> unbound, List<PciAddress> domainsGone) {
     }
 
-    private <T> void run(String title, TryItPanel.Action action, PciDevice d, int region, Work<T> work,
-                         Consumer<T> done) {
-        run(title, action, d, region, Set.of(d.address()), work, done);
+    private <T> void run(String title, Answer answer, PciDevice d, int region, Work<T> work, Consumer<T> done) {
+        run(title, answer, d, region, Set.of(d.address()), work, done);
     }
 
     /**
      * Runs {@code work} on vfio-io. The work records its own expected answers; an exception it throws is recorded
-     * here as the action's result (its errno name, or "error") and shown in the panel, never in a dialog. When it has
-     * not answered after the grace period the panel says what it waits for, with Abandon; {@code involved} are the
-     * devices whose sessions the call may touch (left with the stuck thread when it is abandoned).
+     * here as the action's result (its errno name, or "error") and shown in the panel beside what {@code answer}
+     * predicted, never in a dialog. When it has not answered after the grace period the panel says what it waits
+     * for, with Abandon; {@code involved} are the devices whose sessions the call may touch (left with the stuck
+     * thread when it is abandoned).
      */
-    private <T> void run(String title, TryItPanel.Action action, PciDevice d, int region, Set<PciAddress> involved,
+    private <T> void run(String title, Answer answer, PciDevice d, int region, Set<PciAddress> involved,
                          Work<T> work, Consumer<T> done) {
+        TryItPanel.Action action = answer.action;
         panel.setBusy(true);
         status.accept(title + "…");
         KernelCalls.Call call = ctx.kernelCalls().newCall();
@@ -1191,12 +1192,14 @@ final class TryItController {
                     if (!call.isAbandoned()) {
                         apply(after.get());
                         ErrorDetails details = ErrorDetails.of(title, e);
-                        String answer = e instanceof KernelException k ? k.errnoName() : "not done";
-                        if (!(e instanceof KernelException)) {
+                        String badge = action.label().toLowerCase(java.util.Locale.ROOT) + ": ";
+                        if (e instanceof KernelException k) {
+                            answer.show(badge + k.errnoName(), Badge.Tone.RED, details.summary(), details,
+                                    k.errnoName());
+                        } else {
                             LOG.log(Level.WARNING, details.summary(), e);
+                            panel.showResult(badge + "not done", Badge.Tone.RED, details.summary(), details);
                         }
-                        panel.showResult(action.label().toLowerCase(java.util.Locale.ROOT) + ": " + answer,
-                                Badge.Tone.RED, details.summary(), details);
                         status.accept(details.summary());
                     }
                 })

@@ -118,6 +118,25 @@ class WitnessFlowTest extends MainWindowFlow {
         assertEquals(B, dma.get(2).device());
     }
 
+    /**
+     * With A's memory decoding off, type1 cannot fault the BAR's PFN in: MAP_DMA answers EFAULT (the conformance case
+     * type1-map-dma-memory-off checks it on the harness's real kernels), said before the press; memory on, it maps.
+     */
+    @Test
+    void type1RefusesABarWhoseMemoryIsOff(FxRobot robot) throws Exception {
+        openLab("type1-p2p-hazard");
+        select(robot, A, 1);
+        pressAndWait(robot, "#memoryOff");
+        assertEquals("→ EFAULT", prediction(robot, "#predict-mapType1"));
+        pressAndWait(robot, "#mapType1");
+        assertEquals("map into type1: EFAULT", text(robot, "#tryResultBadge"));
+        assertTrue(text(robot, "#tryResultText").contains("As predicted (EFAULT)"), text(robot, "#tryResultText"));
+        pressAndWait(robot, "#memoryOn");
+        assertEquals("→ ok, no reference", prediction(robot, "#predict-mapType1"));
+        pressAndWait(robot, "#mapType1");
+        assertEquals("type1: mapped", text(robot, "#tryResultBadge"), text(robot, "#tryResultText"));
+    }
+
     @Test
     void theIovaChoiceFollowsTheEngineChosen(FxRobot robot) throws Exception {
         openLab("qemu-q35"); // two edus: 00:03.0 and 02:00.0

@@ -230,9 +230,10 @@ public final class TryItPredictions {
                     + "(cdev path), not a type1 container: close it, and mapping opens it through its group");
         }
         if (held().memoryOff(r.device().address())) {
-            return Prediction.unknown("unknown", "memory decoding is off: type1 must fault the BAR's PFN in "
-                    + "(follow_fault_pfn), and the mmap's fault handler answers SIGBUS; what MAP_DMA then answers is "
-                    + "not in the rules");
+            return Prediction.refused("EFAULT", "memory decoding of " + r.device().address() + " is off, so its "
+                    + "BAR mmap is zapped: vaddr_get_pfns must fault the PFN in (follow_fault_pfn → "
+                    + "fixup_user_fault), vfio-pci's fault handler answers VM_FAULT_SIGBUS, and MAP_DMA fails with "
+                    + "EFAULT (conformance case type1-map-dma-memory-off); memory on, it maps");
         }
         return Prediction.caught("ok, no reference", "VFIO_IOMMU_MAP_DMA: vaddr_get_pfns finds a VM_PFNMAP vma and "
                 + "reads the BAR's PFN (follow_pfnmap); type1 keeps no reference on " + r.device().address()
