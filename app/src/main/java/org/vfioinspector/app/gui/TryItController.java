@@ -645,7 +645,18 @@ final class TryItController {
             Domain dom = st.domain(into, b);
             // reserved before the call: a late answer of an abandoned one must not hand the same IOVA out again
             long iova = dom.reserve(m.length());
-            b.mapDma(m.vaddr(), iova, m.length());
+            try {
+                b.mapDma(m.vaddr(), iova, m.length());
+            } catch (KernelException e) {
+                // refused (EFAULT with memory off): the mmap made for it goes, as the view never tracked it
+                st.mappings.get(d.address()).remove(m);
+                try {
+                    m.close();
+                } catch (KernelException c) {
+                    e.addSuppressed(c);
+                }
+                throw e;
+            }
             dom.entries.add(new DomainIo(iova, m.length(), WitnessRules.Mapped.TYPE1, d.address(), index, expected));
             String what = String.format("%s of %s mapped into the type1 container of %s at iova 0x%x, length %s",
                     row.region().name(), d.address(), into, iova, Sizes.human(m.length()));
