@@ -349,9 +349,10 @@ public final class GroupsPane extends VBox {
         if (tree.getFixedCellSize() > 0 || tree.getScene() == null) {
             return;
         }
-        List<javafx.scene.Node> rows = new EntryCell(() -> DeviceMarks.NONE).sampleRows();
+        EntryCell sample = new EntryCell(() -> DeviceMarks.NONE);
+        sample.fillSample();
         TreeItem<javafx.scene.Node> root = new TreeItem<>();
-        root.getChildren().setAll(rows.stream().map(TreeItem::new).toList());
+        root.getChildren().setAll(List.of(new TreeItem<>(sample.groupRow), new TreeItem<>(sample.deviceRow)));
         TreeView<javafx.scene.Node> probe = new TreeView<>(root);
         probe.setShowRoot(false);
         probe.setCellFactory(t -> new TreeCell<>() {
@@ -475,33 +476,41 @@ public final class GroupsPane extends VBox {
      * lookups and layout for every visible row each time a host was opened or the tree scrolled (a large part of the
      * FX-thread stall after opening a 10,000-function host, BENCHMARKS.md).
      */
-    /**
-     * A row of the tree: a group, a device or an unreadable device. Each kind's nodes are made the first time the
-     * cell shows that kind, and a tooltip the first time it has text: a host's first layout creates a screenful of
-     * cells, and three rows of nodes and two popups per cell, most never shown, were much of that pulse.
-     */
     private static final class EntryCell extends TreeCell<TreeEntry> {
+        private final FontIcon groupIcon = DeviceIcons.icon(MaterialDesignS.SHIELD_CHECK);
+        private final Label groupTitle = label("group-title");
+        private final Label groupType = label("muted");
+        private final Badge viability = new Badge("", Badge.Tone.GREEN);
+        private final Label blockerDrivers = label("muted");
+        private final Label why = label("chip", "chip-other");
+        private final Tooltip whyTip = new Tooltip();
+        private final Badge groupMark = mark();
+        private final HBox groupRow = row(groupIcon, groupTitle, groupType, viability, groupMark, blockerDrivers,
+                why);
+
+        private final FontIcon deviceIcon = DeviceIcons.icon(MaterialDesignS.SOURCE_BRANCH);
+        private final Label bdf = label("mono");
+        private final Label bridge = label("chip", "chip-other");
+        private final Label driver = label("chip");
+        private final Badge deviceMark = mark();
+        private final Label name = label("row-text");
+        private final HBox deviceRow = row(deviceIcon, bdf, bridge, driver, deviceMark, name);
+        private final Tooltip deviceTip = new Tooltip();
         private final java.util.function.Supplier<DeviceMarks> marks;
-        private GroupRow groupRow;
-        private DeviceRow deviceRow;
-        private UnreadableRow unreadableRow;
+
+        private final FontIcon unreadableIcon = DeviceIcons.icon(MaterialDesignA.ALERT);
+        private final Label unreadableBdf = label("mono");
+        private final Label unreadableWhy = label("muted");
+        private final HBox unreadableRow = row(unreadableIcon, unreadableBdf, unreadableWhy);
 
         EntryCell(java.util.function.Supplier<DeviceMarks> marks) {
             this.marks = marks;
-        }
-
-        private GroupRow groupRow() {
-            if (groupRow == null) {
-                groupRow = new GroupRow();
-            }
-            return groupRow;
-        }
-
-        private DeviceRow deviceRow() {
-            if (deviceRow == null) {
-                deviceRow = new DeviceRow();
-            }
-            return deviceRow;
+            deviceTip.setWrapText(true);
+            deviceTip.setMaxWidth(560);
+            bridge.setText("bridge");
+            name.setMinWidth(40);
+            name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
+            unreadableIcon.getStyleClass().add("icon-bad");
         }
 
         @Override
@@ -512,66 +521,30 @@ public final class GroupsPane extends VBox {
             if (empty || item == null) {
                 setGraphic(null);
             } else if (item instanceof TreeEntry.Group g) {
-                GroupRow r = groupRow();
-                r.fillGroup(g.group());
-                r.fillWhy(g);
-                r.fillGroupMark(g.group(), marks.get());
-                setGraphic(r.row);
+                fillGroup(g.group());
+                fillWhy(g);
+                fillGroupMark(g.group());
+                setGraphic(groupRow);
             } else if (item instanceof TreeEntry.Device d) {
-                DeviceRow r = deviceRow();
-                r.fill(d, marks.get());
-                setGraphic(r.row);
-                setTooltip(r.tip);
+                fillDevice(d);
+                setGraphic(deviceRow);
+                setTooltip(deviceTip);
             } else if (item instanceof TreeEntry.Unreadable u) {
-                if (unreadableRow == null) {
-                    unreadableRow = new UnreadableRow();
-                }
-                unreadableRow.bdf.setText(u.address().toString());
-                unreadableRow.why.setText("unreadable: " + u.why());
-                setGraphic(unreadableRow.row);
+                unreadableBdf.setText(u.address().toString());
+                unreadableWhy.setText("unreadable: " + u.why());
+                setGraphic(unreadableRow);
             } else if (item instanceof TreeEntry.NoGroup n) {
-                GroupRow r = groupRow();
-                r.fillNoGroup(n);
-                setGraphic(r.row);
+                fillNoGroup(n);
+                setGraphic(groupRow);
             }
         }
 
-        /** Every part of both rows shown, for measuring their height; the rows' graphics. */
-        List<javafx.scene.Node> sampleRows() {
-            GroupRow g = groupRow();
-            g.title.setText("Group 0");
-            g.type.setText("DMA-FQ");
-            g.viability.setText("blocked by 1");
-            g.viability.setTone(Badge.Tone.RED);
-            g.blockerDrivers.setText("mlx5_core");
-            show(g.mark, true);
-            DeviceRow d = deviceRow();
-            d.bdf.setText("0000:00:00.0");
-            d.driver.setText("vfio-pci");
-            toggle(d.driver, true, "chip-vfio", "chip-other");
-            show(d.mark, true);
-            d.name.setText("Sample device");
-            return List.of(g.row, d.row);
-        }
-    }
-
-    private static final class GroupRow {
-        final FontIcon icon = DeviceIcons.icon(MaterialDesignS.SHIELD_CHECK);
-        final Label title = label("group-title");
-        final Label type = label("muted");
-        final Badge viability = new Badge("", Badge.Tone.GREEN);
-        final Label blockerDrivers = label("muted");
-        final Label why = label("chip", "chip-other");
-        final Badge mark = mark();
-        final HBox row = row(icon, title, type, viability, mark, blockerDrivers, why);
-        private Tooltip whyTip;
-
-        void fillGroup(IommuGroup g) {
+        private void fillGroup(IommuGroup g) {
             boolean viable = g.viability().viable();
-            icon.setIconCode(viable ? MaterialDesignS.SHIELD_CHECK : MaterialDesignS.SHIELD_ALERT);
-            toggle(icon, viable, "icon-ok", "icon-bad");
-            title.setText("Group " + g.number());
-            type.setText(g.type().orElse("?"));
+            groupIcon.setIconCode(viable ? MaterialDesignS.SHIELD_CHECK : MaterialDesignS.SHIELD_ALERT);
+            toggle(groupIcon, viable, "icon-ok", "icon-bad");
+            groupTitle.setText("Group " + g.number());
+            groupType.setText(g.type().orElse("?"));
             if (viable) {
                 viability.setText("viable");
                 viability.setTone(Badge.Tone.GREEN);
@@ -598,147 +571,129 @@ public final class GroupsPane extends VBox {
             show(blockerDrivers, !viable);
         }
 
-        void fillNoGroup(TreeEntry.NoGroup n) {
-            icon.setIconCode(MaterialDesignS.SHIELD_OFF);
-            toggle(icon, false, "icon-ok", "icon-bad");
-            title.setText("Without an IOMMU group");
-            type.setText(n.devices() + (n.devices() == 1 ? " device" : " devices"));
+        private void fillNoGroup(TreeEntry.NoGroup n) {
+            groupIcon.setIconCode(MaterialDesignS.SHIELD_OFF);
+            toggle(groupIcon, false, "icon-ok", "icon-bad");
+            groupTitle.setText("Without an IOMMU group");
+            groupType.setText(n.devices() + (n.devices() == 1 ? " device" : " devices"));
             viability.setText(n.noIommu() ? "no IOMMU" : "not usable");
             viability.setTone(Badge.Tone.RED);
             viability.setTip(TreeEntry.NoGroup.FIX);
             viability.setId("viability-none");
             show(blockerDrivers, false);
             show(why, false);
-            show(mark, false);
+            show(groupMark, false);
         }
 
         /** Before anything is tried: some member's BAR gets different mmap and dma-buf answers. */
-        void fillGroupMark(IommuGroup g, DeviceMarks marks) {
+        private void fillGroupMark(IommuGroup g) {
             List<String> lines = new ArrayList<>();
             for (PciAddress a : g.devices()) {
-                marks.disagreements(a).forEach(l -> lines.add(a + " " + l));
+                marks.get().disagreements(a).forEach(l -> lines.add(a + " " + l));
             }
-            show(mark, !lines.isEmpty());
+            show(groupMark, !lines.isEmpty());
             if (!lines.isEmpty()) {
-                mark.setId("divergence-group-" + g.number());
-                mark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
+                groupMark.setId("divergence-group-" + g.number());
+                groupMark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
                         + String.join("\n", lines));
             }
         }
 
         /** The group's shape in two words, the full explanation in the tooltip. */
-        void fillWhy(TreeEntry.Group g) {
+        private void fillWhy(TreeEntry.Group g) {
             show(why, g.why().isPresent());
             g.why().ifPresent(w -> {
                 why.setText(w.cause().replace('-', ' '));
                 why.setId("why-" + g.group().number());
-                if (whyTip == null) {
-                    whyTip = new Tooltip();
-                    whyTip.setWrapText(true);
-                    whyTip.setMaxWidth(420);
-                    why.setTooltip(whyTip);
-                }
                 whyTip.setText(w.text() + "\nTo split it: " + w.split());
+                whyTip.setWrapText(true);
+                whyTip.setMaxWidth(420);
+                why.setTooltip(whyTip);
             });
         }
-    }
 
-    private static final class DeviceRow {
-        final FontIcon icon = DeviceIcons.icon(MaterialDesignS.SOURCE_BRANCH);
-        final Label bdf = label("mono");
-        final Label bridge = label("chip", "chip-other");
-        final Label driver = label("chip");
-        final Badge mark = mark();
-        final Label name = label("row-text");
-        final HBox row = row(icon, bdf, bridge, driver, mark, name);
-        final Tooltip tip = new Tooltip(); // the row's, set on the cell: every device row has one
-
-        DeviceRow() {
-            tip.setWrapText(true);
-            tip.setMaxWidth(560);
-            bridge.setText("bridge");
-            name.setMinWidth(40);
-            name.setTextOverrun(javafx.scene.control.OverrunStyle.ELLIPSIS);
-        }
-
-        void fill(TreeEntry.Device e, DeviceMarks marks) {
+        private void fillDevice(TreeEntry.Device e) {
             PciDevice d = e.device();
-            icon.setIconCode(DeviceIcons.forClass(d.classCode()));
+            deviceIcon.setIconCode(DeviceIcons.forClass(d.classCode()));
             bdf.setText(d.address().toString());
             show(bridge, d.isBridge());
             driver.setText(d.driver().orElse("no driver"));
             toggle(driver, d.driver().filter("vfio-pci"::equals).isPresent(), "chip-vfio", "chip-other");
             name.setText((e.role().isEmpty() ? "" : e.role() + " · ") + e.title());
-            List<String> disagree = marks.disagreements(d.address());
-            show(mark, !disagree.isEmpty());
+            List<String> disagree = marks.get().disagreements(d.address());
+            show(deviceMark, !disagree.isEmpty());
             if (!disagree.isEmpty()) {
                 // an id usable in a CSS selector: "divergence-0000-00-05-0"
-                mark.setId("divergence-" + d.address().toString().replace(':', '-').replace('.', '-'));
-                mark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
+                deviceMark.setId("divergence-" + d.address().toString().replace(':', '-').replace('.', '-'));
+                deviceMark.setTip("mmap and dma-buf export disagree, predicted before anything is tried:\n"
                         + String.join("\n", disagree));
             }
             // the name may be cut in a narrow pane: the tooltip has it whole
-            tip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + name.getText()
+            deviceTip.setText(d.address() + "  " + DeviceText.ids(d) + "\n" + name.getText()
                     + (e.title().equals(DeviceText.pciIdsName(d)) ? "" : "\npci.ids: " + DeviceText.pciIdsName(d))
                     + "\n" + DeviceText.className(d) + "\ndriver: " + d.driver().orElse("none")
                     + (disagree.isEmpty() ? "" : "\nmmap and dma-buf disagree: " + String.join("; ", disagree)));
         }
-    }
 
-    private static final class UnreadableRow {
-        final FontIcon icon = DeviceIcons.icon(MaterialDesignA.ALERT);
-        final Label bdf = label("mono");
-        final Label why = label("muted");
-        final HBox row = row(icon, bdf, why);
-
-        UnreadableRow() {
-            icon.getStyleClass().add("icon-bad");
+        /** An icon-only warning badge: the row has little room; the tooltip has both rules. */
+        private static Badge mark() {
+            Badge b = new Badge("", Badge.Tone.WARNING);
+            b.setAccessibleText("mmap and dma-buf disagree");
+            b.getStyleClass().add("row-mark-badge");
+            FontIcon i = new FontIcon(MaterialDesignA.ALERT_DECAGRAM_OUTLINE);
+            i.getStyleClass().add("row-mark");
+            b.setGraphic(i);
+            b.setVisible(false);
+            b.setManaged(false);
+            return b;
         }
-    }
 
-    /** An icon-only warning badge: the row has little room; the tooltip has both rules. */
-    private static Badge mark() {
-        Badge b = new Badge("", Badge.Tone.WARNING);
-        b.setAccessibleText("mmap and dma-buf disagree");
-        b.getStyleClass().add("row-mark-badge");
-        FontIcon i = new FontIcon(MaterialDesignA.ALERT_DECAGRAM_OUTLINE);
-        i.getStyleClass().add("row-mark");
-        b.setGraphic(i);
-        b.setVisible(false);
-        b.setManaged(false);
-        return b;
-    }
+        /** Every part of both rows shown, for measuring their height. */
+        void fillSample() {
+            groupTitle.setText("Group 0");
+            groupType.setText("DMA-FQ");
+            viability.setText("blocked by 1");
+            viability.setTone(Badge.Tone.RED);
+            blockerDrivers.setText("mlx5_core");
+            bdf.setText("0000:00:00.0");
+            driver.setText("vfio-pci");
+            toggle(driver, true, "chip-vfio", "chip-other");
+            show(deviceMark, true);
+            show(groupMark, true);
+            name.setText("Sample device");
+        }
 
-    private static Label label(String... styleClasses) {
-        Label l = new Label();
-        l.getStyleClass().addAll(styleClasses);
-        return l;
-    }
+        private static Label label(String... styleClasses) {
+            Label l = new Label();
+            l.getStyleClass().addAll(styleClasses);
+            return l;
+        }
 
-    private static HBox row(javafx.scene.Node... children) {
-        // chips, badges and titles keep their width (never cut); only the device's name gives way (EntryCell)
-        for (javafx.scene.Node n : children) {
-            if (n instanceof javafx.scene.layout.Region r) {
-                r.setMinWidth(USE_PREF_SIZE);
+        private static HBox row(javafx.scene.Node... children) {
+            // chips, badges and titles keep their width (never cut); only the device's name gives way (EntryCell)
+            for (javafx.scene.Node n : children) {
+                if (n instanceof javafx.scene.layout.Region r) {
+                    r.setMinWidth(USE_PREF_SIZE);
+                }
             }
+            HBox row = new HBox(6, children);
+            row.setAlignment(Pos.CENTER_LEFT);
+            return row;
         }
-        HBox row = new HBox(6, children);
-        row.setAlignment(Pos.CENTER_LEFT);
-        return row;
-    }
 
-    private static void show(javafx.scene.Node n, boolean shown) {
-        n.setVisible(shown);
-        n.setManaged(shown);
-    }
-
-    /** Sets style class {@code on} or {@code off}, never both. */
-    private static void toggle(javafx.scene.Node n, boolean which, String on, String off) {
-        String add = which ? on : off;
-        String remove = which ? off : on;
-        if (!n.getStyleClass().contains(add)) {
-            n.getStyleClass().add(add);
+        private static void show(javafx.scene.Node n, boolean shown) {
+            n.setVisible(shown);
+            n.setManaged(shown);
         }
-        n.getStyleClass().remove(remove);
+
+        /** Sets style class {@code on} or {@code off}, never both. */
+        private static void toggle(javafx.scene.Node n, boolean which, String on, String off) {
+            String add = which ? on : off;
+            String remove = which ? off : on;
+            if (!n.getStyleClass().contains(add)) {
+                n.getStyleClass().add(add);
+            }
+            n.getStyleClass().remove(remove);
+        }
     }
 }
