@@ -1,7 +1,10 @@
 package org.vfioinspector.app.cli;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,8 +26,10 @@ public final class Cli implements Runnable {
     /** Runs the CLI and returns the process exit code; never calls System.exit. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Cli());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        // UTF-8 whatever the locale: JSON is UTF-8 by definition (RFC 8259), and under a C locale (cron, systemd,
+        // ssh without one) every "→" of a rule and every non-ASCII pci.ids name came out as '?'
+        cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), true));
+        cl.setErr(new PrintWriter(new BufferedWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("vfio-inspector: " + ex.getMessage());
             ex.getCommandLine().usage(ex.getCommandLine().getErr());

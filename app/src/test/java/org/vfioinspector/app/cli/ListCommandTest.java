@@ -46,6 +46,36 @@ class ListCommandTest {
         }
     }
 
+    /**
+     * Output is UTF-8 whatever the locale: under a C locale (cron, systemd, ssh without one) a JDK 17 runtime's default
+     * charset is ASCII, and every "→" of a rule came out as '?'. A JVM started with LANG=C prints the same bytes as
+     * this one's UTF-8 stream, and the JSON reads back.
+     */
+    @Test
+    void outputIsUtf8UnderACLocale() throws Exception {
+        String[] args = {"list", "--json", "--host", "lab:gpu-server"};
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.vfioinspector.app.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG") || k.startsWith("JAVA_TOOL"));
+        pb.environment().put("LANG", "C");
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        byte[] c = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "exit " + p.exitValue());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+             java.io.PrintStream e = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+                     java.nio.charset.StandardCharsets.UTF_8)) {
+            assertEquals(0, Cli.run(args, o, e));
+        }
+        String json = new String(c, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(json.contains("→") && !json.contains(" ? "), "rules keep their arrows under LANG=C");
+        assertEquals(out.toString(java.nio.charset.StandardCharsets.UTF_8), json);
+        new ObjectMapper().readTree(c);
+    }
+
     @Test
     void liveText() throws Exception {
         Snapshots.Result r = Snapshots.cli("list");
