@@ -212,14 +212,6 @@ class ExerciseFlowTest extends MainWindowFlow {
         assertPassed(robot, lab, 5);
     }
 
-    // ---- helpers ----
-
-    private long hostRecords() {
-        return ctx.activity().entries().stream().filter(a -> a.type()
-                == org.vfioinspector.bridge.journal.Activity.Type.HOST).count();
-    }
-
-    /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
     /** With an exercise under way, every letter (Alt+letter) in the exercises pane belongs to one control. */
     @Test
     void theExercisePanesLettersAreEachItsOwn(FxRobot robot) throws Exception {
@@ -252,6 +244,14 @@ class ExerciseFlowTest extends MainWindowFlow {
         return true;
     }
 
+    // ---- helpers ----
+
+    private long hostRecords() {
+        return ctx.activity().entries().stream().filter(a -> a.type()
+                == org.vfioinspector.bridge.journal.Activity.Type.HOST).count();
+    }
+
+    /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
     private LabPane begin(FxRobot robot, String exercise, String scenario) throws Exception {
         LabPane lab = window.lab();
         robot.clickOn("#toggleExercises");
