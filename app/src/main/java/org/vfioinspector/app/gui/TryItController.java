@@ -640,16 +640,17 @@ final class TryItController {
             DeviceSession source = st.session(kernel, d, OpenPath.AUTO);
             RegionInfo info = source.regionInfo(index);
             Mapping m = source.mmap(info, info.pageSpan(), Kernel.PROT_READ | Kernel.PROT_WRITE);
-            st.mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
             byte[] expected = bytes(m, 0);
-            Domain dom = st.domain(into, b);
-            // reserved before the call: a late answer of an abandoned one must not hand the same IOVA out again
-            long iova = dom.reserve(m.length());
+            Domain dom;
+            long iova;
             try {
+                dom = st.domain(into, b);
+                // reserved before the call: a late answer of an abandoned one must not hand the same IOVA out again
+                iova = dom.reserve(m.length());
                 b.mapDma(m.vaddr(), iova, m.length());
             } catch (KernelException e) {
-                // refused (EFAULT with memory off): the mmap made for it goes, as the view never tracked it
-                st.mappings.get(d.address()).remove(m);
+                // refused (EFAULT with memory off) or no container: the mmap made for it goes, as the view tracks
+                // it only once mapped
                 try {
                     m.close();
                 } catch (KernelException c) {
@@ -657,6 +658,7 @@ final class TryItController {
                 }
                 throw e;
             }
+            st.mappings.computeIfAbsent(d.address(), k -> new ArrayList<>()).add(m);
             dom.entries.add(new DomainIo(iova, m.length(), WitnessRules.Mapped.TYPE1, d.address(), index, expected));
             String what = String.format("%s of %s mapped into the type1 container of %s at iova 0x%x, length %s",
                     row.region().name(), d.address(), into, iova, Sizes.human(m.length()));
