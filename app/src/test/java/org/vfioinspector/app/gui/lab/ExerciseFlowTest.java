@@ -216,32 +216,12 @@ class ExerciseFlowTest extends MainWindowFlow {
     @Test
     void theExercisePanesLettersAreEachItsOwn(FxRobot robot) throws Exception {
         begin(robot, "sub-page-bar", "qemu-q35");
-        java.util.Map<Character, java.util.List<String>> byLetter = new java.util.TreeMap<>();
-        robot.interact(() -> {
-            for (javafx.scene.Node n : robot.lookup("#labPane").query().lookupAll("*")) {
-                if (n instanceof javafx.scene.control.Labeled l && l.isMnemonicParsing() && l.getText() != null
-                        && shown(n)) {
-                    String t = l.getText();
-                    int u = t.indexOf('_');
-                    if (u >= 0 && u + 1 < t.length() && t.charAt(u + 1) != '_') {
-                        byLetter.computeIfAbsent(Character.toUpperCase(t.charAt(u + 1)),
-                                k -> new java.util.ArrayList<>()).add(t);
-                    }
-                }
-            }
-        });
+        java.util.Map<String, java.util.List<String>> byLetter = new java.util.TreeMap<>();
+        robot.interact(() -> byLetter.putAll(org.vfioinspector.app.gui.layout.Mnemonics.byLetter(
+                robot.lookup("#labPane").query())));
         byLetter.forEach((letter, labels) -> assertEquals(1, labels.size(), "Alt+" + letter + " is " + labels));
         assertEquals("Skip to the _next exercise", robot.lookup("#nextExercise").queryAs(Button.class).getText(),
                 "an exercise under way: the next one is a skip, on the same letter as \"Next exercise\"");
-    }
-
-    private static boolean shown(javafx.scene.Node n) {
-        for (javafx.scene.Node p = n; p != null; p = p.getParent()) {
-            if (!p.isVisible()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- helpers ----

@@ -138,18 +138,7 @@ class KeyboardTest extends MainWindowFlow {
         robot.clickOn("#toggleExercises");
         WaitForAsyncUtils.waitForFxEvents();
         java.util.Map<String, List<String>> byLetter = new java.util.TreeMap<>();
-        robot.interact(() -> {
-            for (Node n : window.groups().getScene().getRoot().lookupAll("*")) {
-                if (n instanceof Labeled l && l.isMnemonicParsing() && l.getText() != null && treeVisible(n)) {
-                    String t = l.getText();
-                    int u = t.indexOf('_');
-                    if (u >= 0 && u + 1 < t.length() && t.charAt(u + 1) != '_') {
-                        byLetter.computeIfAbsent(String.valueOf(Character.toUpperCase(t.charAt(u + 1))),
-                                k -> new ArrayList<>()).add(Truncation.withoutMnemonic(t));
-                    }
-                }
-            }
-        });
+        robot.interact(() -> byLetter.putAll(Mnemonics.byLetter(window.groups().getScene().getRoot())));
         // shared on purpose (TryItPanel.Action.mnemonicText): neighbours, Alt moves between them
         Set<Set<String>> shared = Set.of(Set.of("Try mmap", "DMA read"), Set.of("Memory off", "Memory on"),
                 Set.of("Attach importer", "Detach"));
@@ -174,15 +163,6 @@ class KeyboardTest extends MainWindowFlow {
         assertTrue(text(robot, "#tryResultBadge").toLowerCase(java.util.Locale.ROOT).contains("reset")
                 || text(robot, "#tryResultText").toLowerCase(java.util.Locale.ROOT).contains("reset"),
                 text(robot, "#tryResultBadge") + " " + text(robot, "#tryResultText"));
-    }
-
-    private static boolean treeVisible(Node n) {
-        for (Node p = n; p != null; p = p.getParent()) {
-            if (!p.isVisible()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Every visible, enabled, focus-traversable control (lists and tables count once, not their cells). */
