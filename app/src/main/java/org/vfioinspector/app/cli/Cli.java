@@ -1,6 +1,7 @@
 package org.vfioinspector.app.cli;
 
 import java.io.BufferedWriter;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -28,7 +29,7 @@ public final class Cli implements Runnable {
         CommandLine cl = new CommandLine(new Cli());
         // UTF-8 whatever the locale: JSON is UTF-8 by definition (RFC 8259), and under a C locale (cron, systemd,
         // ssh without one) every "→" of a rule and every non-ASCII pci.ids name came out as '?'
-        cl.setOut(new PrintWriter(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), true));
+        cl.setOut(new Output(out));
         cl.setErr(new PrintWriter(new BufferedWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("vfio-inspector: " + ex.getMessage());
@@ -36,5 +37,24 @@ public final class Cli implements Runnable {
             return EXIT_USAGE;
         });
         return cl.execute(args);
+    }
+
+    /** The command's output: text through this writer, or UTF-8 bytes straight to the stream (a JSON document). */
+    static final class Output extends PrintWriter {
+        private final OutputStream bytes;
+
+        Output(OutputStream bytes) {
+            super(new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8)), true);
+            this.bytes = bytes;
+        }
+
+        /** The stream under {@code out}, with what was written to the writer flushed first. */
+        static OutputStream bytes(PrintWriter out) {
+            out.flush();
+            if (out instanceof Output o) {
+                return o.bytes;
+            }
+            throw new IllegalStateException("a command's bytes are written through the output Cli.run made");
+        }
     }
 }

@@ -1,7 +1,9 @@
 package org.vfioinspector.app.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.vfioinspector.bridge.host.Host;
 import org.vfioinspector.bridge.host.HostVerdicts;
@@ -55,8 +57,10 @@ public final class ListCommand implements Callable<Integer> {
             HostInventory inventory = new HostScanner(h.paths(), PciIds.loadDefault()).scan();
             HostVerdicts verdicts = HostVerdicts.of(h, inventory);
             if (json) {
-                ListJson.write(out, h, inventory, verdicts);
-                out.print(System.lineSeparator());
+                OutputStream bytes = Cli.Output.bytes(out);
+                ListJson.write(bytes, h, inventory, verdicts);
+                bytes.write(System.lineSeparator().getBytes(StandardCharsets.US_ASCII));
+                bytes.flush();
             } else {
                 out.print(brief ? ListBrief.render(inventory, verdicts) : ListText.render(h, inventory, verdicts, explain));
             }

@@ -1,8 +1,7 @@
 package org.vfioinspector.app.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.List;
 import org.vfioinspector.bridge.config.Capability;
 import org.vfioinspector.bridge.config.Capability.Detail;
@@ -18,7 +17,6 @@ import org.vfioinspector.bridge.rules.Verdict;
 
 /** What {@code list} says about config space, group shape and P2P (README "## `list`": capabilities, why, p2p). */
 final class ListConfig {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** More exporter/importer pairs than this are left out of --json (a 10,000-function host has 10^8). */
     static final int MAX_P2P_PAIRS = 4096;
 
@@ -52,137 +50,149 @@ final class ListConfig {
 
     // ---------------------------------------------------------------- JSON
 
-    static void json(ObjectNode n, PciDevice d) {
+    static void json(JsonGenerator g, PciDevice d) throws IOException {
         if (d.config().isEmpty()) {
-            n.putNull("configReadable");
-            n.putArray("capabilities");
-            n.putArray("configProblems");
+            g.writeNullField("configReadable");
+            g.writeArrayFieldStart("capabilities");
+            g.writeEndArray();
+            g.writeArrayFieldStart("configProblems");
+            g.writeEndArray();
             return;
         }
         ConfigSpace c = d.config().get();
-        n.put("configReadable", c.readable());
+        g.writeNumberField("configReadable", c.readable());
         if (c.command() >= 0) {
-            n.put("command", c.command());
+            g.writeNumberField("command", c.command());
         } else {
-            n.putNull("command");
+            g.writeNullField("command");
         }
-        n.put("multifunction", c.multifunction());
-        ArrayNode caps = n.putArray("capabilities");
+        g.writeBooleanField("multifunction", c.multifunction());
+        g.writeArrayFieldStart("capabilities");
         for (Capability cap : c.capabilities()) {
-            caps.add(capability(cap));
+            capability(g, cap);
         }
-        ArrayNode problems = n.putArray("configProblems");
+        g.writeEndArray();
+        g.writeArrayFieldStart("configProblems");
         for (ConfigSpace.Problem p : c.problems()) {
-            ObjectNode pn = problems.addObject();
-            pn.put("file", p.file());
-            pn.put("offset", p.offset());
-            pn.put("message", p.message());
+            g.writeStartObject();
+            g.writeStringField("file", p.file());
+            g.writeNumberField("offset", p.offset());
+            g.writeStringField("message", p.message());
+            g.writeEndObject();
         }
+        g.writeEndArray();
     }
 
-    static ObjectNode capability(Capability cap) {
-        ObjectNode n = F.objectNode();
-        n.put("id", cap.id());
-        n.put("capId", cap.rawId());
-        n.put("offset", cap.offset());
-        n.put("extended", cap.extended());
-        if (cap.extended()) {
-            n.put("version", cap.version());
-        }
+    /** One capability; "version" once (the extended header's, or the PM and PCIe capabilities' own). */
+    static void capability(JsonGenerator g, Capability cap) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", cap.id());
+        g.writeNumberField("capId", cap.rawId());
+        g.writeNumberField("offset", cap.offset());
+        g.writeBooleanField("extended", cap.extended());
         Detail d = cap.detail();
-        if (d instanceof Detail.Pm pm) {
-            n.put("version", pm.version());
-            n.put("powerState", pm.stateName());
-        } else if (d instanceof Detail.Msi m) {
-            n.put("enabled", m.enabled());
-            n.put("vectors", m.vectorsCapable());
-            n.put("vectorsEnabled", m.vectorsEnabled());
-            n.put("addr64", m.addr64());
-            n.put("maskable", m.maskable());
-        } else if (d instanceof Detail.Msix m) {
-            n.put("enabled", m.enabled());
-            n.put("masked", m.masked());
-            n.put("tableSize", m.tableSize());
-            ObjectNode t = n.putObject("table");
-            t.put("bar", m.tableBar());
-            t.put("offset", m.tableOffset());
-            ObjectNode p = n.putObject("pba");
-            p.put("bar", m.pbaBar());
-            p.put("offset", m.pbaOffset());
+        if (cap.extended()) {
+            g.writeNumberField("version", cap.version());
+        } else if (d instanceof Detail.Pm pm) {
+            g.writeNumberField("version", pm.version());
         } else if (d instanceof Detail.Pcie p) {
-            n.put("version", p.version());
-            n.put("portType", p.portType());
-            n.put("slot", p.slot());
+            g.writeNumberField("version", p.version());
+        }
+        if (d instanceof Detail.Pm pm) {
+            g.writeStringField("powerState", pm.stateName());
+        } else if (d instanceof Detail.Msi m) {
+            g.writeBooleanField("enabled", m.enabled());
+            g.writeNumberField("vectors", m.vectorsCapable());
+            g.writeNumberField("vectorsEnabled", m.vectorsEnabled());
+            g.writeBooleanField("addr64", m.addr64());
+            g.writeBooleanField("maskable", m.maskable());
+        } else if (d instanceof Detail.Msix m) {
+            g.writeBooleanField("enabled", m.enabled());
+            g.writeBooleanField("masked", m.masked());
+            g.writeNumberField("tableSize", m.tableSize());
+            g.writeObjectFieldStart("table");
+            g.writeNumberField("bar", m.tableBar());
+            g.writeNumberField("offset", m.tableOffset());
+            g.writeEndObject();
+            g.writeObjectFieldStart("pba");
+            g.writeNumberField("bar", m.pbaBar());
+            g.writeNumberField("offset", m.pbaOffset());
+            g.writeEndObject();
+        } else if (d instanceof Detail.Pcie p) {
+            g.writeStringField("portType", p.portType());
+            g.writeBooleanField("slot", p.slot());
             if (p.link().isPresent()) {
                 Detail.Link l = p.link().get();
-                n.put("linkSpeed", l.speed());
-                n.put("linkWidth", l.width());
-                n.put("maxLinkSpeed", l.maxSpeed());
-                n.put("maxLinkWidth", l.maxWidth());
+                g.writeStringField("linkSpeed", l.speed());
+                g.writeNumberField("linkWidth", l.width());
+                g.writeStringField("maxLinkSpeed", l.maxSpeed());
+                g.writeNumberField("maxLinkWidth", l.maxWidth());
             } else {
-                n.putNull("linkSpeed");
-                n.putNull("linkWidth");
+                g.writeNullField("linkSpeed");
+                g.writeNullField("linkWidth");
             }
         } else if (d instanceof Detail.Acs a) {
-            strings(n.putArray("acsCapability"), a.capability());
-            strings(n.putArray("acsControl"), a.control());
+            ListJson.strings(g, "acsCapability", a.capability());
+            ListJson.strings(g, "acsControl", a.control());
         } else if (d instanceof Detail.Rebar r) {
-            ArrayNode bars = n.putArray("bars");
+            g.writeArrayFieldStart("bars");
             for (Detail.RebarEntry e : r.bars()) {
-                ObjectNode b = bars.addObject();
-                b.put("bar", e.bar());
-                b.put("currentSize", e.currentSize());
-                ArrayNode sizes = b.putArray("supportedSizes");
-                e.supportedSizes().forEach(sizes::add);
+                g.writeStartObject();
+                g.writeNumberField("bar", e.bar());
+                g.writeNumberField("currentSize", e.currentSize());
+                g.writeArrayFieldStart("supportedSizes");
+                for (long size : e.supportedSizes()) {
+                    g.writeNumber(size);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
             }
+            g.writeEndArray();
         } else if (d instanceof Detail.Sriov s) {
-            n.put("vfEnabled", s.vfEnabled());
-            n.put("initialVfs", s.initialVfs());
-            n.put("totalVfs", s.totalVfs());
-            n.put("numVfs", s.numVfs());
-            n.put("vfOffset", s.vfOffset());
-            n.put("vfStride", s.vfStride());
-            n.put("vfDevice", String.format("%04x", s.vfDeviceId()));
-            ArrayNode bars = n.putArray("vfBars");
-            s.vfBars().forEach(bars::add);
+            g.writeBooleanField("vfEnabled", s.vfEnabled());
+            g.writeNumberField("initialVfs", s.initialVfs());
+            g.writeNumberField("totalVfs", s.totalVfs());
+            g.writeNumberField("numVfs", s.numVfs());
+            g.writeNumberField("vfOffset", s.vfOffset());
+            g.writeNumberField("vfStride", s.vfStride());
+            g.writeStringField("vfDevice", ListJson.hex(s.vfDeviceId(), 4));
+            g.writeArrayFieldStart("vfBars");
+            for (long bar : s.vfBars()) {
+                g.writeNumber(bar);
+            }
+            g.writeEndArray();
         } else if (d instanceof Detail.Truncated t) {
-            n.put("truncated", true);
-            n.put("bytesNeeded", t.needed());
+            g.writeBooleanField("truncated", true);
+            g.writeNumberField("bytesNeeded", t.needed());
         }
-        return n;
+        g.writeEndObject();
     }
 
-    private static void strings(ArrayNode a, List<String> values) {
-        values.forEach(a::add);
-    }
-
-    static ObjectNode why(IommuGroup g, HostInventory host) {
-        GroupWhy w = GroupWhy.explain(g, host);
-        ObjectNode n = F.objectNode();
-        n.put("cause", w.cause());
-        n.put("text", w.text());
-        if (w.port().isPresent()) {
-            n.put("port", w.port().get().toString());
-        } else {
-            n.putNull("port");
-        }
-        n.put("split", w.split());
-        return n;
+    static void why(JsonGenerator g, IommuGroup group, HostInventory host) throws IOException {
+        GroupWhy w = GroupWhy.explain(group, host);
+        g.writeStartObject();
+        g.writeStringField("cause", w.cause());
+        g.writeStringField("text", w.text());
+        ListJson.stringOrNull(g, "port", w.port().map(Object::toString));
+        g.writeStringField("split", w.split());
+        g.writeEndObject();
     }
 
     /**
      * Every (exporter, importer) pair: exporters are the vfio-pci devices with a memory BAR (what can be exported),
      * importers every PCI device of the host — the exporter itself and bridges too, as the kernel answers for each
      * (the real-kernel harness asks it for every pair); the verdict is the same for every memory BAR of a device.
+     * Writes the fields "p2p" and, when there are too many pairs to list, "p2pOmitted".
      */
-    static void p2p(ObjectNode root, HostInventory host, HostTopology topo) {
+    static void p2p(JsonGenerator g, HostInventory host, HostTopology topo) throws IOException {
         List<PciDevice> exporters = host.devices().stream().filter(d -> d.driver().filter("vfio-pci"::equals)
                 .isPresent() && d.regions().stream().anyMatch(r -> r.index() <= 5 && r.kind().isMemory())).toList();
         List<PciDevice> importers = host.devices();
         long pairs = (long) exporters.size() * importers.size();
-        ArrayNode out = root.putArray("p2p");
+        g.writeArrayFieldStart("p2p");
         if (pairs > MAX_P2P_PAIRS) {
-            root.put("p2pOmitted", pairs + " exporter/importer pairs (more than " + MAX_P2P_PAIRS
+            g.writeEndArray();
+            g.writeStringField("p2pOmitted", pairs + " exporter/importer pairs (more than " + MAX_P2P_PAIRS
                     + "): list a smaller host or ask per pair in the GUI");
             return;
         }
@@ -191,14 +201,16 @@ final class ListConfig {
                     .orElseThrow();
             for (PciDevice i : importers) {
                 Verdict v = topo.p2p(e, bar, i.address());
-                ObjectNode n = out.addObject();
-                n.put("exporter", e.address().toString());
-                n.put("importer", i.address().toString());
-                n.put("result", v.result());
-                n.put("map", mapType(v));
-                n.put("rule", v.rule().describe());
+                g.writeStartObject();
+                g.writeStringField("exporter", e.address().toString());
+                g.writeStringField("importer", i.address().toString());
+                g.writeStringField("result", v.result());
+                g.writeStringField("map", mapType(v));
+                g.writeStringField("rule", v.rule().describe());
+                g.writeEndObject();
             }
         }
+        g.writeEndArray();
     }
 
     /** "bus-address", "thru-host-bridge" or "not-supported", as pci_p2pdma_map_type names them. */
