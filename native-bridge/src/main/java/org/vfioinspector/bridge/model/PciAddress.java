@@ -24,13 +24,11 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         Objects.requireNonNull(text, "text");
         // By hand, as BDF (a big host parses tens of thousands): DDDD[DDDD]:BB:DD.F after trimming
         String t = text.trim();
-        int colon = t.indexOf(':');
-        int n = t.length();
-        if (colon < 4 || colon > 8 || n != colon + 8 || t.charAt(colon + 3) != ':' || t.charAt(colon + 6) != '.'
-                || !hex(t, 0, colon) || !hex(t, colon + 1, colon + 3) || !hex(t, colon + 4, colon + 6)
-                || t.charAt(n - 1) < '0' || t.charAt(n - 1) > '7') {
+        if (!shaped(t)) {
             throw new IllegalArgumentException("'" + text + "' is not a PCI address; expected DDDD:BB:DD.F, e.g. 0000:01:00.0");
         }
+        int colon = t.indexOf(':');
+        int n = t.length();
         int dev = Integer.parseInt(t, colon + 4, colon + 6, 16);
         if (dev > 0x1f) {
             throw new IllegalArgumentException("'" + text + "' is not a PCI address: device number "
@@ -38,6 +36,15 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
         }
         return new PciAddress((int) Long.parseLong(t, 0, colon, 16), Integer.parseInt(t, colon + 1, colon + 3, 16), dev,
                 t.charAt(n - 1) - '0');
+    }
+
+    /** DDDD[DDDD]:BB:DD.F in hex digits, the device number not yet checked. */
+    private static boolean shaped(String t) {
+        int colon = t.indexOf(':');
+        int n = t.length();
+        return colon >= 4 && colon <= 8 && n == colon + 8 && t.charAt(colon + 3) == ':' && t.charAt(colon + 6) == '.'
+                && hex(t, 0, colon) && hex(t, colon + 1, colon + 3) && hex(t, colon + 4, colon + 6)
+                && t.charAt(n - 1) >= '0' && t.charAt(n - 1) <= '7';
     }
 
     private static boolean hex(String s, int from, int to) {
@@ -52,12 +59,13 @@ public record PciAddress(int domain, int bus, int device, int function) implemen
 
     /** True when {@code text} is a well-formed PCI address. */
     public static boolean isValid(String text) {
-        try {
-            parse(text);
-            return true;
-        } catch (IllegalArgumentException e) {
+        // without parse's exception: a device's path has a pciDDDD:BB for every one of its PCI components
+        String t = Objects.requireNonNull(text, "text").trim();
+        if (!shaped(t)) {
             return false;
         }
+        int colon = t.indexOf(':');
+        return Integer.parseInt(t, colon + 4, colon + 6, 16) <= 0x1f && (int) Long.parseLong(t, 0, colon, 16) >= 0;
     }
 
     /** {@code DDDD:BB:DD.F} in lower-case hex, as sysfs names it (by hand: String.format parses its pattern on

@@ -45,8 +45,8 @@ public final class KernelInfoReader {
             problems.add(new ReadFailure(SUBJECT, osrelease, Optional.empty(), IoMessages.describe(e)));
         }
         // kernel/iommu_groups is the scanner's to report when it cannot be listed
-        boolean iommu = !list("sys", "class/iommu", problems).isEmpty()
-                || !list("sys", "kernel/iommu_groups", new ArrayList<>()).isEmpty();
+        // whether either has an entry: the first one says it (a 10,000-group listing, sorted, said it before)
+        boolean iommu = any("class/iommu", problems) || any("kernel/iommu_groups", new ArrayList<>());
         List<Integer> groupNodes = new ArrayList<>();
         for (String n : list("dev", "vfio", problems)) {
             if (NUMBER.matcher(n).matches()) {
@@ -82,6 +82,17 @@ public final class KernelInfoReader {
             problems.add(new ReadFailure(SUBJECT, file, Optional.of(digits), file + ": " + e.getMessage()
                     + " (a node number): left out"));
             return Optional.empty();
+        }
+    }
+
+    private boolean any(String dir, List<ReadFailure> problems) {
+        Path p = paths.sys(dir);
+        try {
+            return SysfsFiles.any(p);
+        } catch (IOException e) {
+            problems.add(new ReadFailure(SUBJECT, "sys/" + dir, Optional.empty(), p + ": "
+                    + IoMessages.problem(e) + ": left out of the kernel facts"));
+            return false;
         }
     }
 

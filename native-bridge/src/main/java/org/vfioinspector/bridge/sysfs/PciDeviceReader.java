@@ -235,6 +235,12 @@ public final class PciDeviceReader {
         } catch (NotLinkException e) {
             link = null; // a copied tree: a plain directory
         }
+        if (link != null) {
+            List<PciAddress> chain = kernelLink(link.toString(), self);
+            if (chain != null) {
+                return chain;
+            }
+        }
         if (link != null && !link.isAbsolute()) {
             Path lexical = dir.getParent().resolve(link).normalize();
             if (lexical.startsWith(devices.normalize())) {
@@ -255,6 +261,41 @@ public final class PciDeviceReader {
             if (PciAddress.isValid(s)) {
                 chain.add(PciAddress.parse(s));
             }
+        }
+        if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(self)) {
+            chain.remove(chain.size() - 1);
+        }
+        return chain;
+    }
+
+    /** The link the kernel writes for bus/pci/devices/BDF: "../../../devices/" and the device's path below it. */
+    private static final String KERNEL_LINK = "../../../devices/";
+
+    /**
+     * The upstream chain from the link's text when it is the kernel's own (relative to bus/pci/devices, into
+     * devices/, no "." or ".." or empty part after it), read as text; null for any other link, which the Path
+     * walk of {@link #upstream} reads (what its relativize and normalize cost a big host was a twentieth of a scan).
+     */
+    private static List<PciAddress> kernelLink(String link, PciAddress self) {
+        if (!link.startsWith(KERNEL_LINK) || link.length() == KERNEL_LINK.length()) {
+            return null;
+        }
+        List<PciAddress> chain = new ArrayList<>();
+        int from = KERNEL_LINK.length();
+        while (from <= link.length()) {
+            int to = link.indexOf('/', from);
+            if (to < 0) {
+                to = link.length();
+            }
+            if (to == from || link.charAt(from) == '.' && (to == from + 1 || to == from + 2
+                    && link.charAt(from + 1) == '.')) {
+                return null;
+            }
+            String part = link.substring(from, to);
+            if (PciAddress.isValid(part)) {
+                chain.add(PciAddress.parse(part));
+            }
+            from = to + 1;
         }
         if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(self)) {
             chain.remove(chain.size() - 1);

@@ -34,28 +34,72 @@ public final class ResourceFile {
     /** Every line, in order, including all-zero ones. */
     public static List<Entry> entries(String file, String text) {
         List<Entry> entries = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        int count = lines.length;
-        if (count > 0 && lines[count - 1].isEmpty()) {
-            count--;
-        }
-        for (int i = 0; i < count; i++) {
-            String line = lines[i];
-            String[] f = fields(line.strip());
-            if (f.length != 3) {
-                throw new SysfsFormatException(file, line, EXPECTED_LINE + " (line " + (i + 1) + ")");
+        int n = text.length();
+        int pos = 0;
+        // as text.split("\n", -1) without its last empty string: every line, the one after the last newline only
+        // when it is not empty
+        for (int i = 0; pos < n; i++) {
+            int eol = text.indexOf('\n', pos);
+            if (eol < 0) {
+                eol = n;
             }
-            long start = hex(file, line, f[0], i);
-            long end = hex(file, line, f[1], i);
-            long flags = hex(file, line, f[2], i);
-            Entry e = new Entry(i, start, end, flags);
-            if (!e.isUnused() && Long.compareUnsigned(end, start) < 0) {
-                throw new SysfsFormatException(file, line,
+            Entry e = kernelLine(text, pos, eol, i);
+            if (e == null) {
+                e = line(file, text.substring(pos, eol), i);
+            }
+            if (!e.isUnused() && Long.compareUnsigned(e.end(), e.start()) < 0) {
+                throw new SysfsFormatException(file, text.substring(pos, eol),
                         "an end address at or above the start (line " + (i + 1) + ")");
             }
             entries.add(e);
+            pos = eol + 1;
         }
         return entries;
+    }
+
+    /**
+     * A line exactly as resource_show writes it ("0x%016llx 0x%016llx 0x%016llx"), read in place; null for any
+     * other line, which {@link #line} then reads (a big host has 170,000 lines, and the substrings of a general
+     * split were a tenth of a scan's time).
+     */
+    private static Entry kernelLine(String text, int from, int to, int index) {
+        if (to - from != KERNEL_LINE || text.charAt(from + 18) != ' ' || text.charAt(from + 37) != ' '
+                || !hex16(text, from) || !hex16(text, from + 19) || !hex16(text, from + 38)) {
+            return null;
+        }
+        return new Entry(index, value16(text, from), value16(text, from + 19), value16(text, from + 38));
+    }
+
+    /** Three fields of "0x" and 16 hex digits, two spaces. */
+    private static final int KERNEL_LINE = 3 * 18 + 2;
+
+    /** Whether "0x" and 16 hex digits (as Long.parseUnsignedLong reads them) start at {@code at}. */
+    private static boolean hex16(String text, int at) {
+        if (text.charAt(at) != '0' || text.charAt(at + 1) != 'x') {
+            return false;
+        }
+        for (int i = at + 2; i < at + 18; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long value16(String text, int at) {
+        long v = 0;
+        for (int i = at + 2; i < at + 18; i++) {
+            v = v << 4 | Character.digit(text.charAt(i), 16);
+        }
+        return v;
+    }
+
+    private static Entry line(String file, String line, int i) {
+        String[] f = fields(line.strip());
+        if (f.length != 3) {
+            throw new SysfsFormatException(file, line, EXPECTED_LINE + " (line " + (i + 1) + ")");
+        }
+        return new Entry(i, hex(file, line, f[0], i), hex(file, line, f[1], i), hex(file, line, f[2], i));
     }
 
     /** The implemented BARs (index 0–5) and ROM (index 6), decoded. */

@@ -84,6 +84,15 @@ final class SysfsFiles {
         return names;
     }
 
+    /** Whether a directory has any entry (it reads only the first); false when it does not exist. */
+    static boolean any(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return ds.iterator().hasNext();
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return false;
+        }
+    }
+
     /** The names in a directory, sorted; empty when it does not exist. */
     static List<String> list(Path dir) throws IOException {
         List<String> names = new ArrayList<>();

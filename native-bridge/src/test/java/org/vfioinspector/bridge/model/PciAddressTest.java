@@ -26,6 +26,9 @@ class PciAddressTest {
         assertThrows(IllegalArgumentException.class, () -> PciAddress.parse("80000000:00:00.0"), "negative domain");
         assertFalse(PciAddress.isValid("000:00:00.0"));
         assertFalse(PciAddress.isValid("0000:00:00.8"));
+        assertFalse(PciAddress.isValid("80000000:00:00.0"), "negative domain");
+        assertFalse(PciAddress.isValid("0000:00:20.0"), "device above 1f");
+        assertTrue(PciAddress.isValid(" 0000:00:1f.7 "));
     }
 
     @Test
@@ -55,6 +58,7 @@ class PciAddressTest {
                 got = null;
             }
             assertEquals(expected, got, "'" + s + "'");
+            assertEquals(expected != null, PciAddress.isValid(s), "isValid('" + s + "')");
             if (got != null) {
                 assertEquals(got, PciAddress.parse(got.toString()), "round trip of '" + s + "'");
             }

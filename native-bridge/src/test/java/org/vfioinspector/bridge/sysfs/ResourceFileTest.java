@@ -124,4 +124,35 @@ class ResourceFileTest {
                     "'" + line + "'");
         }
     }
+
+    /**
+     * A line as resource_show writes it is read in place; any other through the general split. The same line with a
+     * space before it takes the general path (strip removes the space), so both paths must read it alike: the same
+     * entry, or a refusal that expects the same. Lines are the kernel's with characters changed at random.
+     */
+    @Test
+    void aLineInTheKernelsFormatReadsAsTheGeneralPathReadsIt() {
+        java.util.Random r = new java.util.Random(5);
+        String base = "0x00000000fea00000 0x00000000feafffff 0x0000000000040200";
+        String alphabet = "0123456789abcdefABCDEFx +-g\u0660\uff10";
+        for (int n = 0; n < 100_000; n++) {
+            char[] line = base.toCharArray();
+            for (int k = r.nextInt(4); k > 0; k--) {
+                line[r.nextInt(line.length)] = alphabet.charAt(r.nextInt(alphabet.length()));
+            }
+            String text = new String(line);
+            Object fast = read(text);
+            Object general = read(" " + text);
+            assertEquals(general, fast, "'" + text + "'");
+        }
+    }
+
+    /** The entries of a one-line file, or what its refusal expected. */
+    private static Object read(String text) {
+        try {
+            return ResourceFile.entries(F, text);
+        } catch (SysfsFormatException e) {
+            return e.expected();
+        }
+    }
 }
