@@ -313,6 +313,30 @@ class HostScannerTreeTest {
                 scan().device(a("0000:03:00.0")).orElseThrow().upstream());
     }
 
+    /**
+     * The kernel's link text ("../../../devices/...") is read as text; a link written any other way (a "." or ".."
+     * part, an absolute target, a copied tree's plain directory) by the Path walk, to the same chain.
+     */
+    @Test
+    void upstreamChainWhateverTheLinkLooksLike() throws Exception {
+        fs.device("0000:00:01.0").classCode("0x060400");
+        fs.device("0000:01:00.0", List.of("0000:00:01.0")).classCode("0x060400");
+        fs.device("0000:02:00.0", List.of("0000:00:01.0", "0000:01:00.0"));
+        List<PciAddress> chain = List.of(a("0000:00:01.0"), a("0000:01:00.0"));
+        Path link = tmp.resolve("sys/bus/pci/devices/0000:02:00.0");
+        Path real = link.toRealPath();
+        assertEquals("../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0",
+                Files.readSymbolicLink(link).toString());
+        assertEquals(chain, scan().device(a("0000:02:00.0")).orElseThrow().upstream(), "the kernel's link");
+        for (String text : List.of("../../../devices/./pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0",
+                "../../../devices/pci0000:00/0000:00:01.0/../0000:00:01.0/0000:01:00.0/0000:02:00.0",
+                real.toString())) {
+            Files.delete(link);
+            Files.createSymbolicLink(link, Path.of(text));
+            assertEquals(chain, scan().device(a("0000:02:00.0")).orElseThrow().upstream(), text);
+        }
+    }
+
     @Test
     void sriovPhysfnAndVirtfn() throws Exception {
         FakeSysfs.Device pf = fs.device("0000:03:00.0").sriov(8, 2).driver("ixgbe");
