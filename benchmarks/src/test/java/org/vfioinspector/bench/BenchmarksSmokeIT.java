@@ -175,16 +175,18 @@ class BenchmarksSmokeIT {
             Matcher g = Pattern.compile("gui-bench: groups=100 .*revocation-p99-ms=([0-9.]+)").matcher(log);
             assertTrue(g.find() && Double.parseDouble(g.group(1)) > 0, log);
 
-            // two variants side by side (gui-compare.sh): each named, in order, each with its own result line
+            // two variants side by side (gui-compare.sh): each named, in order, each with its own result line; the
+            // second in a window started as the app starts (bench.start: its start-up host before the first open)
             String jar = REPO.resolve("benchmarks/target/benchmarks.jar").toString();
             String compared = run(List.of("bash", REPO.resolve("benchmarks/scripts/gui-compare.sh").toString(),
                     host.resolve("scenario.yaml").toString(), "1", "1", "5", "folded|" + jar + "|",
-                    "unfolded|" + jar + "|-Dbench.unfolded=true"), Map.of("DISPLAY", display), 300);
+                    "unfolded|" + jar + "|-Dbench.unfolded=true -Dbench.start=true"), Map.of("DISPLAY", display), 300);
             Matcher runs = Pattern.compile("(?m)^(folded|unfolded) [0-9:]+ load.*\\R"
-                    + "gui-bench: groups=100 .*revocation-area=([a-z]+)").matcher(compared);
+                    + "gui-bench: groups=100 .*revocation-area=([a-z]+) .*started=(\\S+)").matcher(compared);
             List<String> seen = new ArrayList<>();
             while (runs.find()) {
                 assertEquals(runs.group(1), runs.group(2), compared);
+                assertEquals(runs.group(1).equals("folded"), runs.group(3).equals("none"), compared);
                 seen.add(runs.group(1));
             }
             assertEquals(List.of("folded", "unfolded"), seen, compared);

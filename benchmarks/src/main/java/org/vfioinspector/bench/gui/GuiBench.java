@@ -44,7 +44,8 @@ import org.vfioinspector.bridge.revocation.RevocationTracker;
  * </ul>
  * Results go to stdout as one line of {@code key=value} pairs (and to {@code -Dbench.out=FILE}).
  * Properties: {@code bench.scenario} (required), {@code bench.refreshes} (3), {@code bench.events} (200),
- * {@code bench.unfolded} (false: the revocation area folded, as the window starts).
+ * {@code bench.unfolded} (false: the revocation area folded, as the window starts), {@code bench.start} (false: no
+ * host before the first open; true: the window's start-up hosts first, see {@link #startAsTheAppDoes()}).
  */
 public final class GuiBench extends Application {
     private static final long NO_CHANGE = Long.MIN_VALUE;
@@ -61,6 +62,8 @@ public final class GuiBench extends Application {
     private volatile long shownAt;
     /** bench.unfolded=true: the revocation area open, so each event also appends the timeline picture's column. */
     private final boolean unfolded = Boolean.getBoolean("bench.unfolded");
+    /** bench.start=true: the window starts as the app's does ({@link MainWindow#start()}) before the first open. */
+    private final boolean started = Boolean.getBoolean("bench.start");
 
     @Override
     public void start(Stage stage) {
@@ -115,6 +118,7 @@ public final class GuiBench extends Application {
     }
 
     private void run(Path scenario, int refreshes, int events) throws Exception {
+        String startedWith = started ? startAsTheAppDoes() : "none";
         HostChoice choice = new HostChoice.Lab(scenario.toString());
         List<Double> stalls = new ArrayList<>();
         List<Double> applyStalls = new ArrayList<>();
@@ -167,14 +171,14 @@ public final class GuiBench extends Application {
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
                         + "gc-ms-during-events=%d revocation-area=%s pulse-floor-median-ms=%.2f "
-                        + "pulse-floor-p99-ms=%.2f",
+                        + "pulse-floor-p99-ms=%.2f started=%s",
                 groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
                 withGc.isEmpty() ? 0.0 : percentile(withGc, 100), gcCount() - gcCount0, gcTimeMs() - gcTime0,
                 unfolded ? "unfolded" : "folded", percentile(floor, 50),
-                percentile(floor, 99));
+                percentile(floor, 99), startedWith);
         System.out.println("gui-bench: " + line);
         String out = System.getProperty("bench.out");
         if (out != null) {
@@ -271,6 +275,30 @@ public final class GuiBench extends Application {
             throw new IllegalStateException(never);
         }
         return (shownAt - emitted) / 1e6;
+    }
+
+    /**
+     * {@link MainWindow#start()}, as the app starts: this machine, then (where it cannot use VFIO) the remembered host
+     * or qemu-q35; returns once the host shown has not changed for 2 s. The first big open after it is the one a
+     * user meets; without it the first open is also the window's first host of all.
+     */
+    private String startAsTheAppDoes() throws Exception {
+        onFx(() -> {
+            window.start();
+            return null;
+        });
+        long t0 = System.nanoTime();
+        LoadedHost seen = null;
+        for (int stable = 0; stable < 20; ) {
+            Thread.sleep(100);
+            LoadedHost now = onFx(() -> window.hostProperty().get());
+            stable = now != null && now == seen ? stable + 1 : 0;
+            seen = now;
+            if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(2)) {
+                throw new IllegalStateException("the window's start never settled on a host");
+            }
+        }
+        return seen.choice().key();
     }
 
     private int treeGroups() {
