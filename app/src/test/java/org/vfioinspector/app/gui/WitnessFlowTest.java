@@ -126,8 +126,12 @@ class WitnessFlowTest extends MainWindowFlow {
     void type1RefusesABarWhoseMemoryIsOff(FxRobot robot) throws Exception {
         openLab("type1-p2p-hazard");
         select(robot, A, 1);
+        assertEquals("→ ok, revokes", prediction(robot, "#predict-memoryOff"));
+        assertEquals("→ ok, nothing changes", prediction(robot, "#predict-memoryOn"), "memory is on");
         pressAndWait(robot, "#memoryOff");
         assertEquals("→ EFAULT", prediction(robot, "#predict-mapType1"));
+        assertEquals("→ ok, nothing changes", prediction(robot, "#predict-memoryOff"), "memory is off already");
+        assertEquals("→ ok, restores", prediction(robot, "#predict-memoryOn"));
         pressAndWait(robot, "#mapType1");
         assertEquals("map into type1: EFAULT", text(robot, "#tryResultBadge"));
         assertTrue(text(robot, "#tryResultText").contains("As predicted (EFAULT)"), text(robot, "#tryResultText"));

@@ -90,11 +90,18 @@ public final class TryItPredictions {
                     : Prediction.none("Nothing is attached to this BAR's dma-buf.");
             case MAP_TYPE1 -> type1(r);
             case RESET -> reset(r.device());
-            case MEMORY_OFF -> Prediction.caught("ok, revokes", "vfio_basic_config_write: clearing PCI_COMMAND."
+            case MEMORY_OFF -> held().memoryOff(d)
+                    ? Prediction.ok("ok, nothing changes", "memory decoding of " + d + " is already off: "
+                    + "vfio_basic_config_write zaps and revokes again, but its mmaps are zapped and its dma-bufs "
+                    + "revoked already")
+                    : Prediction.caught("ok, revokes", "vfio_basic_config_write: clearing PCI_COMMAND."
                     + "MEMORY zaps the BAR mmaps (reads then SIGBUS) and revokes every dma-buf (move(revoked=1)); "
                     + "importers unmap");
-            case MEMORY_ON -> Prediction.ok("ok, restores", "vfio_basic_config_write: setting PCI_COMMAND.MEMORY "
-                    + "again restores the dma-bufs (move(revoked=0), the flag only): importers must map again");
+            case MEMORY_ON -> held().memoryOff(d)
+                    ? Prediction.ok("ok, restores", "vfio_basic_config_write: setting PCI_COMMAND.MEMORY "
+                    + "again restores the dma-bufs (move(revoked=0), the flag only): importers must map again")
+                    : Prediction.ok("ok, nothing changes", "memory decoding of " + d + " is already on: "
+                    + "vfio_basic_config_write's move(revoked=0) finds no dma-buf revoked to restore");
             case CLOSE -> held().openPath(d).isEmpty()
                     ? Prediction.none("The app holds no session of " + d + ": nothing to close.")
                     : Prediction.caught("ok, revokes for good", "vfio_pci_core_close_device → "
