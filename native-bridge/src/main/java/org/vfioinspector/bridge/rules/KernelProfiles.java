@@ -74,12 +74,13 @@ public final class KernelProfiles {
                 args[i] = types[i] == boolean.class ? Boolean.FALSE : null;
             } else if (types[i] == boolean.class && v instanceof Boolean
                     || types[i] == String.class && v instanceof String
-                    || types[i] == List.class && v instanceof List<?> l && l.stream().allMatch(String.class::isInstance)) {
+                    || types[i] == List.class && v instanceof List<?> l
+                    && l.stream().allMatch(String.class::isInstance)) {
                 args[i] = v;
             } else {
                 throw new IllegalStateException(file + ": " + key + " is " + v + "; expected "
-                        + (types[i] == List.class ? "a list of strings" : types[i] == boolean.class ? "true or false"
-                        : "a string (quote numbers)"));
+                        + (types[i] == List.class ? "a list of strings (quote an id of digits only)"
+                        : types[i] == boolean.class ? "true or false" : "a string (quote numbers)"));
             }
         }
         if (!unknown.isEmpty()) {
@@ -88,7 +89,10 @@ public final class KernelProfiles {
         try {
             return KernelProfile.class.getDeclaredConstructor(types).newInstance(args);
         } catch (java.lang.reflect.InvocationTargetException e) {
-            throw new IllegalStateException(file + ": " + e.getCause().getMessage(), e.getCause());
+            // the record's own checks: a required field missing (requireNonNull names it) or a value out of its set
+            String what = e.getCause() instanceof NullPointerException ? e.getCause().getMessage() + " is missing"
+                    : e.getCause().getMessage();
+            throw new IllegalStateException(file + ": " + what, e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("KernelProfile's canonical constructor", e);
         }

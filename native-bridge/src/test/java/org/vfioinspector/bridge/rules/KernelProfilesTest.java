@@ -47,8 +47,13 @@ class KernelProfilesTest {
 
         fields.put("commits", List.of(1234));
         e = assertThrows(IllegalStateException.class, () -> KernelProfiles.profile("profiles/x.yaml", fields));
-        assertTrue(e.getMessage().endsWith("expected a list of strings"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("expected a list of strings (quote an id of digits only)"), e.getMessage());
         fields.put("commits", List.of());
+
+        fields.remove("name");
+        e = assertThrows(IllegalStateException.class, () -> KernelProfiles.profile("profiles/x.yaml", fields));
+        assertEquals("profiles/x.yaml: name is missing", e.getMessage());
+        fields.put("name", "linux-9.9");
 
         fields.put("pinnedImporters", "sometimes");
         e = assertThrows(IllegalStateException.class, () -> KernelProfiles.profile("profiles/x.yaml", fields));
