@@ -6,6 +6,7 @@ import java.util.List;
 import org.vfioinspector.bridge.config.Capability;
 import org.vfioinspector.bridge.config.Capability.Detail;
 import org.vfioinspector.bridge.text.CapabilityText;
+import org.vfioinspector.bridge.text.Hex;
 import org.vfioinspector.bridge.config.ConfigSpace;
 import org.vfioinspector.bridge.model.HostInventory;
 import org.vfioinspector.bridge.model.IommuGroup;
@@ -155,7 +156,7 @@ final class ListConfig {
             g.writeNumberField("numVfs", s.numVfs());
             g.writeNumberField("vfOffset", s.vfOffset());
             g.writeNumberField("vfStride", s.vfStride());
-            g.writeStringField("vfDevice", ListJson.hex(s.vfDeviceId(), 4));
+            g.writeStringField("vfDevice", Hex.padded(s.vfDeviceId(), 4));
             g.writeArrayFieldStart("vfBars");
             for (long bar : s.vfBars()) {
                 g.writeNumber(bar);

@@ -26,6 +26,7 @@ import org.vfioinspector.bridge.rules.HostPredictions;
 import org.vfioinspector.bridge.rules.HostTopology;
 import org.vfioinspector.bridge.rules.KernelProfile;
 import org.vfioinspector.bridge.rules.Verdict;
+import org.vfioinspector.bridge.text.Hex;
 
 /**
  * The {@code list --json} document (README "## `list`" documents every field), written field by field into a UTF-8
@@ -165,12 +166,12 @@ final class ListJson {
     private static void device(JsonGenerator g, PciDevice d, HostPredictions.DevicePrediction dp) throws IOException {
         g.writeStartObject();
         g.writeStringField("bdf", d.address().toString());
-        g.writeStringField("vendor", hex(d.vendorId(), 4));
-        g.writeStringField("device", hex(d.deviceId(), 4));
-        stringOrNull(g, "subsystemVendor", d.subsystemVendor().map(v -> hex(v, 4)));
-        stringOrNull(g, "subsystemDevice", d.subsystemDevice().map(v -> hex(v, 4)));
-        stringOrNull(g, "revision", d.revision().map(v -> hex(v, 2)));
-        g.writeStringField("class", hex(d.classCode(), 6));
+        g.writeStringField("vendor", Hex.padded(d.vendorId(), 4));
+        g.writeStringField("device", Hex.padded(d.deviceId(), 4));
+        stringOrNull(g, "subsystemVendor", d.subsystemVendor().map(v -> Hex.padded(v, 4)));
+        stringOrNull(g, "subsystemDevice", d.subsystemDevice().map(v -> Hex.padded(v, 4)));
+        stringOrNull(g, "revision", d.revision().map(v -> Hex.padded(v, 2)));
+        g.writeStringField("class", Hex.padded(d.classCode(), 6));
         g.writeObjectFieldStart("names");
         stringOrNull(g, "vendor", d.names().vendor());
         stringOrNull(g, "device", d.names().device());
@@ -310,12 +311,6 @@ final class ListJson {
             g.writeString(a.toString());
         }
         g.writeEndArray();
-    }
-
-    /** {@code v} in lower-case hex, zero-padded to {@code digits} (String.format's parser cost 60,000 calls a host). */
-    static String hex(int v, int digits) {
-        String h = Integer.toHexString(v);
-        return h.length() >= digits ? h : "0".repeat(digits - h.length()) + h;
     }
 
     /** A 64-bit value as an unsigned JSON integer. */

@@ -12,6 +12,7 @@ import org.vfioinspector.bridge.lab.scenario.LabScenario;
 import org.vfioinspector.bridge.model.PciAddress;
 import org.vfioinspector.bridge.sysfs.HostPaths;
 import org.vfioinspector.bridge.sysfs.memory.MemoryFileSystem;
+import org.vfioinspector.bridge.text.Hex;
 
 /**
  * Writes a scenario as a real-format sysfs tree (and a dev/ tree with the lab kernel's nodes as plain files) under a
@@ -151,21 +152,13 @@ public final class LabHostTree {
         return hp;
     }
 
-    /**
-     * {@code String.format("0x%0Nx", v)}: by hand, since Formatter parses its pattern on every call and a
-     * 10,000-function host formats 200,000 numbers.
-     */
+    /** {@code String.format("0x%0Nx", v)}. */
     static String hex(long v, int digits) {
-        String h = Long.toHexString(v);
-        StringBuilder b = new StringBuilder(2 + Math.max(digits, h.length())).append("0x");
-        for (int i = h.length(); i < digits; i++) {
-            b.append('0');
-        }
-        return b.append(h).toString();
+        return "0x" + Hex.padded(v, digits);
     }
 
     static String hex(int v, int digits) {
-        return hex(Integer.toUnsignedLong(v), digits);
+        return "0x" + Hex.padded(v, digits);
     }
 
     /** {@code String.format("%0NX", v)}. */
