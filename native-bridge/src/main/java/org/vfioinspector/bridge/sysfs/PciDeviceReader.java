@@ -236,9 +236,9 @@ public final class PciDeviceReader {
             link = null; // a copied tree: a plain directory
         }
         if (link != null) {
-            List<PciAddress> chain = kernelLink(link.toString(), self);
-            if (chain != null) {
-                return chain;
+            List<String> parts = kernelLink(link.toString());
+            if (parts != null) {
+                return chain(parts, self);
             }
         }
         if (link != null && !link.isAbsolute()) {
@@ -255,11 +255,19 @@ public final class PciDeviceReader {
         if (!real.startsWith(devices)) {
             return List.of();
         }
-        List<PciAddress> chain = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
         for (Path part : devices.relativize(real)) {
-            String s = part.toString();
-            if (PciAddress.isValid(s)) {
-                chain.add(PciAddress.parse(s));
+            parts.add(part.toString());
+        }
+        return chain(parts, self);
+    }
+
+    /** The BDFs among the parts of a path below {@code devices/}, without the device itself. */
+    private static List<PciAddress> chain(List<String> parts, PciAddress self) {
+        List<PciAddress> chain = new ArrayList<>();
+        for (String part : parts) {
+            if (PciAddress.isValid(part)) {
+                chain.add(PciAddress.parse(part));
             }
         }
         if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(self)) {
@@ -272,35 +280,22 @@ public final class PciDeviceReader {
     private static final String KERNEL_LINK = "../../../devices/";
 
     /**
-     * The upstream chain from the link's text when it is the kernel's own (relative to bus/pci/devices, into
-     * devices/, no "." or ".." or empty part after it), read as text; null for any other link, which the Path
-     * walk of {@link #upstream} reads (what its relativize and normalize cost a big host was a twentieth of a scan).
+     * The parts of the device's path below devices/ when the link is the kernel's own (relative to
+     * bus/pci/devices, into devices/, no "." or ".." or empty part after it), read as text; null for any other
+     * link, which the Path walk of {@link #upstream} reads (what its relativize and normalize cost a big host was a
+     * twentieth of a scan).
      */
-    private static List<PciAddress> kernelLink(String link, PciAddress self) {
-        if (!link.startsWith(KERNEL_LINK) || link.length() == KERNEL_LINK.length()) {
+    private static List<String> kernelLink(String link) {
+        if (!link.startsWith(KERNEL_LINK)) {
             return null;
         }
-        List<PciAddress> chain = new ArrayList<>();
-        int from = KERNEL_LINK.length();
-        while (from <= link.length()) {
-            int to = link.indexOf('/', from);
-            if (to < 0) {
-                to = link.length();
-            }
-            if (to == from || link.charAt(from) == '.' && (to == from + 1 || to == from + 2
-                    && link.charAt(from + 1) == '.')) {
+        List<String> parts = List.of(link.substring(KERNEL_LINK.length()).split("/", -1));
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 return null;
             }
-            String part = link.substring(from, to);
-            if (PciAddress.isValid(part)) {
-                chain.add(PciAddress.parse(part));
-            }
-            from = to + 1;
         }
-        if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(self)) {
-            chain.remove(chain.size() - 1);
-        }
-        return chain;
+        return parts;
     }
 
     private static PciAddress bdf(String file, String text) {
