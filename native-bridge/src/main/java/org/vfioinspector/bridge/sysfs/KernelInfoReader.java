@@ -90,8 +90,7 @@ public final class KernelInfoReader {
         try {
             return SysfsFiles.any(p);
         } catch (IOException e) {
-            problems.add(new ReadFailure(SUBJECT, "sys/" + dir, Optional.empty(), p + ": "
-                    + IoMessages.problem(e) + ": left out of the kernel facts"));
+            problems.add(leftOut("sys/" + dir, p, e));
             return false;
         }
     }
@@ -101,9 +100,14 @@ public final class KernelInfoReader {
         try {
             return SysfsFiles.list(p);
         } catch (IOException e) {
-            problems.add(new ReadFailure(SUBJECT, root + "/" + dir, Optional.empty(), p + ": "
-                    + IoMessages.problem(e) + ": left out of the kernel facts"));
+            problems.add(leftOut(root + "/" + dir, p, e));
             return List.of();
         }
+    }
+
+    /** A directory the facts could not read: what failed, and that the facts go on without it. */
+    private static ReadFailure leftOut(String file, Path p, IOException e) {
+        return new ReadFailure(SUBJECT, file, Optional.empty(), p + ": " + IoMessages.problem(e)
+                + ": left out of the kernel facts");
     }
 }
