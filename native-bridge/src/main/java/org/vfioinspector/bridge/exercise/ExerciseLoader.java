@@ -193,6 +193,9 @@ public final class ExerciseLoader {
             if (v == null) {
                 return -1;
             }
+            if (v instanceof List || v instanceof Map) {
+                throw error(path, shown(v) + " is not a BAR size; expected bytes, or with K/M/G: 4K");
+            }
             // "99999999999999999999" (a BigInteger to YAML) and "99999999999G" (wrapped negative when shifted)
             // are out of range, said so with the field
             try {
@@ -247,7 +250,7 @@ public final class ExerciseLoader {
             if (e.device() != null) {
                 String d = condition(e.device(), p + ".device");
                 if (!d.contains("$") && !d.equals("*")) {
-                    for (String alt : d.replace("!", "").split("\\|")) {
+                    for (String alt : d.replace("!", "").split("\\|", -1)) {
                         if (!PciAddress.isValid(alt)) {
                             throw error(p + ".device", "'" + alt + "' is not a PCI address DDDD:BB:DD.F or a "
                                     + "variable ($dev)");
@@ -257,6 +260,9 @@ public final class ExerciseLoader {
                 c.put("device", d);
             }
             if (e.region() != null) {
+                if (e.region() instanceof List || e.region() instanceof Map) {
+                    throw error(p + ".region", shown(e.region()) + " is not a region index 0-6 or a variable ($bar)");
+                }
                 String r = condition(e.region().toString(), p + ".region");
                 if (!r.contains("$") && !r.equals("*") && !r.replace("!", "").matches("[0-6](\\|[0-6])*")) {
                     throw error(p + ".region", "'" + r + "' is not a region index 0-6 or a variable ($bar)");
@@ -270,8 +276,9 @@ public final class ExerciseLoader {
                 List<?> raw = e.after() instanceof List<?> l ? l : List.of(e.after());
                 for (Object o : raw) {
                     if (!(o instanceof Integer k) || k < 0 || k >= index) {
-                        throw error(p + ".after", "'" + o + "' is not an earlier expectation of this check; expected "
-                                + "an index 0.." + (index - 1));
+                        throw error(p + ".after", shown(o) + " is not an earlier expectation of this check; expected "
+                                + (index == 0 ? "no after: on a check's first expectation" : "an index 0.."
+                                + (index - 1)));
                     }
                     after.add(k);
                 }
@@ -291,6 +298,14 @@ public final class ExerciseLoader {
                 }
                 c.put(key + "." + f.getKey(), condition(f.getValue().toString(), p + "." + key + "." + f.getKey()));
             }
+        }
+
+        /**
+         * A value as an error quotes it. A list or mapping is named, not printed: printing one is a recursion as
+         * deep as its nesting (a thousand levels are one line of brackets), which overflows the stack.
+         */
+        private static String shown(Object v) {
+            return v instanceof List ? "a list" : v instanceof Map ? "a mapping" : "'" + v + "'";
         }
 
         private String condition(String v, String path) throws ExerciseException {
