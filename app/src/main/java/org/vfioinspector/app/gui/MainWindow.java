@@ -111,7 +111,8 @@ public final class MainWindow {
     private final ObjectProperty<LoadedHost> host = new SimpleObjectProperty<>(this, "host");
     private final ErrorPresenter errors;
     private final TryItController tryIt;
-    private final org.vfioinspector.app.gui.lab.LabPane lab;
+    /** The exercises sheet, made when first shown (it reads the built-in exercises): most sessions never do. */
+    private org.vfioinspector.app.gui.lab.LabPane lab;
     private final javafx.scene.control.ToggleButton exercises = new javafx.scene.control.ToggleButton("_Exercises");
     private Theme theme;
     private boolean switching;
@@ -231,38 +232,6 @@ public final class MainWindow {
         groups.selectedProperty().addListener((o, a, b) -> showSelection(b));
         tryIt = new TryItController(ctx, device.tryIt(), revocations, status::setText, () -> stage);
         device.setOnRuleInspected(this::recordRuleInspected);
-        lab = new org.vfioinspector.app.gui.lab.LabPane(new org.vfioinspector.app.gui.lab.LabPane.Host() {
-            @Override
-            public Task<LoadedHost> open(HostChoice choice) {
-                return MainWindow.this.open(choice);
-            }
-
-            @Override
-            public LoadedHost current() {
-                return host.get();
-            }
-
-            @Override
-            public java.util.concurrent.Executor background() {
-                return ctx.background();
-            }
-
-            @Override
-            public javafx.stage.Window window() {
-                return stage;
-            }
-
-            @Override
-            public void record(String operation, org.vfioinspector.bridge.model.PciAddress device, int region,
-                               String result, String detail, java.util.Map<String, String> facts) {
-                // on vfio-io: the journal writes, and the record stays in order with the kernel calls
-                ctx.vfioIo().execute(() -> ctx.activity().action(operation, device, region, result, detail, facts));
-            }
-        }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(ctx.stateDir().orElseGet(
-                org.vfioinspector.bridge.journal.StateDir::current)), errors, status::setText);
-
-        lab.setOnClose(() -> exercises.setSelected(false));
-        SplitPane.setResizableWithParent(lab, false);
 
         status.setId("statusBar");
         status.setText("Ready");
@@ -271,6 +240,48 @@ public final class MainWindow {
         root.setBottom(status);
         root.getStyleClass().add("main-window");
         BorderPane.setMargin(notice, new Insets(0));
+    }
+
+    /** The exercises sheet, made on first use and told which host is open. */
+    private org.vfioinspector.app.gui.lab.LabPane labPane() {
+        if (lab == null) {
+            lab = new org.vfioinspector.app.gui.lab.LabPane(new org.vfioinspector.app.gui.lab.LabPane.Host() {
+                @Override
+                public Task<LoadedHost> open(HostChoice choice) {
+                    return MainWindow.this.open(choice);
+                }
+
+                @Override
+                public LoadedHost current() {
+                    return host.get();
+                }
+
+                @Override
+                public java.util.concurrent.Executor background() {
+                    return ctx.background();
+                }
+
+                @Override
+                public javafx.stage.Window window() {
+                    return stage;
+                }
+
+                @Override
+                public void record(String operation, org.vfioinspector.bridge.model.PciAddress device, int region,
+                                   String result, String detail, java.util.Map<String, String> facts) {
+                    // on vfio-io: the journal writes, and the record stays in order with the kernel calls
+                    ctx.vfioIo().execute(() -> ctx.activity().action(operation, device, region, result, detail, facts));
+                }
+            }, ctx.activity(), new org.vfioinspector.bridge.exercise.ProgressStore(ctx.stateDir().orElseGet(
+                    org.vfioinspector.bridge.journal.StateDir::current)), errors, status::setText);
+
+            lab.setOnClose(() -> exercises.setSelected(false));
+            SplitPane.setResizableWithParent(lab, false);
+            if (host.get() != null) {
+                lab.hostChanged(host.get());
+            }
+        }
+        return lab;
     }
 
     /** The folded revocation area's one line: what is open and in which state, and how many events came. */
@@ -410,7 +421,7 @@ public final class MainWindow {
         if (exercise != null && !exercise.isBlank()) {
             System.clearProperty(EXERCISE_PROPERTY); // once
             exercises.setSelected(true);
-            Optional<org.vfioinspector.app.gui.lab.LabPane.Item> item = lab.chooser().getItems().stream()
+            Optional<org.vfioinspector.app.gui.lab.LabPane.Item> item = labPane().chooser().getItems().stream()
                     .filter(i -> i.nameOrFile().equals(exercise.strip())).findFirst();
             if (item.isPresent()) {
                 // the exercise opens its scenario: the selection and the actions are for that host, once shown
@@ -588,7 +599,9 @@ public final class MainWindow {
                     + "group\". " + TreeEntry.NoGroup.FIX : "Select a group or a device on the left.");
         }
         ctx.prefs().saveLastHost(h.choice().key());
-        lab.hostChanged(h);
+        if (lab != null) {
+            lab.hostChanged(h);
+        }
         int nd = h.inventory().devices().size();
         status.setText(h.choice().label() + ": " + h.inventory().groups().size() + " IOMMU groups, " + nd
                 + " PCI devices" + (h.inventory().failed().isEmpty() ? ""
@@ -603,7 +616,7 @@ public final class MainWindow {
      */
     private void showExercises(boolean show) {
         double total = main.getWidth() > 0 ? main.getWidth() : stage.getWidth();
-        if (show && !main.getItems().contains(lab)) {
+        if (show && !main.getItems().contains(labPane())) {
             double groupsWidth = main.getDividerPositions()[0] * total;
             groupsWidthBeforeSheet = groupsWidth;
             double sheet = Math.max(lab.getMinWidth(), Math.min(ctx.prefs().layout("exercisesWidth", 360, 280, 900),
@@ -612,7 +625,7 @@ public final class MainWindow {
             main.getItems().add(lab);
             main.setDividerPositions(g / total, (total - sheet) / total);
             lab.chooser().requestFocus();
-        } else if (!show && main.getItems().contains(lab)) {
+        } else if (!show && lab != null && main.getItems().contains(lab)) {
             double[] d = main.getDividerPositions();
             ctx.prefs().saveLayout("exercisesWidth", (1 - d[1]) * total);
             main.getItems().remove(lab);
@@ -770,7 +783,7 @@ public final class MainWindow {
             ctx.prefs().saveLayout("revocationDivider", rightDivider);
         }
         ctx.prefs().saveLayout("revocationFolded", bottom.isFolded() ? 1 : 0);
-        if (main.getItems().contains(lab)) {
+        if (lab != null && main.getItems().contains(lab)) {
             double[] d = main.getDividerPositions();
             ctx.prefs().saveLayout("exercisesWidth", (1 - d[1]) * main.getWidth());
             if (groupsWidthBeforeSheet > 0) {
@@ -823,7 +836,7 @@ public final class MainWindow {
     }
 
     public org.vfioinspector.app.gui.lab.LabPane lab() {
-        return lab;
+        return labPane();
     }
 
     public RevocationModel revocations() {

@@ -224,6 +224,30 @@ class ExerciseFlowTest extends MainWindowFlow {
                 "an exercise under way: the next one is a skip, on the same letter as \"Next exercise\"");
     }
 
+    /**
+     * The sheet is made when first shown (start-up does not read the exercises): made after a lab host opened, it
+     * offers that host's kernel profile, as one made at start-up and told of every host did.
+     */
+    @Test
+    void theSheetMadeAfterAHostOpenedShowsItsProfile(FxRobot robot) throws Exception {
+        openLab("s390-ism");
+        String profile = window.hostProperty().get().profile().orElseThrow().name();
+        robot.clickOn("#toggleExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        @SuppressWarnings("unchecked")
+        ComboBox<String> chosen = robot.lookup("#labProfile").queryAs(ComboBox.class);
+        assertEquals(profile.strip().split("\\s+\\+")[0], chosen.getValue());
+        assertFalse(chosen.isDisabled(), "a lab host's profile can be switched");
+        // closed and opened again: the same sheet
+        LabPane lab = window.lab();
+        robot.clickOn("#closeExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#labPane").tryQuery().isEmpty());
+        robot.clickOn("#toggleExercises");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(lab == window.lab() && robot.lookup("#labPane").tryQuery().isPresent());
+    }
+
     // ---- helpers ----
 
     private long hostRecords() {
@@ -233,10 +257,10 @@ class ExerciseFlowTest extends MainWindowFlow {
 
     /** Opens the exercises panel, chooses the exercise and waits for its scenario. */
     private LabPane begin(FxRobot robot, String exercise, String scenario) throws Exception {
-        LabPane lab = window.lab();
         robot.clickOn("#toggleExercises");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#labPane").tryQuery().isPresent());
+        LabPane lab = window.lab();
         LabPane.Item item = lab.chooser().getItems().stream().filter(i -> i.nameOrFile().equals(exercise))
                 .findFirst().orElseThrow();
         robot.interact(() -> lab.chooser().setValue(item));
