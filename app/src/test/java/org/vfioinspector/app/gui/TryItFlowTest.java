@@ -138,8 +138,12 @@ class TryItFlowTest extends MainWindowFlow {
                 () -> new AssertionError("no tracked " + kind + " in " + window.revocations().tracked()));
     }
 
-    /** The badges of every row of the objects table (scrolled to each: the table builds only the rows it shows). */
-    private static List<String> stateBadges(FxRobot robot) {
+    /**
+     * The badges of every row of the objects table (scrolled to each: the table builds only the rows it shows), with
+     * the revocation area unfolded, as a user sees them (folded, it is not in the scene).
+     */
+    private List<String> stateBadges(FxRobot robot) {
+        robot.interact(() -> window.setRevocationFolded(false));
         TableView<?> table = robot.lookup("#trackedTable").queryAs(TableView.class);
         List<String> out = new java.util.ArrayList<>();
         for (int i = 0; i < table.getItems().size(); i++) {

@@ -16,7 +16,9 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 /**
  * An area that folds down to its one-line header: a toggle with its title (a mnemonic), a live summary of what the
  * folded content holds, and room for the content's own header controls. Folded, its maximum height is the header's,
- * so a split pane around it cannot open it by its divider until it is unfolded.
+ * so a split pane around it cannot open it by its divider until it is unfolded, and the content is out of the scene:
+ * JavaFX styles and lays out invisible nodes too, and the revocation view folded at start-up was two fifths of the
+ * window's nodes in its first CSS pass.
  */
 public final class FoldingArea extends VBox {
     private final BooleanProperty folded = new SimpleBooleanProperty(this, "folded", false);
@@ -56,8 +58,18 @@ public final class FoldingArea extends VBox {
     private void apply(boolean f) {
         toggle.setSelected(!f);
         ((FontIcon) toggle.getGraphic()).setIconCode(f ? MaterialDesignC.CHEVRON_UP : MaterialDesignC.CHEVRON_DOWN);
-        content.setVisible(!f);
-        content.setManaged(!f);
+        if (f) {
+            boolean focusInside = false;
+            for (Node n = getScene() == null ? null : getScene().getFocusOwner(); n != null; n = n.getParent()) {
+                focusInside |= n == content;
+            }
+            getChildren().remove(content);
+            if (focusInside) {
+                toggle.requestFocus(); // the focused node left the scene: keep the keyboard where the user is
+            }
+        } else if (!getChildren().contains(content)) {
+            getChildren().add(content);
+        }
         setMaxHeight(f ? USE_PREF_SIZE : Double.MAX_VALUE);
         setMinHeight(f ? USE_PREF_SIZE : header.minHeight(-1) + 60);
     }

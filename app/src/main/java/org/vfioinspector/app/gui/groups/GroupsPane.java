@@ -51,6 +51,8 @@ public final class GroupsPane extends VBox {
             new org.controlsfx.control.textfield.CustomTextField();
     private final TreeView<TreeEntry> tree = new TreeView<>();
     private final DeviceTable table = new DeviceTable();
+    /** The tree, and the table over it once it has been shown. */
+    private final StackPane lists;
     private final javafx.scene.control.ToggleButton groupsView = new javafx.scene.control.ToggleButton("_Groups");
     private final javafx.scene.control.ToggleButton devicesView = new javafx.scene.control.ToggleButton("De_vices");
     private final Label count = new Label();
@@ -114,7 +116,9 @@ public final class GroupsPane extends VBox {
                 selected.set(b.entry());
             }
         });
-        StackPane lists = new StackPane(tree, table);
+        // the table joins the scene when first shown: JavaFX styles invisible nodes too, and its header and skin
+        // were an eighth of the window's first CSS pass
+        lists = new StackPane(tree);
         VBox.setVgrow(lists, Priority.ALWAYS);
 
         tree.setId("groupsTree");
@@ -195,6 +199,9 @@ public final class GroupsPane extends VBox {
             fillTable();
             String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
             table.filter(q);
+        }
+        if (flat && !lists.getChildren().contains(table)) {
+            lists.getChildren().add(table);
         }
         table.setVisible(flat);
         tree.setVisible(!flat);

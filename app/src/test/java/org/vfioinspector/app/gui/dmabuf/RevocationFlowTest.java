@@ -44,8 +44,12 @@ class RevocationFlowTest extends MainWindowFlow {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    /** The state badge shown in table row {@code row} (scrolled into view: the table only builds visible rows). */
+    /**
+     * The state badge shown in table row {@code row} (scrolled into view: the table only builds visible rows), with the
+     * revocation area unfolded, as a user sees it (folded, it is not in the scene).
+     */
     private String stateBadgeOf(FxRobot robot, int row) {
+        robot.interact(() -> window.setRevocationFolded(false));
         javafx.scene.control.TableView<?> table = robot.lookup("#trackedTable").queryAs(javafx.scene.control.TableView.class);
         robot.interact(() -> table.scrollTo(row));
         WaitForAsyncUtils.waitForFxEvents();
