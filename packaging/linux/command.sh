@@ -1,10 +1,35 @@
-#!/bin/sh
-# The vfio-inspector on PATH (/usr/bin/vfio-inspector links here): without arguments the desktop inspector, with
-# them the CLI, from the launcher made for one-shot commands (bin/vfio-inspector-cli: C1 only; a list is over before
-# C2 pays back, while a GUI session does pay it back: BENCHMARKS.md, fifth round). The app decides the same way
-# (Main: no argument = GUI), so either launcher gives the same answer; only the JIT differs.
-dir=$(dirname "$(dirname "$(readlink -f "$0")")")
-if [ $# -eq 0 ]; then
-  exec "$dir/bin/vfio-inspector"
+#!/bin/bash
+# The vfio-inspector on PATH (/usr/bin/vfio-inspector links here) and the desktop entry's command: without arguments
+# the desktop inspector, with them the CLI with the JVM options made for one-shot commands (lib/app/*-cli.cfg: C1
+# only; a list is over before C2 pays back, while a GUI session does pay it back: BENCHMARKS.md, fifth round). The
+# app decides the same way (Main: no argument = GUI), so either gives the same answer; only the JIT differs.
+#
+# It starts the runtime's java itself, with what the launcher's .cfg says (class path, main class, JVM options), as
+# bin/vfio-inspector[-cli] would: jpackage's Linux launcher first asks `rpm -qf` and `dpkg -S` (and, installed from
+# a .deb, `dpkg -L`) which package owns it, 0.1-0.3 s before the JVM starts, on every start (BENCHMARKS.md, seventh
+# round). A .cfg it cannot read leaves the start to that launcher.
+self=$(readlink -f "$0")
+dir=${self%/lib/*}
+launcher=vfio-inspector
+if [ $# -gt 0 ]; then
+  launcher=vfio-inspector-cli
 fi
-exec "$dir/bin/vfio-inspector-cli" "$@"
+app=$dir/lib/app
+java=$dir/lib/runtime/bin/java
+opts=()
+cp=
+main=
+if [ -x "$java" ] && [ -r "$app/$launcher.cfg" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line//\$APPDIR/$app}
+    case $line in
+      app.classpath=*) cp=${cp:+$cp:}${line#app.classpath=} ;;
+      app.mainclass=*) main=${line#app.mainclass=} ;;
+      java-options=*) opts+=("${line#java-options=}") ;;
+    esac
+  done < "$app/$launcher.cfg"
+fi
+if [ -z "$main" ] || [ -z "$cp" ]; then
+  exec "$dir/bin/$launcher" "$@"
+fi
+exec "$java" "${opts[@]}" "-Djpackage.app-path=$dir/bin/$launcher" -cp "$cp" "$main" "$@"

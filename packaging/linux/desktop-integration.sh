@@ -1,7 +1,7 @@
 #!/bin/sh
 # Desktop integration of an installed VFIO Inspector: "install" links the files under the installation's lib/share/
 # (the menu entry, the AppStream metainfo, the hicolor icons, the sample udev rule) into /usr/share and the command
-# (lib/command.sh: the GUI's launcher without arguments, the CLI's with them) into /usr/bin, and makes the class
+# (lib/command.sh: the GUI without arguments, the CLI with them) into /usr/bin, and makes the class
 # archive; "remove" takes away exactly those links and the archive. Run by the .deb's and the .rpm's maintainer
 # scripts, so the application itself stays in one folder (/opt/vfio-inspector).
 # "archive" alone makes the AppCDS archive of a runtime older than JDK 25 (build.sh runs it for the app-image).

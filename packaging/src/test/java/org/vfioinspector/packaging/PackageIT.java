@@ -98,6 +98,39 @@ class PackageIT {
         // lib/command.sh (the vfio-inspector on PATH) gives a command to the C1-only JVM; the GUI's launcher keeps C2
         assertEquals(1, tieredStopAtLevel(image.resolve("lib/command.sh").toString()), "lib/command.sh --version");
         assertEquals(4, tieredStopAtLevel(image.resolve("bin/" + NAME).toString()), "bin/" + NAME + " --version");
+        // ... starting the runtime's java itself from the launchers' cfg: the same class archive (strict) and output
+        Result direct = run(Duration.ofMinutes(2), Map.of("JAVA_TOOL_OPTIONS", archive.strict()),
+                image.resolve("lib/command.sh").toString(), "list", "--json", "--host", "lab:qemu-q35");
+        assertEquals(0, direct.exit, "lib/command.sh " + archive.strict() + ":\n" + direct.output);
+        assertTrue(direct.output.contains("\"0000:00:01.0\""), direct.output);
+        assertNoPackageQueries(image);
+    }
+
+    /**
+     * jpackage's launcher asks rpm and dpkg which package owns it before the JVM starts (0.1-0.3 s each start);
+     * lib/command.sh does not. Both are run with an rpm and a dpkg first on PATH that note being asked: the
+     * launcher's note shows the check can see a query.
+     */
+    private static void assertNoPackageQueries(Path image) throws Exception {
+        Path fake = Files.createTempDirectory("package-queries");
+        Path asked = fake.resolve("asked");
+        for (String tool : List.of("rpm", "dpkg")) {
+            Path script = fake.resolve(tool);
+            Files.writeString(script, "#!/bin/sh\necho \"" + tool + " $*\" >> '" + asked + "'\nexit 1\n");
+            script.toFile().setExecutable(true);
+        }
+        Map<String, String> path = Map.of("PATH", fake + ":" + System.getenv("PATH"));
+        Result launcher = run(Duration.ofMinutes(1), path, image.resolve("bin/" + NAME + "-cli").toString(),
+                "--version");
+        assertEquals(0, launcher.exit, launcher.output);
+        assertTrue(Files.exists(asked) && Files.readString(asked).contains("-qf"),
+                "jpackage's launcher asked no package manager: the check sees nothing");
+        Files.delete(asked);
+        Result command = run(Duration.ofMinutes(1), path, image.resolve("lib/command.sh").toString(), "--version");
+        assertEquals(0, command.exit, command.output);
+        assertTrue(command.output.contains("vfio-inspector "), command.output);
+        assertFalse(Files.exists(asked), "lib/command.sh asked a package manager: " + (Files.exists(asked)
+                ? Files.readString(asked) : ""));
     }
 
     /** The JIT tier the JVM of {@code command --version} stops at (4: C2; 1: C1 only), from -XX:+PrintFlagsFinal. */
