@@ -58,21 +58,8 @@ prefs=$(mktemp -d)
 trap 'rm -rf "$prefs" ${cpdir:+"$cpdir"}' EXIT
 export XDG_CONFIG_HOME=$prefs/config XDG_STATE_HOME=$prefs/state
 
-# Runs a command until it prints PATTERN N (the value captured), then ends it. $1: pattern, $2: log, rest: command
-first_value() {
-  local pattern=$1 log=$2
-  shift 2
-  "$@" > "$log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 1200); do
-    grep -q "$pattern" "$log" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  sed -n "s/.*$pattern\\([0-9.]*\\).*/\\1/p" "$log" | head -n 1
-}
+# shellcheck source=first-value.sh
+. "$repo/benchmarks/scripts/first-value.sh"
 
 echo "gui-bench: runtime $runtime; load $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$out/first-frame.txt"
