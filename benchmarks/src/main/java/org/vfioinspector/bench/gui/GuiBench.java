@@ -40,7 +40,8 @@ import org.vfioinspector.bridge.revocation.RevocationTracker;
  *   <li>revocation latency: dma-bufs tracked in the revocation view, then REVOKE/RESTORE kernel events delivered
  *   from a non-FX thread exactly as the kernel's event stream does; latency = from delivery to the end of the first
  *   pulse whose layout follows the row's state change (that pulse renders it);</li>
- *   <li>resident memory (VmRSS) with the host loaded, before and after a full GC.</li>
+ *   <li>resident memory (VmRSS) with the host loaded, before and after a full GC, and after the window has idled
+ *   {@code -Dbench.idleMs} (12 s) more ({@code rss-idle-mb}).</li>
  * </ul>
  * Results go to stdout as one line of {@code key=value} pairs (and to {@code -Dbench.out=FILE}).
  * Properties: {@code bench.scenario} (required), {@code bench.refreshes} (3), {@code bench.events} (200),
@@ -157,6 +158,10 @@ public final class GuiBench extends Application {
         long rss = rssKb();
         System.gc();
         long rssAfterGc = settledRssKb();
+        // what stays once the window has idled a while: G1's periodic collection and, where the launcher asks for
+        // it, the JVM's native heap trim (both on 5 s intervals) have had their turn
+        Thread.sleep(Long.getLong("bench.idleMs", 12_000));
+        long rssIdle = rssKb();
 
         long gcCount0 = gcCount();
         long gcTime0 = gcTimeMs();
@@ -167,12 +172,13 @@ public final class GuiBench extends Application {
         withGc.forEach(withoutGc::remove);
         String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s "
                         + "apply-stall-ms=%s rss-mb=%.1f "
-                        + "rss-after-gc-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
+                        + "rss-after-gc-mb=%.1f rss-idle-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
                         + "gc-ms-during-events=%d revocation-area=%s pulse-floor-median-ms=%.2f "
                         + "pulse-floor-p99-ms=%.2f started=%s",
                 groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
+                rssIdle / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
                 percentile(latencies, 100), withGc.size(), percentile(withoutGc, 99),
