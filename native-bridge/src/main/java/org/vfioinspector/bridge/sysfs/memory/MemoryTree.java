@@ -24,8 +24,11 @@ import java.util.function.Supplier;
 final class MemoryTree {
     /** The most links one lookup follows, as Linux's MAXSYMLINKS (ELOOP beyond). */
     private static final int MAX_LINKS = 40;
-    /** Files up to this size with the same bytes share one array (sysfs is "0\n", "0x10de\n" a thousand times). */
-    private static final int SHARED_MAX = 32;
+    /**
+     * Files up to this size with the same bytes share one array (sysfs is "0\n", "0x10de\n" a thousand times; a
+     * model's 54-byte modalias and a group's msi reserved region once per function).
+     */
+    private static final int SHARED_MAX = 64;
 
     /** A directory: names in order, with their nodes (Dir, byte[], Generated or Link). */
     static final class Dir {
