@@ -206,8 +206,8 @@ class BenchmarksSmokeIT {
         cmd.addAll(List.of("-Dglass.platform=Monocle", "-Dmonocle.platform=Headless", "-Dprism.order=sw",
                 "-Dtestfx.headless=true", "-Dheadless.geometry=1600x1200-32",
                 "-Djava.util.prefs.userRoot=" + tmp.resolve("prefs"),
-                "-Dbench.scenario=" + scenario.resolve("scenario.yaml"), "-Dbench.refreshes=1", "-Dbench.events=20", "-Dbench.idleMs=500",
-                "-Dbench.out=" + result));
+                "-Dbench.scenario=" + scenario.resolve("scenario.yaml"), "-Dbench.refreshes=1", "-Dbench.events=20",
+                "-Dbench.idleMs=500", "-Dbench.out=" + result));
         if (Runtime.version().feature() >= 22) {
             cmd.add("--enable-native-access=ALL-UNNAMED");
         }
@@ -222,8 +222,8 @@ class BenchmarksSmokeIT {
         assertEquals("100", kv.get("groups"));
         assertEquals("20", kv.get("events"));
         assertEquals("folded", kv.get("revocation-area"));
-        for (String k : List.of("load-ms", "longest-stall-ms", "apply-stall-ms", "rss-mb", "rss-idle-mb", "revocation-median-ms",
-                "revocation-p99-ms", "pulse-floor-median-ms", "pulse-floor-p99-ms")) {
+        for (String k : List.of("load-ms", "longest-stall-ms", "apply-stall-ms", "rss-mb", "rss-idle-mb",
+                "revocation-median-ms", "revocation-p99-ms", "pulse-floor-median-ms", "pulse-floor-p99-ms")) {
             double v = Double.parseDouble(kv.get(k));
             assertTrue(v > 0 && Double.isFinite(v), k + "=" + kv.get(k) + " in " + kv);
         }

@@ -172,7 +172,8 @@ public final class GuiBench extends Application {
         withGc.forEach(withoutGc::remove);
         String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s "
                         + "apply-stall-ms=%s rss-mb=%.1f "
-                        + "rss-after-gc-mb=%.1f rss-idle-mb=%.1f heap-used-mb=%.1f events=%d revocation-median-ms=%.2f "
+                        + "rss-after-gc-mb=%.1f rss-idle-mb=%.1f heap-used-mb=%.1f events=%d "
+                        + "revocation-median-ms=%.2f "
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
                         + "gc-ms-during-events=%d revocation-area=%s pulse-floor-median-ms=%.2f "
