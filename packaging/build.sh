@@ -87,6 +87,7 @@ done
 install -D -m 644 "$LINUX_DIR/70-vfio-inspector.rules" "$share/doc/$NAME/70-vfio-inspector.rules"
 install -D -m 755 "$LINUX_DIR/desktop-integration.sh" "$image/lib/desktop-integration.sh"
 install -D -m 755 "$LINUX_DIR/command.sh" "$image/lib/command.sh"
+install -D -m 644 "$LINUX_DIR/graphics.sh" "$image/lib/graphics.sh"
 
 # 4. The class archive: what a user's first runs load (org.vfioinspector.app.Training, started by the launcher with
 #    -Dvfioinspector.training: list of a lab host as JSON and as text, then the GUI on it under Xvfb), so that the

@@ -8,9 +8,13 @@
 #      pauses around it, VmRSS (one JVM).
 # Usage (repository root, after mvn -B -DskipTests package):
 #   benchmarks/scripts/gui-bench.sh SCENARIO.yaml [RUNS] [OUT]
-# IMAGE=DIR: an installed app (/opt/vfio-inspector) or an app-image: the app starts from DIR/bin/vfio-inspector (its
-#   runtime, JVM options and class archive); GuiBench and the minimal window run on DIR's runtime with the launcher's
-#   JVM options and class path (and benchmarks' own classes after it). Without IMAGE: java -jar app/target/....
+# IMAGE=DIR: an installed app (/opt/vfio-inspector) or an app-image: the app starts from DIR/lib/command.sh as its
+#   menu entry and the command on PATH start it (DIR/bin/vfio-inspector where an image has no command.sh): its
+#   runtime, JVM options, class archive and graphics choice (lib/graphics.sh: on a machine with no GPU node, JavaFX's
+#   software pipeline with GTK's OpenGL off); GuiBench runs on DIR's runtime with the launcher's JVM options, class
+#   path (and benchmarks' own classes after it) and the same graphics choice; the minimal window on DIR's runtime
+#   with JavaFX's defaults and, where the app chose software graphics, also with that choice.
+#   Without IMAGE: java -jar app/target/....
 # JAVA_OPTS: more JVM options for every JVM (e.g. -Dprism.order=sw); GC_LOG=1 writes OUT/gc-bench.log (-Xlog:gc*).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,9 +46,16 @@ if [ -n "${IMAGE:-}" ]; then
   done < <(sed -n 's/^app.classpath=\$APPDIR\///p' "$cfg")
   ln -s "$bench_plain" "$cpdir/$(basename "$bench_plain")"
   app_cmd=("$IMAGE/bin/vfio-inspector")
+  if [ -x "$IMAGE/lib/command.sh" ]; then app_cmd=("$IMAGE/lib/command.sh"); fi
   bench_cmd=("$java" "${launcher_opts[@]}" "${jopts[@]}" -cp "$cp:$cpdir/$(basename "$bench_plain")")
   minimal_cmd=("$java" "${jopts[@]}" -cp "$bench_plain")
   runtime="$IMAGE ($("$java" -version 2>&1 | head -n 1))"
+  # shellcheck source=/dev/null
+  if [ -r "$IMAGE/lib/graphics.sh" ] && . "$IMAGE/lib/graphics.sh" && software_graphics /dev; then
+    graphics="software, GTK's OpenGL off (lib/graphics.sh: no GPU node)"
+    bench_cmd=(env GDK_GL=disable "${bench_cmd[@]}" -Dprism.order=sw)
+    minimal_sw_cmd=(env GDK_GL=disable "${minimal_cmd[@]}" -Dprism.order=sw)
+  fi
 else
   java=${JAVA:-java}
   app_cmd=("$java" "${jopts[@]}" -jar "$repo/app/target/vfio-inspector.jar")
@@ -52,6 +63,7 @@ else
   minimal_cmd=("${bench_cmd[@]}")
   runtime="java -jar ($("$java" -version 2>&1 | head -n 1))"
 fi
+graphics=${graphics:-"JavaFX's own choice"}
 if [ "${GC_LOG:-0}" = 1 ]; then bench_cmd+=("-Xlog:gc*,safepoint:file=$out/gc-bench.log:uptime,level,tags"); fi
 
 prefs=$(mktemp -d)
@@ -61,10 +73,12 @@ export XDG_CONFIG_HOME=$prefs/config XDG_STATE_HOME=$prefs/state
 # shellcheck source=first-value.sh
 . "$repo/benchmarks/scripts/first-value.sh"
 
-echo "gui-bench: runtime $runtime; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "gui-bench: runtime $runtime; graphics $graphics; load $(cut -d' ' -f1-3 /proc/loadavg)"
 : > "$out/first-frame.txt"
 : > "$out/minimal-first-frame.txt"
 : > "$out/minimal-rss.txt"
+: > "$out/minimal-sw-first-frame.txt"
+: > "$out/minimal-sw-rss.txt"
 for i in $(seq "$runs"); do
   log=$prefs/app-$i.log
   ms=$(JAVA_TOOL_OPTIONS="-Dvfioinspector.traceStartup=true" first_value 'first-frame-ms=' "$log" "${app_cmd[@]}")
@@ -75,6 +89,12 @@ for i in $(seq "$runs"); do
   [ -n "$ms" ] || { echo "gui-bench: minimal window run $i printed no rss-after-gc-mb:" >&2; cat "$log" >&2; exit 1; }
   sed -n 's/.*first-frame-ms=\([0-9]*\).*/\1/p' "$log" | head -n 1 >> "$out/minimal-first-frame.txt"
   echo "$ms" >> "$out/minimal-rss.txt"
+  if [ -n "${minimal_sw_cmd:-}" ]; then
+    ms=$(first_value 'rss-after-gc-mb=' "$log" "${minimal_sw_cmd[@]}" 'org.vfioinspector.bench.gui.MinimalWindow$Main')
+    [ -n "$ms" ] || { echo "gui-bench: software minimal window run $i printed nothing:" >&2; cat "$log" >&2; exit 1; }
+    sed -n 's/.*first-frame-ms=\([0-9]*\).*/\1/p' "$log" | head -n 1 >> "$out/minimal-sw-first-frame.txt"
+    echo "$ms" >> "$out/minimal-sw-rss.txt"
+  fi
 done
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 app_med=$(median "$out/first-frame.txt")
@@ -85,6 +105,13 @@ echo "minimal-window first-frame-ms (runs): $(tr '\n' ' ' < "$out/minimal-first-
 echo "minimal-window first-frame-ms median: $min_med"
 echo "first-frame ratio app / minimal window (medians): $(awk -v a="$app_med" -v m="$min_med" 'BEGIN {printf "%.2f", a / m}')"
 echo "minimal-window rss-after-gc-mb (runs): $(tr '\n' ' ' < "$out/minimal-rss.txt")"
+if [ -s "$out/minimal-sw-first-frame.txt" ]; then
+  sw_med=$(median "$out/minimal-sw-first-frame.txt")
+  echo "software minimal-window first-frame-ms (runs): $(tr '\n' ' ' < "$out/minimal-sw-first-frame.txt")"
+  echo "first-frame ratio app / software minimal window (medians): $(awk -v a="$app_med" -v m="$sw_med" \
+    'BEGIN {printf "%.2f", a / m}')"
+  echo "software minimal-window rss-after-gc-mb (runs): $(tr '\n' ' ' < "$out/minimal-sw-rss.txt")"
+fi
 "${bench_cmd[@]}" -Dbench.scenario="$scenario" -Dbench.out="$out/gui.txt" \
   -Dbench.refreshes="${REFRESHES:-3}" -Dbench.events="${EVENTS:-500}" \
   'org.vfioinspector.bench.gui.GuiBench$Main' 2>"$out/gui.log" \

@@ -193,6 +193,7 @@ class PackageIT {
         List<String> expected = new ArrayList<>(List.of(
                 "/opt/vfio-inspector/bin/vfio-inspector",
                 "/opt/vfio-inspector/lib/desktop-integration.sh",
+                "/opt/vfio-inspector/lib/graphics.sh",
                 "/opt/vfio-inspector/lib/share/applications/" + APP_ID + ".desktop",
                 "/opt/vfio-inspector/lib/share/metainfo/" + APP_ID + ".metainfo.xml",
                 "/opt/vfio-inspector/lib/share/doc/vfio-inspector/70-vfio-inspector.rules",
@@ -333,6 +334,7 @@ class PackageIT {
             }
             Result cls = run(Duration.ofSeconds(30), x, "xprop", "-id", id, "WM_CLASS");
             assertTrue(cls.output.contains("\"" + wmClass + "\""), "StartupWMClass " + wmClass + " but " + cls.output);
+            assertGraphicsAsGraphicsShSays(app.pid());
 
             long frameDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!out.contains("first-frame-ms=") && System.nanoTime() < frameDeadline) {
@@ -353,6 +355,31 @@ class PackageIT {
             }
             xvfb.destroy();
             xvfb.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * The started GUI (lib/command.sh execs its java: the same process) has what lib/graphics.sh says for this machine:
+     * with no GPU node to open, JavaFX's software pipeline and GTK's OpenGL off, so no libGL in the process; with one,
+     * neither (JavaFX chooses).
+     */
+    private static void assertGraphicsAsGraphicsShSays(long pid) throws Exception {
+        Result software = run(Duration.ofSeconds(30), Map.of(), "bash", "-c",
+                ". /opt/vfio-inspector/lib/graphics.sh && software_graphics /dev");
+        Path proc = Path.of("/proc/" + pid);
+        List<String> environ = List.of(Files.readString(proc.resolve("environ")).split("\0"));
+        List<String> cmdline = List.of(Files.readString(proc.resolve("cmdline")).split("\0"));
+        boolean libGl = Files.readString(proc.resolve("maps")).contains("/libGL");
+        System.out.println("PackageIT: GUI graphics " + (software.exit == 0 ? "software (no GPU node)" : "JavaFX's choice")
+                + ", libGL " + (libGl ? "loaded" : "not loaded"));
+        if (software.exit == 0) {
+            assertTrue(environ.contains("GDK_GL=disable"), "GDK_GL=disable not in the GUI's environment: " + environ);
+            assertTrue(cmdline.contains("-Dprism.order=sw"), "-Dprism.order=sw not on the GUI's command line: " + cmdline);
+            assertFalse(libGl, "the software-rendered GUI loaded libGL");
+        } else {
+            assertEquals(1, software.exit, "software_graphics: " + software.output);
+            assertFalse(environ.contains("GDK_GL=disable"), "GDK_GL=disable with a GPU node: " + environ);
+            assertFalse(cmdline.contains("-Dprism.order=sw"), "-Dprism.order=sw with a GPU node: " + cmdline);
         }
     }
 
