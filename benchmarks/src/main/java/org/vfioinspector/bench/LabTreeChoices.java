@@ -26,13 +26,18 @@ import org.vfioinspector.bridge.sysfs.HostScanner;
  * in-memory file system ({@link LabHostTree#inMemory}), in Jimfs, or written to disk; each opened as the lab opens a
  * host (scenario parsed, lab kernel built, tree written, tree scanned), and the scan of the same host as a sysfs
  * snapshot already on disk beside them. Per store: the median of each phase over the rounds and the first round's
- * (the JVM's first sight of the code), open = parse + kernel + tree + scan, and the heap the tree holds (after a full
- * GC, with the tree written minus before it, scenario and kernel alive in both; the GCs are not timed).
+ * (the JVM's first sight of the code), open = parse + kernel + tree + scan, the heap the tree holds (after a full
+ * GC, with the tree written minus before it, scenario and kernel alive in both; the GCs are not timed) and the heap
+ * the scanned inventory holds (with it minus before the scan, the tree alive in both).
  * One line per store on stdout, {@code lab-tree: store=... key=value...}.
  */
 final class LabTreeChoices {
     private LabTreeChoices() {
     }
+
+    /** {@code -Dbench.stores=memory,disk}: some of the stores (the disk's takes ~half a minute a round). */
+    private static final List<String> STORES = List.of(System.getProperty("bench.stores", "memory,jimfs,disk")
+            .split(","));
 
     static List<String> run(int functions, Path work, int rounds) throws Exception {
         Files.createDirectories(work);
@@ -47,7 +52,7 @@ final class LabTreeChoices {
         PciIds ids = PciIds.loadDefault();
         Map<String, Map<String, List<Double>>> phases = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
-            for (String store : List.of("memory", "jimfs", "disk")) {
+            for (String store : STORES) {
                 Map<String, List<Double>> m = phases.computeIfAbsent(store, k -> new LinkedHashMap<>());
                 heapAfterGc();
                 long t0 = System.nanoTime();
@@ -75,10 +80,13 @@ final class LabTreeChoices {
                     }
                 }
                 long treeNs = System.nanoTime() - t2;
-                long treeHeap = heapAfterGc() - beforeTree;
+                long treeHeap = heapAfterGc();
                 long t3 = System.nanoTime();
                 HostInventory inv = new HostScanner(paths, ids).scan();
                 long t4 = System.nanoTime();
+                // the inventory's heap: with the tree alive before and after (not timed)
+                long inventoryHeap = heapAfterGc() - treeHeap;
+                treeHeap -= beforeTree;
                 if (inv.devices().size() != functions) {
                     throw new IllegalStateException(store + ": scanned " + inv.devices().size() + " devices, expected "
                             + functions);
@@ -98,6 +106,7 @@ final class LabTreeChoices {
                     paths.sys().getFileSystem().close();
                 }
                 m.computeIfAbsent("tree-mb", k -> new ArrayList<>()).add(treeHeap / 1048576.0);
+                m.computeIfAbsent("inventory-mb", k -> new ArrayList<>()).add(inventoryHeap / 1048576.0);
             }
             Map<String, List<Double>> snap = phases.computeIfAbsent("snapshot", k -> new LinkedHashMap<>());
             long t0 = System.nanoTime();

@@ -54,7 +54,10 @@ public record PciDevice(PciAddress address, int vendorId, int deviceId, Optional
         Objects.requireNonNull(sriov, "sriov");
         Objects.requireNonNull(physfn, "physfn");
         Objects.requireNonNull(config, "config");
-        resetMethods = resetMethods.map(List::copyOf);
+        if (resetMethods.isPresent() && List.copyOf(resetMethods.get()) != resetMethods.get()) {
+            // copied only when not already immutable: the scanner gives one Optional to every device with that list
+            resetMethods = Optional.of(List.copyOf(resetMethods.get()));
+        }
         upstream = List.copyOf(upstream);
         regions = List.copyOf(regions);
     }

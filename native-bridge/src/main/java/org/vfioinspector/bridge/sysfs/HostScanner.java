@@ -86,7 +86,9 @@ public final class HostScanner {
         }
 
         List<PciDevice> devices = new ArrayList<>();
-        PciDeviceReader reader = new PciDeviceReader(paths, ids, listedGroups);
+        // distinct values: about an address and a chain per device, a config space per model
+        Canonical canonical = new Canonical(2 * names.size());
+        PciDeviceReader reader = new PciDeviceReader(paths, ids, listedGroups, canonical);
         // Devices are independent: read them in parallel (a big host has thousands; each is a dozen small files).
         // Results keep the listing's order, so failures are reported as a sequential scan would.
         List<Object> read = names.parallelStream().map(name -> {
@@ -111,12 +113,12 @@ public final class HostScanner {
                 failures.add((ReadFailure) r);
             }
         }
-        List<IommuGroup> groups = scanGroups(devices, groupEntries, groupsUnreadable, failures);
+        List<IommuGroup> groups = scanGroups(devices, groupEntries, groupsUnreadable, failures, canonical);
         return new HostInventory(kernel, groups, devices, failures);
     }
 
     private List<IommuGroup> scanGroups(List<PciDevice> devices, List<String> listing, IOException unreadable,
-                                        List<ReadFailure> failures) {
+                                        List<ReadFailure> failures, Canonical canonical) {
         Map<PciAddress, PciDevice> byAddress = new HashMap<>();
         devices.forEach(d -> byAddress.put(d.address(), d));
         List<String> entries = listing;
@@ -133,7 +135,7 @@ public final class HostScanner {
         }
         List<Scanned> scanned = entries.parallelStream().map(entry -> {
             List<ReadFailure> own = new ArrayList<>();
-            return new Scanned(scanGroup(entry, byAddress, own), own);
+            return new Scanned(scanGroup(entry, byAddress, own, canonical), own);
         }).toList();
         Map<Integer, IommuGroup> groups = new TreeMap<>();
         for (Scanned sc : scanned) {
@@ -181,7 +183,8 @@ public final class HostScanner {
     }
 
     /** One {@code kernel/iommu_groups/N}; null when its name is not a group number (reported in failures). */
-    private IommuGroup scanGroup(String entry, Map<PciAddress, PciDevice> byAddress, List<ReadFailure> failures) {
+    private IommuGroup scanGroup(String entry, Map<PciAddress, PciDevice> byAddress, List<ReadFailure> failures,
+                                 Canonical canonical) {
         String dirLabel = "kernel/iommu_groups/" + entry;
         String subject = "iommu group " + entry;
         int number;
@@ -217,7 +220,7 @@ public final class HostScanner {
                 // Non-PCI members (platform devices on some SoCs) are not listed here.
                 if (PciAddress.isValid(member)) {
                     if (SysfsNames.isCanonicalBdf(member)) {
-                        members.add(PciAddress.parse(member));
+                        members.add(canonical.of(PciAddress.parse(member)));
                     } else {
                         // " 0000:00:02.0" or upper-case hex: not a name the kernel writes; refused by name
                         failures.add(new ReadFailure(subject, dirLabel + "/devices/" + member, Optional.of(member),
@@ -231,7 +234,8 @@ public final class HostScanner {
             unknown.add(dirLabel + "/devices could not be read (" + IoMessages.problem(e) + ")");
         }
         members.sort(null);
-        return new IommuGroup(number, type, reserved, members, viability(number, members, byAddress, unknown));
+        return new IommuGroup(number, canonical.of(type), canonical.of(List.copyOf(reserved)), members,
+                viability(number, members, byAddress, unknown));
     }
 
     /**

@@ -9,8 +9,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,15 +53,24 @@ public final class PciDeviceReader {
     private static final int CDEVS_SEEN = 1;
     private static final int CDEVS_NONE = 2;
 
+    /** Equal values of the devices this reader reads, held once (the scanner's, for its groups too). */
+    private final Canonical canonical;
+    /** The upstream chain of the devices below each parent path read so far. */
+    private final Map<String, List<PciAddress>> chains = new ConcurrentHashMap<>();
+
     public PciDeviceReader(HostPaths paths, PciIds ids) {
-        this(paths, ids, null);
+        this(paths, ids, null, new Canonical());
     }
 
-    /** @param groups the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat) */
-    public PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups) {
+    /**
+     * @param groups    the groups the scanner found in kernel/iommu_groups (a device's link to one needs no stat)
+     * @param canonical where equal values of this scan are made one
+     */
+    PciDeviceReader(HostPaths paths, PciIds ids, Set<Integer> groups, Canonical canonical) {
         this.paths = paths;
         this.ids = ids;
         this.groups = groups;
+        this.canonical = canonical;
     }
 
     /** {@code bus/pci/devices} relative to the sysfs root. */
@@ -75,7 +86,7 @@ public final class PciDeviceReader {
         String dirLabel = PCI_DEVICES + "/" + name;
         PciAddress address;
         try {
-            address = PciAddress.parse(name);
+            address = canonical.of(PciAddress.parse(name));
         } catch (IllegalArgumentException e) {
             throw new SysfsFormatException(dirLabel, name, "a directory named by its PCI address, DDDD:BB:DD.F");
         }
@@ -184,9 +195,11 @@ public final class PciDeviceReader {
             sriov = Optional.of(new Sriov(totalVfs, numVfs, virtfns(dir, name, SysfsFiles.names(dir))));
         }
 
-        PciNames names = ids.names(vendor, device, subVendor, subDevice, classCode);
-        return new PciDevice(address, vendor, device, subVendor, subDevice, revision, classCode, names, driver,
-                override, group, numa, reset, vfioDev, upstream(dir, address), sriov, physfn, regions, config);
+        PciNames names = canonical.of(ids.names(vendor, device, subVendor, subDevice, classCode));
+        Canonical c = canonical;
+        return new PciDevice(address, vendor, device, c.of(subVendor), c.of(subDevice), c.of(revision), classCode,
+                names, c.of(driver), c.of(override), group, c.of(numa), c.of(reset.map(List::copyOf)), c.of(vfioDev),
+                upstream(dir, address), sriov, physfn.map(c::of), regions, config.map(c::of));
     }
 
     /** Whether the config header can stand for the ID files: 64 bytes read, and not an SR-IOV VF's ffff. */
@@ -215,7 +228,7 @@ public final class PciDeviceReader {
                         throw new SysfsFormatException(label(name, entry), entry, "a link virtfnN with N from 0 to "
                                 + MAX_VFS + " (TotalVFs is 16 bits)");
                     }
-                    vfs.add(new Vf(n, bdf(label(name, entry), target.get())));
+                    vfs.add(new Vf(n, canonical.of(bdf(label(name, entry), target.get()))));
                 }
             }
         }
@@ -236,7 +249,13 @@ public final class PciDeviceReader {
             link = null; // a copied tree: a plain directory
         }
         if (link != null) {
-            List<String> parts = kernelLink(link.toString());
+            String text = link.toString();
+            List<String> parts = kernelLink(text);
+            if (parts != null && parts.size() > 1 && parts.get(parts.size() - 1).equals(dir.getFileName().toString())) {
+                // the devices below one bridge have one chain: made once, from the text before the device's name
+                return chains.computeIfAbsent(text.substring(KERNEL_LINK.length(), text.lastIndexOf('/')),
+                        k -> List.copyOf(chain(parts.subList(0, parts.size() - 1), null)));
+            }
             if (parts != null) {
                 return chain(parts, self);
             }
@@ -263,11 +282,11 @@ public final class PciDeviceReader {
     }
 
     /** The BDFs among the parts of a path below {@code devices/}, without the device itself. */
-    private static List<PciAddress> chain(List<String> parts, PciAddress self) {
+    private List<PciAddress> chain(List<String> parts, PciAddress self) {
         List<PciAddress> chain = new ArrayList<>();
         for (String part : parts) {
             if (PciAddress.isValid(part)) {
-                chain.add(PciAddress.parse(part));
+                chain.add(canonical.of(PciAddress.parse(part)));
             }
         }
         if (!chain.isEmpty() && chain.get(chain.size() - 1).equals(self)) {

@@ -2,6 +2,7 @@ package org.vfioinspector.bridge.sysfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,38 @@ class HostScannerTreeTest {
         assertEquals(List.of(new ReservedRegion(0xfee00000L, 0xfeefffffL, "msi")), group.reservedRegions());
         assertEquals(List.of(a("0000:00:03.0")), group.devices());
         assertTrue(group.viability().viable());
+    }
+
+    @Test
+    void equalValuesOfOneScanAreOneInstance() throws Exception {
+        // a big host repeats drivers, IDs, bridges and reserved regions (BENCHMARKS.md, ninth round): held once
+        FakeSysfs.Group g1 = fs.group(1);
+        FakeSysfs.Group g2 = fs.group(2);
+        fs.device("0000:00:08.0").classCode("0x060400").driver("pcieport");
+        fs.device("0000:01:00.0", List.of("0000:00:08.0")).file("revision", "0x01\n").file("numa_node", "0\n")
+                .file("reset_method", "flr\n").driver("vfio-pci").group(g1);
+        fs.device("0000:01:00.1", List.of("0000:00:08.0")).file("revision", "0x01\n").file("numa_node", "0\n")
+                .file("reset_method", "flr\n").driver("vfio-pci").group(g2);
+        HostInventory h = scan();
+        assertEquals(List.of(), h.failed());
+        PciDevice bridge = h.device(a("0000:00:08.0")).orElseThrow();
+        PciDevice f0 = h.device(a("0000:01:00.0")).orElseThrow();
+        PciDevice f1 = h.device(a("0000:01:00.1")).orElseThrow();
+        assertEquals(List.of(a("0000:00:08.0")), f0.upstream());
+        assertSame(f0.upstream(), f1.upstream());
+        assertSame(bridge.address(), f0.upstream().get(0));
+        assertSame(f0.driver(), f1.driver());
+        assertSame(f0.revision(), f1.revision());
+        assertSame(f0.numaNode(), f1.numaNode());
+        assertSame(f0.resetMethods(), f1.resetMethods());
+        assertSame(f0.names(), f1.names());
+        assertSame(f0.address(), h.group(1).orElseThrow().devices().get(0));
+        assertEquals(h.group(1).orElseThrow().reservedRegions(), h.group(2).orElseThrow().reservedRegions());
+        assertSame(h.group(1).orElseThrow().reservedRegions(), h.group(2).orElseThrow().reservedRegions());
+        assertSame(h.group(1).orElseThrow().type(), h.group(2).orElseThrow().type());
+        // what differs stays apart
+        assertEquals(Optional.of(1), f0.iommuGroup());
+        assertEquals(Optional.of(2), f1.iommuGroup());
     }
 
     /** A config header: vendor, device, revision, class, header type and (type 0) subsystem IDs; the rest zero. */

@@ -99,9 +99,14 @@ final class MemoryTree {
 
     final Dir root = new Dir();
     private volatile boolean frozen;
-    /** While it is built: one array per distinct small content, one string per distinct link target. */
+    /**
+     * While it is built: one array per distinct small content, one string per distinct link target and per distinct
+     * name of a directory or link (a device's address names its directory, its bus/pci/devices link, its driver's link
+     * and its group's link: four strings, one kept; files' names are mostly the writer's constants already).
+     */
     private Map<String, byte[]> sharedBytes = new HashMap<>();
     private Map<String, String> sharedTargets = new HashMap<>();
+    private Map<String, String> sharedNames = new HashMap<>();
 
     /**
      * Empties every directory: a closed tree must not stay reachable through the directories that paths still hold
@@ -127,6 +132,7 @@ final class MemoryTree {
         frozen = true;
         sharedBytes = null;
         sharedTargets = null;
+        sharedNames = null;
     }
 
     boolean frozen() {
@@ -211,19 +217,19 @@ final class MemoryTree {
         return d;
     }
 
-    /** The last name of {@code p}, which a new node would get. */
-    static String newName(MemoryPath p) throws FileSystemException {
+    /** The last name of {@code p}, which a new node would get ({@code shared}: one string per distinct name). */
+    private String newName(MemoryPath p, boolean shared) throws FileSystemException {
         String n = p.lastName();
         if (n.isEmpty() || n.equals(".") || n.equals("..")) {
             throw new FileSystemException(p.toString(), null, "not a name that can be created");
         }
-        return n;
+        return shared ? sharedNames.computeIfAbsent(n, k -> k) : n;
     }
 
     void createDirectory(MemoryPath p) throws IOException {
         writable();
         Dir parent = parent(p);
-        String name = newName(p);
+        String name = newName(p, true);
         if (parent.has(name)) {
             throw new Exists(p.toString());
         }
@@ -235,7 +241,7 @@ final class MemoryTree {
     void createLink(MemoryPath p, String target) throws IOException {
         writable();
         Dir parent = parent(p);
-        String name = newName(p);
+        String name = newName(p, true);
         if (parent.has(name)) {
             throw new Exists(p.toString());
         }
@@ -249,7 +255,7 @@ final class MemoryTree {
             content = sharedBytes.computeIfAbsent(new String(b, StandardCharsets.ISO_8859_1), k -> b);
         }
         Dir parent = parent(p);
-        String name = newName(p);
+        String name = newName(p, false);
         Object there = parent.get(name);
         if (there instanceof Link) {
             // write through the link to its target (rare: the lab writes no file through one)
