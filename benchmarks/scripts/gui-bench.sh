@@ -53,8 +53,8 @@ if [ -n "${IMAGE:-}" ]; then
   # shellcheck source=/dev/null
   if [ -r "$IMAGE/lib/graphics.sh" ] && . "$IMAGE/lib/graphics.sh" && software_graphics /dev; then
     graphics="software, GTK's OpenGL off (lib/graphics.sh: no GPU node)"
-    bench_cmd=(env GDK_GL=disable "${bench_cmd[@]}" -Dprism.order=sw)
-    minimal_sw_cmd=(env GDK_GL=disable "${minimal_cmd[@]}" -Dprism.order=sw)
+    bench_cmd=(env "${SOFTWARE_GRAPHICS_ENV[@]}" "${bench_cmd[@]}" "${SOFTWARE_GRAPHICS_JAVA[@]}")
+    minimal_sw_cmd=(env "${SOFTWARE_GRAPHICS_ENV[@]}" "${minimal_cmd[@]}" "${SOFTWARE_GRAPHICS_JAVA[@]}")
   fi
 else
   java=${JAVA:-java}

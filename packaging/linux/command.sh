@@ -35,7 +35,7 @@ fi
 # The GUI on a machine with no GPU it can open: JavaFX's software pipeline from the start, GTK's OpenGL off (what
 # lib/graphics.sh says and why)
 if [ $# -eq 0 ] && [ -r "$dir/lib/graphics.sh" ] && . "$dir/lib/graphics.sh" && software_graphics /dev; then
-  export GDK_GL=disable
-  opts+=(-Dprism.order=sw)
+  export "${SOFTWARE_GRAPHICS_ENV[@]}"
+  opts+=("${SOFTWARE_GRAPHICS_JAVA[@]}")
 fi
 exec "$java" "${opts[@]}" "-Djpackage.app-path=$dir/bin/$launcher" -cp "$cp" "$main" "$@"

@@ -51,6 +51,53 @@ class GraphicsScriptTest {
                 "another JavaFX option");
     }
 
+    /**
+     * lib/command.sh, in a made-up image whose runtime's java prints what it was given: the GUI gets
+     * SOFTWARE_GRAPHICS_ENV and SOFTWARE_GRAPHICS_JAVA exactly where software_graphics says so for this machine's
+     * /dev, the CLI never.
+     */
+    @Test
+    void commandShStartsWhatGraphicsShChose(@TempDir Path image) throws Exception {
+        Path lib = Files.createDirectories(image.resolve("lib"));
+        Files.copy(Path.of("linux/command.sh"), lib.resolve("command.sh"));
+        Files.copy(SCRIPT, lib.resolve("graphics.sh"));
+        Path app = Files.createDirectories(lib.resolve("app"));
+        for (String launcher : java.util.List.of("vfio-inspector", "vfio-inspector-cli")) {
+            Files.writeString(app.resolve(launcher + ".cfg"), "[Application]\napp.classpath=$APPDIR/app.jar\n"
+                    + "app.mainclass=org.example.Main\n\n[JavaOptions]\njava-options=-Xss1m\n");
+        }
+        Path java = Files.createDirectories(lib.resolve("runtime/bin")).resolve("java");
+        Files.writeString(java, "#!/bin/bash\necho \"GDK_GL=${GDK_GL-unset} $*\"\n");
+        java.toFile().setExecutable(true);
+        String graphics = SCRIPT.toAbsolutePath().toString();
+        boolean software = run(". \"$1\" && software_graphics /dev", graphics).equals("rc=0");
+        assertEquals("GDK_GL=disable -Dprism.order=sw\nrc=0",
+                run(". \"$1\" && echo \"${SOFTWARE_GRAPHICS_ENV[*]} ${SOFTWARE_GRAPHICS_JAVA[*]}\"", graphics));
+
+        String command = lib.resolve("command.sh").toString();
+        String real = image.toRealPath().toString();
+        assertEquals("GDK_GL=" + (software ? "disable" : "unset") + " -Xss1m" + (software ? " -Dprism.order=sw" : "")
+                + " -Djpackage.app-path=" + real + "/bin/vfio-inspector -cp " + real
+                + "/lib/app/app.jar org.example.Main\nrc=0", run("\"$1\"", command),
+                "the GUI, software graphics: " + software);
+        assertEquals("GDK_GL=unset -Xss1m -Djpackage.app-path=" + real + "/bin/vfio-inspector-cli -cp " + real
+                + "/lib/app/app.jar org.example.Main list\nrc=0", run("\"$1\" list", command), "the CLI");
+    }
+
+    /** bash -c SCRIPT with ARG as $1 and none of the graphics variables: what it printed, then rc=its status. */
+    private static String run(String script, String arg) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script + "; echo \"rc=$?\"", "bash", arg)
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeAll(java.util.List.of("GDK_GL", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(script + " did not return: " + out);
+        }
+        return out.strip();
+    }
+
     /** The exit status of {@code software_graphics DEV} in bash, with only {@code env} of the variables it reads. */
     private int softwareGraphics(Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c", ". \"$1\" && software_graphics \"$2\"", "bash",
