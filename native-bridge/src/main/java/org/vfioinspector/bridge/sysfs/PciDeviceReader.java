@@ -199,7 +199,7 @@ public final class PciDeviceReader {
         Canonical c = canonical;
         return new PciDevice(address, vendor, device, c.of(subVendor), c.of(subDevice), c.of(revision), classCode,
                 names, c.of(driver), c.of(override), group, c.of(numa), c.of(reset.map(List::copyOf)), c.of(vfioDev),
-                upstream(dir, address), sriov, physfn.map(c::of), regions, config.map(c::of));
+                upstream(dir, name, address), sriov, physfn.map(c::of), regions, config.map(c::of));
     }
 
     /** Whether the config header can stand for the ID files: 64 bytes read, and not an SR-IOV VF's ffff. */
@@ -236,8 +236,12 @@ public final class PciDeviceReader {
         return vfs.stream().map(Vf::address).toList();
     }
 
-    /** The BDF components of the device's real path below {@code devices/}, without the device itself. */
-    private List<PciAddress> upstream(Path dir, PciAddress self) throws IOException {
+    /**
+     * The BDF components of the device's real path below {@code devices/}, without the device itself.
+     *
+     * @param name {@code dir}'s name, the device's BDF as the kernel writes it
+     */
+    private List<PciAddress> upstream(Path dir, String name, PciAddress self) throws IOException {
         Path devices = paths.sys().resolve("devices");
         Path real = null;
         // bus/pci/devices/BDF is a relative link into devices/: its text is the real path (one readlink instead
@@ -251,7 +255,7 @@ public final class PciDeviceReader {
         if (link != null) {
             String text = link.toString();
             List<String> parts = kernelLink(text);
-            if (parts != null && parts.size() > 1 && parts.get(parts.size() - 1).equals(dir.getFileName().toString())) {
+            if (parts != null && parts.size() > 1 && parts.get(parts.size() - 1).equals(name)) {
                 // the devices below one bridge have one chain: made once, from the text before the device's name
                 return chains.computeIfAbsent(text.substring(KERNEL_LINK.length(), text.lastIndexOf('/')),
                         k -> List.copyOf(chain(parts.subList(0, parts.size() - 1), null)));
