@@ -507,7 +507,10 @@ public final class MainWindow {
         status.setText("Opening " + choice.label() + "…");
         Task<LoadedHost> task = UiTasks.call(() -> {
             LoadedHost h = ctx.hostLoader().load(choice);
-            GroupsPane.prebuild(h.inventory()); // the groups tree of a big host, built off the FX thread
+            // the groups tree of a big host and its scenario's names, made off the FX thread
+            GroupsPane.prebuild(h.inventory());
+            org.vfioinspector.app.gui.groups.DeviceMarks.names(h.inventory(),
+                    h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario));
             return h;
         })
                 .title("Scanning " + choice.label())
