@@ -2,6 +2,7 @@ package org.vfioinspector.app.gui.groups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -43,6 +44,24 @@ class GroupsPaneFlowTest extends MainWindowFlow {
                         && b.getParent() != null && b.getParent().isVisible() && b.getScene() != null)
                 .map(b -> b.getId() + " " + b.getTooltip().getText()).toList();
         assertTrue(marked.isEmpty(), marked.toString());
+    }
+
+    /** Marks worked out after the rows are drawn reach the rows on screen, with no scrolling and no new cells. */
+    @Test
+    void marksWorkedOutLaterReachTheRowsShown(FxRobot robot) throws Exception {
+        openLab("s390-ism");
+        PciAddress ism = PciAddress.parse("0001:00:00.0");
+        robot.interact(() -> window.groups().select(ism));
+        WaitForAsyncUtils.waitForFxEvents();
+        Badge device = robot.lookup("#divergence-0001-00-00-0").queryAs(Badge.class);
+        javafx.scene.Node cell = device.getParent().getParent();
+        assertTrue(device.isVisible());
+        DeviceMarks worked = window.groups().marks();
+        robot.interact(() -> window.groups().updateMarks(DeviceMarks.NONE));
+        assertFalse(device.isVisible(), "no marks: the badge of the row shown is hidden");
+        robot.interact(() -> window.groups().updateMarks(worked));
+        assertTrue(device.isVisible(), "the marks again: shown on the same row");
+        assertSame(cell, device.getParent().getParent(), "the same cell");
     }
 
     @Test
