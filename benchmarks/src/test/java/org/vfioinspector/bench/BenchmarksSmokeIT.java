@@ -222,8 +222,9 @@ class BenchmarksSmokeIT {
         assertEquals("100", kv.get("groups"));
         assertEquals("20", kv.get("events"));
         assertEquals("folded", kv.get("revocation-area"));
-        for (String k : List.of("load-ms", "longest-stall-ms", "apply-stall-ms", "rss-mb", "rss-idle-mb",
-                "revocation-median-ms", "revocation-p99-ms", "pulse-floor-median-ms", "pulse-floor-p99-ms")) {
+        for (String k : List.of("load-ms", "longest-stall-ms", "apply-stall-ms", "marks-ms", "settled-stall-ms",
+                "rss-mb", "rss-idle-mb", "revocation-median-ms", "revocation-p99-ms", "pulse-floor-median-ms",
+                "pulse-floor-p99-ms")) {
             double v = Double.parseDouble(kv.get(k));
             assertTrue(v > 0 && Double.isFinite(v), k + "=" + kv.get(k) + " in " + kv);
         }

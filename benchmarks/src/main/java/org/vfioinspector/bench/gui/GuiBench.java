@@ -123,6 +123,8 @@ public final class GuiBench extends Application {
         HostChoice choice = new HostChoice.Lab(scenario.toString());
         List<Double> stalls = new ArrayList<>();
         List<Double> applyStalls = new ArrayList<>();
+        List<Double> marks = new ArrayList<>();
+        List<Double> settledStalls = new ArrayList<>();
         List<Double> loads = new ArrayList<>();
         int groups = -1;
         for (int r = 0; r < refreshes; r++) {
@@ -154,6 +156,17 @@ public final class GuiBench extends Application {
             Thread.sleep(1000);
             stalls.add(onFx(() -> maxGap.get()) / 1e6);
             applyStalls.add(onFx(() -> maxGapApply.get()) / 1e6);
+            // the disagreement marks are worked out after the host is shown and drawn on its rows when done (about
+            // a second later): the longest gap from the open until they are shown and one more second has passed
+            while (!onFx(() -> window.groups().marks().completeFor(host.inventory()))) {
+                Thread.sleep(5);
+                if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(5)) {
+                    throw new IllegalStateException("the groups tree's marks were never worked out");
+                }
+            }
+            marks.add((System.nanoTime() - t0) / 1e6);
+            Thread.sleep(1000);
+            settledStalls.add(onFx(() -> maxGap.get()) / 1e6);
         }
         long rss = rssKb();
         System.gc();
@@ -171,14 +184,14 @@ public final class GuiBench extends Application {
         List<Double> withoutGc = new ArrayList<>(latencies);
         withGc.forEach(withoutGc::remove);
         String line = String.format(Locale.ROOT, "groups=%d refreshes=%d load-ms=%s longest-stall-ms=%s "
-                        + "apply-stall-ms=%s rss-mb=%.1f "
+                        + "apply-stall-ms=%s marks-ms=%s settled-stall-ms=%s rss-mb=%.1f "
                         + "rss-after-gc-mb=%.1f rss-idle-mb=%.1f heap-used-mb=%.1f events=%d "
                         + "revocation-median-ms=%.2f "
                         + "revocation-p99-ms=%.2f revocation-max-ms=%.2f revocation-events-with-gc=%d "
                         + "revocation-p99-without-gc-ms=%.2f revocation-max-with-gc-ms=%.2f gc-during-events=%d "
                         + "gc-ms-during-events=%d revocation-area=%s pulse-floor-median-ms=%.2f "
                         + "pulse-floor-p99-ms=%.2f started=%s",
-                groups, refreshes, join(loads), join(stalls), join(applyStalls), rss / 1024.0, rssAfterGc / 1024.0,
+                groups, refreshes, join(loads), join(stalls), join(applyStalls), join(marks), join(settledStalls), rss / 1024.0, rssAfterGc / 1024.0,
                 rssIdle / 1024.0,
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0,
                 latencies.size(), percentile(latencies, 50), percentile(latencies, 99),
