@@ -163,13 +163,13 @@ public final class GroupsPane extends VBox {
         getChildren().addAll(filterRow, viewRow, lists);
     }
 
+    /** The cells the tree made (weakly: the flow drops them when it makes new ones), for {@link #updateMarks}. */
+    private final java.util.Set<EntryCell> cells = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+
     /**
      * The marks of the host about to be shown (set before its inventory): disagreement marks, scenario names and
      * the table's summaries.
      */
-    /** The cells the tree made (weakly: the flow drops them when it makes new ones), for {@link #updateMarks}. */
-    private final java.util.Set<EntryCell> cells = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
-
     public void setMarks(DeviceMarks marks) {
         this.marks = marks;
     }
