@@ -22,17 +22,24 @@ import org.vfioinspector.bridge.model.PciAddress;
  * device table (sortable, filtered with the tree, selecting what the tree selects).
  */
 class GroupsPaneFlowTest extends MainWindowFlow {
+    /** The s390-ism lab host's ISM device, whose BAR2 mmap refuses and dma-buf export allows. */
+    private static final PciAddress ISM = PciAddress.parse("0001:00:00.0");
+
+    /** Opens s390-ism, selects the ISM device and returns the disagreement badge of its row. */
+    private Badge ismRowsMark(FxRobot robot) throws Exception {
+        openLab("s390-ism");
+        robot.interact(() -> window.groups().select(ISM));
+        WaitForAsyncUtils.waitForFxEvents();
+        return robot.lookup("#divergence-0001-00-00-0").queryAs(Badge.class);
+    }
+
     @Test
     void theUnmappableIsmBarIsMarkedOnItsRowAndItsGroupsRow(FxRobot robot) throws Exception {
-        openLab("s390-ism");
-        PciAddress ism = PciAddress.parse("0001:00:00.0");
-        robot.interact(() -> window.groups().select(ism));
-        WaitForAsyncUtils.waitForFxEvents();
-        Badge device = robot.lookup("#divergence-0001-00-00-0").queryAs(Badge.class);
+        Badge device = ismRowsMark(robot);
         assertTrue(device.isVisible());
         assertTrue(device.getTooltip().getText().contains("BAR2: mmap no") && device.getTooltip().getText()
                 .contains("dma-buf yes"), device.getTooltip().getText());
-        int group = window.hostProperty().get().inventory().device(ism).orElseThrow().iommuGroup().orElseThrow();
+        int group = window.hostProperty().get().inventory().device(ISM).orElseThrow().iommuGroup().orElseThrow();
         assertTrue(robot.lookup("#divergence-group-" + group).queryAs(Badge.class).isVisible());
         // the other device of the host agrees with itself: no mark
         PciAddress other = PciAddress.parse("0002:00:00.0");
@@ -49,11 +56,7 @@ class GroupsPaneFlowTest extends MainWindowFlow {
     /** Marks worked out after the rows are drawn reach the rows on screen, with no scrolling and no new cells. */
     @Test
     void marksWorkedOutLaterReachTheRowsShown(FxRobot robot) throws Exception {
-        openLab("s390-ism");
-        PciAddress ism = PciAddress.parse("0001:00:00.0");
-        robot.interact(() -> window.groups().select(ism));
-        WaitForAsyncUtils.waitForFxEvents();
-        Badge device = robot.lookup("#divergence-0001-00-00-0").queryAs(Badge.class);
+        Badge device = ismRowsMark(robot);
         javafx.scene.Node cell = device.getParent().getParent();
         assertTrue(device.isVisible());
         DeviceMarks worked = window.groups().marks();
