@@ -505,17 +505,18 @@ public final class MainWindow {
     private Task<LoadedHost> open(HostChoice choice, java.util.function.Consumer<LoadedHost> then) {
         header.showLoading(choice.label());
         status.setText("Opening " + choice.label() + "…");
+        // what the groups pane shows, made with the host off the FX thread; this task's own hand-off to apply
+        java.util.concurrent.atomic.AtomicReference<GroupsPane.Prepared> shown =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Task<LoadedHost> task = UiTasks.call(() -> {
             LoadedHost h = ctx.hostLoader().load(choice);
-            // the groups tree of a big host and its scenario's names, made off the FX thread
-            GroupsPane.prebuild(h.inventory());
-            org.vfioinspector.app.gui.groups.DeviceMarks.names(h.inventory(),
-                    h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario));
+            shown.set(GroupsPane.prepare(h.inventory(),
+                    h.handle().flatMap(org.vfioinspector.bridge.host.Host::scenario)));
             return h;
         })
                 .title("Scanning " + choice.label())
                 .onSuccess(h -> {
-                    apply(h);
+                    apply(h, shown.get());
                     then.accept(h);
                 })
                 .onError(HostUnreadableException.class, e -> openFailed(choice, e))
@@ -547,7 +548,7 @@ public final class MainWindow {
         errors.show("Open " + choice.label(), e);
     }
 
-    private void apply(LoadedHost h) {
+    private void apply(LoadedHost h, GroupsPane.Prepared shown) {
         LoadedHost old = host.get();
         // The event source is the kernel's (a tracefs reader on a real one): (un)subscribed on vfio-io, in order
         // with the old host's sessions closing and before any action on the new host is queued there.
@@ -571,10 +572,7 @@ public final class MainWindow {
         // the scenario's names at once; the disagreement marks and the table's summaries once worked out (below)
         Optional<org.vfioinspector.bridge.lab.scenario.LabScenario> scenario = h.handle()
                 .flatMap(org.vfioinspector.bridge.host.Host::scenario);
-        org.vfioinspector.app.gui.groups.DeviceMarks names = org.vfioinspector.app.gui.groups.DeviceMarks.names(
-                h.inventory(), scenario);
-        org.vfioinspector.app.gui.groups.DeviceText.useHostNames(names.names());
-        groups.setMarks(names);
+        org.vfioinspector.app.gui.groups.DeviceText.useHostNames(shown.names().names());
         revocations.clear();
         revocationView.setTracing(h.tracing().available() ? "live events" : "no live events: "
                 + String.join("; ", h.tracing().missing()), h.tracing().available());
@@ -583,7 +581,7 @@ public final class MainWindow {
         device.setTopology(h.topology());
         device.setActionGate(h.kernel().isPresent() ? Optional.empty()
                 : Optional.of("No kernel backend for this host: " + h.noKernelWhy() + "."));
-        groups.inventoryProperty().set(h.inventory());
+        groups.show(shown);
         UiTasks.call(() -> org.vfioinspector.app.gui.groups.DeviceMarks.of(h.inventory(), h.verdicts(), scenario))
                 .title("Marking disagreeing BARs")
                 .onSuccess(m -> {

@@ -39,23 +39,12 @@ public final class DeviceMarks {
         this.complete = complete;
     }
 
-    /** The last {@link #names} made, so that a host's opening can make them off the FX thread. */
-    private static final java.util.concurrent.atomic.AtomicReference<DeviceMarks> LAST_NAMES =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
     /**
-     * The scenario's names only, for the FX thread before {@link #of} is done. A scenario of 10,000 named functions
-     * makes a map of 10,000 (~10 ms on the FX thread cold), so a host's opening calls this on its background thread
-     * first and the FX thread's call gets the same marks.
+     * The scenario's names only, for the host's first frame, before {@link #of} is done. A scenario of 10,000 named
+     * functions makes a map of 10,000, so the task that opens a host makes them ({@link GroupsPane#prepare}).
      */
     public static DeviceMarks names(HostInventory inv, Optional<LabScenario> scenario) {
-        DeviceMarks last = LAST_NAMES.get();
-        if (last != null && last.host == inv) {
-            return last;
-        }
-        DeviceMarks made = new DeviceMarks(inv, scenarioNames(scenario), Map.of(), Map.of(), false);
-        LAST_NAMES.set(made);
-        return made;
+        return new DeviceMarks(inv, scenarioNames(scenario), Map.of(), Map.of(), false);
     }
 
     private static Map<PciAddress, String> scenarioNames(Optional<LabScenario> scenario) {

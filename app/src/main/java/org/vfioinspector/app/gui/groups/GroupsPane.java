@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javafx.application.Platform;
 import javafx.beans.property.ObjectProperty;
@@ -143,8 +142,8 @@ public final class GroupsPane extends VBox {
 
         filter.textProperty().addListener((o, a, b) -> rebuild());
         // An invalidation listener: a change listener compares old and new with equals(), and two scans of the
-        // same host are equal records, so a re-opened host was never shown (its prebuilt tree stayed in the slot)
-        // and the deep comparison alone took ~100 ms of the FX thread on a 10,000-function host.
+        // same host are equal records, so a re-opened host was never shown, and the deep comparison alone took
+        // ~100 ms of the FX thread on a 10,000-function host.
         inventory.addListener(o -> rebuild());
         filter.setOnKeyPressed(e -> {
             if (e.getCode() == KeyCode.ESCAPE) {
@@ -165,14 +164,6 @@ public final class GroupsPane extends VBox {
 
     /** The cells the tree made (weakly: the flow drops them when it makes new ones), for {@link #updateMarks}. */
     private final java.util.Set<EntryCell> cells = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
-
-    /**
-     * The marks of the host about to be shown (set before its inventory): disagreement marks, scenario names and
-     * the table's summaries.
-     */
-    public void setMarks(DeviceMarks marks) {
-        this.marks = marks;
-    }
 
     /**
      * The whole marks of the inventory shown, worked out after it was shown: the visible rows are drawn again, the
@@ -283,19 +274,62 @@ public final class GroupsPane extends VBox {
         return false;
     }
 
-    /** An unfiltered tree built off the FX thread for an inventory that is about to be shown (see prebuild). */
+    /** A tree of {@code inventory} filtered by {@code query}, with the number of groups and devices it shows. */
     private record Built(HostInventory inventory, String query, TreeItem<TreeEntry> root, int groups, int devices) {
     }
 
-    private static final AtomicReference<Built> PREBUILT = new AtomicReference<>();
-
     /**
-     * Builds the unfiltered tree of {@code inv} on the calling (background) thread, for the pane that shows
-     * {@code inv} next: TreeItems are model objects, and building tens of thousands of them stalled the FX thread
-     * for hundreds of milliseconds on a big host. One slot; a tree is used at most once.
+     * What showing a host takes, made off the FX thread by the task that opened it ({@link #prepare}): its
+     * unfiltered tree (TreeItems are model objects, and building tens of thousands of them stalled the FX thread for
+     * hundreds of milliseconds on a big host) and its scenario's device names (a map of 10,000 on a data-centre
+     * scenario).
      */
-    public static void prebuild(HostInventory inv) {
-        PREBUILT.set(build(inv, ""));
+    public static final class Prepared {
+        private final Built tree;
+        private final DeviceMarks names;
+
+        private Prepared(Built tree, DeviceMarks names) {
+            this.tree = tree;
+            this.names = names;
+        }
+
+        public HostInventory inventory() {
+            return tree.inventory();
+        }
+
+        /** The unfiltered tree. */
+        TreeItem<TreeEntry> root() {
+            return tree.root();
+        }
+
+        /** The marks the host is shown with until its whole marks are worked out: the scenario's names. */
+        public DeviceMarks names() {
+            return names;
+        }
+    }
+
+    /** Blocking work for the background thread that opened {@code inv}; touches no scene node. */
+    public static Prepared prepare(HostInventory inv, Optional<org.vfioinspector.bridge.lab.scenario.LabScenario>
+            scenario) {
+        return new Prepared(build(inv, ""), DeviceMarks.names(inv, scenario));
+    }
+
+    /** The tree {@link #show} brought for the rebuild its inventory's change starts; null otherwise. */
+    private Built arriving;
+
+    /** Shows a prepared host: its names at once, its tree as prepared unless the filter asks for another. */
+    public void show(Prepared p) {
+        marks = p.names();
+        arriving = p.tree;
+        try {
+            if (inventory.get() == p.inventory()) {
+                rebuild(); // the same inventory again: no change to listen to
+            } else {
+                inventory.set(p.inventory());
+            }
+        } finally {
+            arriving = null;
+        }
     }
 
     private void rebuild() {
@@ -307,9 +341,8 @@ public final class GroupsPane extends VBox {
             return;
         }
         String q = filter.getText() == null ? "" : filter.getText().strip().toLowerCase(Locale.ROOT);
-        Built ready = PREBUILT.get();
-        Built b = ready != null && ready.inventory() == inv && ready.query().equals(q)
-                && PREBUILT.compareAndSet(ready, null) ? ready : build(inv, q);
+        Built b = arriving != null && arriving.inventory() == inv && arriving.query().equals(q) ? arriving
+                : build(inv, q);
         tree.setRoot(b.root());
         shownGroups = b.groups();
         shownDevices = b.devices();

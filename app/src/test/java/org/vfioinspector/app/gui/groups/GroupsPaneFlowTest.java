@@ -42,7 +42,6 @@ class GroupsPaneFlowTest extends MainWindowFlow {
         int group = window.hostProperty().get().inventory().device(ISM).orElseThrow().iommuGroup().orElseThrow();
         assertTrue(robot.lookup("#divergence-group-" + group).queryAs(Badge.class).isVisible());
         // the other device of the host agrees with itself: no mark
-        PciAddress other = PciAddress.parse("0002:00:00.0");
         assertTrue(robot.lookup("#divergence-0002-00-00-0").tryQuery().map(n -> !n.isVisible()).orElse(true));
         // under the profile with the fix, nothing disagrees
         openLab("s390-ism-fixed");
@@ -65,6 +64,34 @@ class GroupsPaneFlowTest extends MainWindowFlow {
         robot.interact(() -> window.groups().updateMarks(worked));
         assertTrue(device.isVisible(), "the marks again: shown on the same row");
         assertSame(cell, device.getParent().getParent(), "the same cell");
+    }
+
+    /**
+     * The tree an open shows is the one its task made off the FX thread; with a filter typed, the pane filters
+     * instead, and the scenario's names come with either.
+     */
+    @Test
+    void anOpenShowsTheTreeItsTaskMade(FxRobot robot) throws Exception {
+        openLab("type1-p2p-hazard");
+        var h = window.hostProperty().get();
+        GroupsPane.Prepared p = GroupsPane.prepare(h.inventory(), h.handle().flatMap(
+                org.vfioinspector.bridge.host.Host::scenario));
+        GroupsPane pane = window.groups();
+        robot.interact(() -> pane.show(p));
+        assertSame(p.root(), pane.tree().getRoot(), "the prepared tree, not one built again");
+        assertSame(p.names(), pane.marks());
+        assertTrue(p.names().name(PciAddress.parse("0000:00:03.0")).orElseThrow().startsWith("Device A"));
+        GroupsPane.Prepared again = GroupsPane.prepare(h.inventory(), java.util.Optional.empty());
+        javafx.scene.control.TextField filter = robot.lookup("#groupFilter").queryAs(
+                javafx.scene.control.TextField.class);
+        robot.interact(() -> {
+            filter.setText("00:03.0");
+            pane.show(again);
+        });
+        assertFalse(again.root() == pane.tree().getRoot(), "a filtered tree");
+        assertEquals(1, pane.tree().getRoot().getChildren().stream().mapToLong(g -> g.getChildren().size()).sum(),
+                "the one device that matches");
+        robot.interact(filter::clear);
     }
 
     @Test
