@@ -51,7 +51,8 @@ public final class GroupsPane extends VBox {
     private final javafx.scene.control.ToggleButton devicesView = new javafx.scene.control.ToggleButton("De_vices");
     private final Label count = new Label();
     private final Tooltip countTip = new Tooltip();
-    private DeviceMarks marks = DeviceMarks.NONE;
+    private final ReadOnlyObjectWrapper<DeviceMarks> marks = new ReadOnlyObjectWrapper<>(this, "marks",
+            DeviceMarks.NONE);
     private boolean syncing;
 
     public GroupsPane() {
@@ -118,7 +119,7 @@ public final class GroupsPane extends VBox {
         tree.setId("groupsTree");
         tree.setShowRoot(false);
         tree.setCellFactory(t -> {
-            EntryCell c = new EntryCell(() -> marks);
+            EntryCell c = new EntryCell(marks::get);
             cells.add(c);
             return c;
         });
@@ -165,7 +166,7 @@ public final class GroupsPane extends VBox {
      * table gets its summaries.
      */
     public void updateMarks(DeviceMarks m) {
-        this.marks = m;
+        marks.set(m);
         // the cells showing rows get their marks; TreeView.refresh() would make every cell anew, restyling all
         // their rows (a layout of 50-120 ms on the FX thread after each open of a 10,000-function host)
         for (EntryCell c : cells) {
@@ -178,7 +179,12 @@ public final class GroupsPane extends VBox {
 
     /** The marks drawn now. */
     public DeviceMarks marks() {
-        return marks;
+        return marks.get();
+    }
+
+    /** The marks drawn: the scenario's names when a host is shown, its whole marks once worked out. */
+    public ReadOnlyObjectProperty<DeviceMarks> marksProperty() {
+        return marks.getReadOnlyProperty();
     }
 
     public DeviceTable table() {
@@ -314,7 +320,7 @@ public final class GroupsPane extends VBox {
 
     /** Shows a prepared host: its names at once, its tree as prepared unless the filter asks for another. */
     public void show(Prepared p) {
-        marks = p.names();
+        marks.set(p.names());
         arriving = p.tree;
         try {
             if (inventory.get() == p.inventory()) {
@@ -360,11 +366,11 @@ public final class GroupsPane extends VBox {
     /** The table's rows for the inventory and marks shown, unless it has them. */
     private void fillTable() {
         HostInventory inv = inventory.get();
-        if (inv != null && (tableHost != inv || tableMarks != marks)) {
+        if (inv != null && (tableHost != inv || tableMarks != marks.get())) {
             DeviceTable.Row keep = table.getSelectionModel().getSelectedItem();
-            table.setHost(inv, marks);
+            table.setHost(inv, marks.get());
             tableHost = inv;
-            tableMarks = marks;
+            tableMarks = marks.get();
             if (keep != null) {
                 table.getItems().stream().filter(r -> r.device() == keep.device()).findFirst()
                         .ifPresent(r -> table.getSelectionModel().select(r));
