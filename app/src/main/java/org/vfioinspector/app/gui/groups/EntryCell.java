@@ -8,6 +8,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeCell;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
@@ -23,21 +24,27 @@ import org.vfioinspector.bridge.model.PciDevice;
  * lookups and layout for every visible row each time a host was opened or the tree scrolled (a large part of the
  * FX-thread stall after opening a 10,000-function host, BENCHMARKS.md). Each kind of row, and each tooltip, is
  * made when the cell first shows it: a cell made during a host's opening then builds one row, not three with two
- * popups (BENCHMARKS.md, tenth round).
+ * popups (BENCHMARKS.md, tenth round). The rows made are kept side by side in the cell's one graphic, the one shown
+ * visible: a cell given another graphic matches the CSS of the new row's every node again, and cells switching
+ * between device, group and empty rows were most of a big host's first open (BENCHMARKS.md, eleventh round).
  */
 final class EntryCell extends TreeCell<TreeEntry> {
     private final java.util.function.Supplier<DeviceMarks> marks;
+    private final StackPane rows = new StackPane();
     private GroupRow groupRow;
     private DeviceRow deviceRow;
     private UnreadableRow unreadableRow;
 
     EntryCell(java.util.function.Supplier<DeviceMarks> marks) {
         this.marks = marks;
+        rows.setAlignment(Pos.CENTER_LEFT);
+        setGraphic(rows);
     }
 
     private GroupRow groupRow() {
         if (groupRow == null) {
             groupRow = new GroupRow();
+            rows.getChildren().add(groupRow.box);
         }
         return groupRow;
     }
@@ -45,39 +52,56 @@ final class EntryCell extends TreeCell<TreeEntry> {
     private DeviceRow deviceRow() {
         if (deviceRow == null) {
             deviceRow = new DeviceRow();
+            rows.getChildren().add(deviceRow.box);
         }
         return deviceRow;
+    }
+
+    private UnreadableRow unreadableRow() {
+        if (unreadableRow == null) {
+            unreadableRow = new UnreadableRow();
+            rows.getChildren().add(unreadableRow.box);
+        }
+        return unreadableRow;
+    }
+
+    /** Shows {@code row} (none: null) and hides the cell's other rows. */
+    private void showOnly(HBox row) {
+        for (javafx.scene.Node n : rows.getChildren()) {
+            show(n, n == row);
+        }
     }
 
     @Override
     protected void updateItem(TreeEntry item, boolean empty) {
         super.updateItem(item, empty);
         setText(null);
-        setTooltip(null);
         if (empty || item == null) {
-            setGraphic(null);
+            setTooltip(null);
+            showOnly(null);
         } else if (item instanceof TreeEntry.Group g) {
             GroupRow r = groupRow();
             r.fill(g.group());
             r.fillWhy(g);
             r.fillMark(g.group(), marks.get());
-            setGraphic(r.box);
+            setTooltip(null);
+            showOnly(r.box);
         } else if (item instanceof TreeEntry.Device d) {
             DeviceRow r = deviceRow();
             r.fill(d, marks.get());
-            setGraphic(r.box);
             setTooltip(r.tip);
+            showOnly(r.box);
         } else if (item instanceof TreeEntry.Unreadable u) {
-            if (unreadableRow == null) {
-                unreadableRow = new UnreadableRow();
-            }
-            unreadableRow.bdf.setText(u.address().toString());
-            unreadableRow.why.setText("unreadable: " + u.why());
-            setGraphic(unreadableRow.box);
+            UnreadableRow r = unreadableRow();
+            r.bdf.setText(u.address().toString());
+            r.why.setText("unreadable: " + u.why());
+            setTooltip(null);
+            showOnly(r.box);
         } else if (item instanceof TreeEntry.NoGroup n) {
             GroupRow r = groupRow();
             r.fillNoGroup(n);
-            setGraphic(r.box);
+            setTooltip(null);
+            showOnly(r.box);
         }
     }
 
@@ -90,7 +114,7 @@ final class EntryCell extends TreeCell<TreeEntry> {
         if (item instanceof TreeEntry.Group g) {
             groupRow().fillMark(g.group(), marks.get());
         } else if (item instanceof TreeEntry.Device d) {
-            deviceRow().fill(d, marks.get());
+            deviceRow().fillMark(d, marks.get());
         }
     }
 
