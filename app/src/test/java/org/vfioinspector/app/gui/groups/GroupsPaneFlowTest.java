@@ -103,6 +103,36 @@ class GroupsPaneFlowTest extends MainWindowFlow {
         robot.interact(filter::clear);
     }
 
+    /**
+     * A cell keeps its one graphic when it goes from a group's row to a device's and back: another graphic would
+     * match the CSS of the new row's every node again.
+     */
+    @Test
+    void aCellKeepsItsGraphicWhenItShowsAnotherKindOfRow(FxRobot robot) throws Exception {
+        openLab("qemu-q35");
+        javafx.scene.control.TreeView<TreeEntry> tree = window.groups().tree();
+        robot.interact(() -> tree.getRoot().getChildren().forEach(g -> g.setExpanded(false)));
+        WaitForAsyncUtils.waitForFxEvents();
+        java.util.Map<javafx.scene.control.TreeCell<?>, Object[]> before = new java.util.HashMap<>();
+        robot.interact(() -> tree.lookupAll(".tree-cell").forEach(n -> {
+            if (n instanceof javafx.scene.control.TreeCell<?> c && !c.isEmpty()) {
+                before.put(c, new Object[] {c.getGraphic(), c.getItem()});
+            }
+        }));
+        robot.interact(() -> tree.getRoot().getChildren().forEach(g -> g.setExpanded(true)));
+        WaitForAsyncUtils.waitForFxEvents();
+        int switched = 0;
+        for (var e : before.entrySet()) {
+            javafx.scene.control.TreeCell<?> c = e.getKey();
+            assertSame(e.getValue()[0], c.getGraphic(), "the cell's graphic");
+            if (e.getValue()[1] instanceof TreeEntry.Group && c.getItem() instanceof TreeEntry.Device) {
+                switched++;
+            }
+        }
+        assertTrue(switched > 0, "some cell went from a group's row to a device's");
+        robot.interact(() -> tree.getRoot().getChildren().forEach(g -> g.setExpanded(false)));
+    }
+
     @Test
     void everyGroupOfSeveralDevicesSaysWhy(FxRobot robot) throws Exception {
         int checked = 0;
